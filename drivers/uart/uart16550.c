@@ -1,0 +1,70 @@
+/*
+ * 16550 UART on COM1 as a polled output console.  Polled because it must work
+ * before interrupts exist and inside a panic.  We poll LSR before every byte
+ * and program the line ourselves: Bochs drops characters otherwise, and real
+ * firmware may leave any speed behind.
+ */
+#include <asm/io.h>
+#include <pallas/console.h>
+
+#define COM1 0x3f8
+
+#define UART_DATA 0
+#define UART_IER  1
+#define UART_DLL  0
+#define UART_DLM  1
+#define UART_FCR  2
+#define UART_LCR  3
+#define UART_MCR  4
+#define UART_LSR  5
+#define UART_SCR  7
+
+#define LSR_THRE 0x20
+#define LCR_DLAB 0x80
+#define LCR_8N1	 0x03
+
+/* Bounded so a missing or wedged UART slows the log down, not the machine. */
+#define THRE_SPINS 100000
+
+static void uart_putc(char c)
+{
+	for (int i = 0; i < THRE_SPINS && !(inb(COM1 + UART_LSR) & LSR_THRE); i++)
+		__builtin_ia32_pause();
+	outb(COM1 + UART_DATA, (uint8_t)c);
+}
+
+static void uart_write(struct console *con, const char *s, size_t n)
+{
+	(void)con;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			uart_putc('\r');
+		uart_putc(s[i]);
+	}
+}
+
+static struct console uart_console = {.name = "serial", .write = uart_write};
+
+static bool uart_present(void)
+{
+	outb(COM1 + UART_SCR, 0x5a);
+	if (inb(COM1 + UART_SCR) != 0x5a)
+		return false;
+	outb(COM1 + UART_SCR, 0xa5);
+	return inb(COM1 + UART_SCR) == 0xa5;
+}
+
+bool uart_console_init(void)
+{
+	if (!uart_present())
+		return false;
+	outb(COM1 + UART_IER, 0x00);
+	outb(COM1 + UART_LCR, LCR_DLAB);
+	outb(COM1 + UART_DLL, 1); /* 115200 baud */
+	outb(COM1 + UART_DLM, 0);
+	outb(COM1 + UART_LCR, LCR_8N1);
+	outb(COM1 + UART_FCR, 0xc7); /* FIFO on, cleared, 14-byte threshold */
+	outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+	console_register(&uart_console);
+	return true;
+}

@@ -1,0 +1,24 @@
+/*
+ * Kernel entry from a loader (see struct boot_info's handoff contract).
+ * The loader's stack lives in BOOT_DATA memory that mm_init later frees, so
+ * move to the kernel's own boot stack before anything else.
+ */
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	cli
+	cld
+	leaq boot_stack_top(%rip), %rsp
+	xorl %ebp, %ebp
+	/* %rdi: boot_info, passed straight through */
+	call kmain
+1:	cli
+	hlt
+	jmp 1b
+
+	.section .bss
+	.balign 4096
+	.globl boot_stack, boot_stack_top
+boot_stack:
+	.skip 32768
+boot_stack_top:

@@ -1,0 +1,25 @@
+/* x86-64 4-level paging. */
+#ifndef ASM_PAGING_H
+#define ASM_PAGING_H
+
+#include <pallas/mm.h>
+
+#define PTE_P	 (1ull << 0)
+#define PTE_W	 (1ull << 1)
+#define PTE_U	 (1ull << 2)
+#define PTE_PWT	 (1ull << 3)
+#define PTE_PCD	 (1ull << 4)
+#define PTE_PS	 (1ull << 7)
+#define PTE_G	 (1ull << 8)
+#define PTE_NX	 (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+#define PAGE_2M	       ((uint64_t)2 << 20)
+#define DIRECT_MAP_MAX ((uint64_t)64 << 40) /* the direct map's share of the kernel half */
+
+/* Build the kernel's own page tables and switch to them. */
+void paging_init(const struct boot_info *bi);
+/* Bytes of physical address space the direct map covers (0 before paging_init). */
+uint64_t paging_direct_map_top(void);
+
+#endif

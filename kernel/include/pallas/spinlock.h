@@ -1,0 +1,46 @@
+/*
+ * Spinlocks.  The _irqsave variants also keep interrupts off while held, for
+ * data an interrupt handler may touch.
+ */
+#ifndef PALLAS_SPINLOCK_H
+#define PALLAS_SPINLOCK_H
+
+#include <asm/irq.h>
+#include <stdint.h>
+
+typedef struct {
+	volatile uint32_t locked;
+} spinlock_t;
+
+#define SPINLOCK_INIT \
+	{             \
+		0     \
+	}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+	}
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+	unsigned long flags = irq_save();
+	spin_lock(l);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+	spin_unlock(l);
+	irq_restore(flags);
+}
+
+#endif

@@ -1,0 +1,25 @@
+# Tests: host unit tests (libcheck, ASan/UBSan) and the boot/e2e harness.
+
+UNIT_BIN := $(BUILD)/tests/unit/unit
+UNIT_CFLAGS = -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Itests/unit/host -Ikernel/include -Ikernel/arch/x86_64/include -Iboot -DPALLAS_HOST_TEST \
+	$(shell pkg-config --cflags check)
+UNIT_LIBS = $(shell pkg-config --libs check) -lpthread
+# Each area's build.mk appends the files of its own that the unit tests cover.
+UNIT_TESTS := $(wildcard tests/unit/*.c)
+
+$(UNIT_BIN): $(UNIT_TESTS) $(UNIT_UNDER_TEST) $(wildcard tests/unit/*.h) $(KERNEL_FONT) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)gcc $(UNIT_CFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_UNDER_TEST) $(UNIT_LIBS)
+
+unit: $(UNIT_BIN)
+	$(Q)$(UNIT_BIN)
+
+e2e: image
+	$(Q)python3 tests/e2e/run.py
+
+# The whole default suite: every runner, then one closing total.
+test: image $(UNIT_BIN)
+	$(Q)tests/run-all

@@ -1,0 +1,624 @@
+#!/usr/bin/env python3
+"""Pallas boot / end-to-end tests: boot the real image in QEMU, check the serial log.
+
+Each case boots an image through tools/run-qemu (UEFI, QEMU TCG or KVM), reads
+the serial log and checks it.  Prints `ok NAME (T s, ...)` or `FAIL NAME: reason`
+with the tail of the log, and last the line `e2e: N passed, N failed`.  Exit
+status 0 only when every selected case passed.
+
+usage: tests/e2e/run.py [-j N] [--budget SECONDS] [--list] [NAME-SUBSTRING ...]
+
+Logs: build/e2e/NAME.log (the serial log, cleaned of escape sequences) and
+build/e2e/NAME.run-qemu.log (run-qemu's stderr: the QEMU command line, QEMU's
+own messages, why it stopped).  Images built for a case (corrupt kernels, a
+bad boot.cfg) are build/e2e/NAME.img.
+"""
+
+import argparse
+import os
+import random
+import re
+import selectors
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(REPO, os.environ.get("BUILD", "build"))
+RUN_QEMU = os.path.join(REPO, "tools", "run-qemu")
+
+# Serial-log conventions (see tests/e2e/README.md).
+READY_RE = r"^pallas: ready\b"
+READY_FULL_RE = re.compile(
+    r"^pallas: ready \(version (\S+), (\d+) MiB usable, (\d+) CPUs?\)")
+KERNEL_RE = r"^pallas: "
+LOADER_ERR_RE = r"^pallas-boot: error:"
+PANIC_RE = r"^PANIC: "
+KTEST_SUM_RE = re.compile(r"^ktest: (\d+) passed, (\d+) failed\s*$")
+KTEST_FAIL_RE = re.compile(r"^ktest: FAIL\b")
+MEM_RE = re.compile(r"^mem: firmware usable (\d+) KiB, kernel usable (\d+) KiB "
+                    r"\((\d+(?:\.\d+)?)%\)")
+SYMBOL_OFF_RE = re.compile(r"\b[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-fA-F]+\b")
+
+LOG_TAIL = 30           # lines of serial log shown with a failure
+WATCHDOG_SLACK = 30.0   # run-qemu gets this long past its own timeout
+
+
+class Failed(Exception):
+    """A case failed; the message is the reason."""
+
+
+class Aborted(Exception):
+    """The run was interrupted or ran out of its time budget."""
+
+
+# ---------------------------------------------------------------- booting
+
+
+class Boot:
+    """One run of tools/run-qemu: its serial lines with timestamps, its status."""
+
+    def __init__(self):
+        self.lines = []        # (seconds since QEMU started, text)
+        self.stderr = []
+        self.rc = None
+        self.elapsed = 0.0
+        self.timeout = None
+
+    def find(self, regex, start=0):
+        """(index, time, match) of the first line from start matching regex."""
+        r = re.compile(regex) if isinstance(regex, str) else regex
+        for i in range(start, len(self.lines)):
+            m = r.search(self.lines[i][1])
+            if m:
+                return i, self.lines[i][0], m
+        return None
+
+    def texts(self, start=0):
+        return [text for _, text in self.lines[start:]]
+
+    def stop_reason(self):
+        """What run-qemu said about how it ended, for failure messages."""
+        for line in reversed(self.stderr):
+            if line.startswith("run-qemu: ") and not line.startswith(
+                    ("run-qemu: exec ", "run-qemu: qemu pid ", "run-qemu: boot.cfg: ")):
+                return line[len("run-qemu: "):]
+        return f"run-qemu exited with status {self.rc}"
+
+
+class Context:
+    def __init__(self, opts):
+        self.opts = opts
+        self.image = opts.image
+        self.outdir = os.path.join(BUILD, "e2e")
+        self.deadline = time.monotonic() + opts.budget
+        self.abort = threading.Event()
+        self.abort_reason = "interrupted"
+        self.lock = threading.Lock()       # guards procs and printing
+        self.mkimage_lock = threading.Lock()
+        self.procs = set()
+
+    def remaining(self):
+        return self.deadline - time.monotonic()
+
+    def check_abort(self):
+        if self.abort.is_set():
+            raise Aborted(self.abort_reason)
+        if self.remaining() < 10:
+            raise Aborted("global time budget exhausted")
+
+    def case_timeout(self, wanted):
+        self.check_abort()
+        # End the case by its own timeout a little before the budget runs out.
+        return min(wanted, self.remaining() - 5)
+
+    def print(self, text):
+        with self.lock:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+
+    def terminate_all(self):
+        with self.lock:
+            procs = list(self.procs)
+        for p in procs:
+            if p.poll() is None:
+                try:
+                    p.terminate()  # run-qemu stops its QEMU and cleans up
+                except ProcessLookupError:
+                    pass
+
+
+def boot(ctx, name, args, timeout, image=None):
+    """Boots image (default: the image under test) with run-qemu args."""
+    image = image or ctx.image
+    if not os.path.isfile(image):
+        raise Failed(f"image {os.path.relpath(image, REPO)} not found (make image)")
+    t = ctx.case_timeout(timeout)
+    cmd = [sys.executable, RUN_QEMU, "--image", image, "--timeout", f"{t:g}",
+           "--verbose"] + args
+    res = Boot()
+    res.timeout = t
+    log_path = os.path.join(ctx.outdir, f"{name}.log")
+    err_path = os.path.join(ctx.outdir, f"{name}.run-qemu.log")
+    start = time.monotonic()
+    qemu_start = start
+    with ctx.lock:
+        ctx.check_abort()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=REPO)
+        ctx.procs.add(proc)
+    sel = selectors.DefaultSelector()
+    bufs = {proc.stdout.fileno(): b"", proc.stderr.fileno(): b""}
+    for f in (proc.stdout, proc.stderr):
+        os.set_blocking(f.fileno(), False)
+        sel.register(f.fileno(), selectors.EVENT_READ)
+    watchdog = start + t + WATCHDOG_SLACK
+    killed = None
+    try:
+        with open(log_path, "w", encoding="utf-8") as log, \
+                open(err_path, "w", encoding="utf-8") as err:
+            err.write("$ " + shlex.join(cmd) + "\n")
+            while bufs:
+                now = time.monotonic()
+                if killed is None and (ctx.abort.is_set() or now > watchdog):
+                    killed = "abort" if ctx.abort.is_set() else "watchdog"
+                    proc.terminate()
+                    watchdog = now + 10   # then SIGKILL below
+                elif killed is not None and now > watchdog:
+                    proc.kill()
+                    watchdog = now + 3600
+                for key, _ in sel.select(0.5):
+                    fd = key.fd
+                    try:
+                        data = os.read(fd, 65536)
+                    except BlockingIOError:
+                        continue
+                    now = time.monotonic()
+                    if not data:
+                        sel.unregister(fd)
+                        tail = bufs.pop(fd)
+                        chunks = [tail] if tail else []
+                    else:
+                        bufs[fd] += data
+                        *chunks, bufs[fd] = bufs[fd].split(b"\n")
+                    for raw in chunks:
+                        text = raw.decode("utf-8", "replace").rstrip("\r")
+                        if fd == proc.stdout.fileno():
+                            res.lines.append((now - qemu_start, text))
+                            log.write(text + "\n")
+                            log.flush()
+                        else:
+                            res.stderr.append(text)
+                            err.write(text + "\n")
+                            err.flush()
+                            if text.startswith("run-qemu: qemu pid "):
+                                qemu_start = now
+            res.rc = proc.wait()
+            res.elapsed = time.monotonic() - start
+            err.write(f"# run-qemu exit status {res.rc}, {res.elapsed:.1f} s\n")
+    finally:
+        sel.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+        with ctx.lock:
+            ctx.procs.discard(proc)
+    if killed == "abort" or ctx.abort.is_set():
+        raise Aborted(ctx.abort_reason)
+    if killed == "watchdog":
+        raise Failed(f"run-qemu did not stop within {t + WATCHDOG_SLACK:.0f} s", res)
+    return res
+
+
+def fail(reason, res=None):
+    raise Failed(reason, res)
+
+
+def no_qemu_problem(res, what):
+    """Common failure reasons when res did not reach what it should have."""
+    if res.rc == 124:
+        fail(f"no {what} within {res.timeout:.0f} s", res)
+    if res.rc == 1 and any("--fail" in line for line in res.stderr):
+        fail(res.stop_reason(), res)
+    fail(f"no {what}; {res.stop_reason()}", res)
+
+
+# ---------------------------------------------------------------- images
+
+
+def build_file(*parts):
+    return os.path.join(BUILD, *parts)
+
+
+def need_file(path, what, hint=" (make)"):
+    if not os.path.isfile(path):
+        fail(f"{what} {os.path.relpath(path, REPO)} not found{hint}")
+    return path
+
+
+def mkimage(ctx, name, kernel=None, cfg_text=None):
+    """Builds build/e2e/NAME.img with the real loader and the given kernel bytes
+    (None: no kernel at all) and boot.cfg text (None: boot/boot.cfg)."""
+    tool = ctx.opts.mkimage
+    if not os.access(tool, os.X_OK):
+        fail(f"{os.path.relpath(tool, REPO)} not found or not executable")
+    loader = need_file(build_file("boot", "BOOTX64.EFI"), "loader")
+    out = os.path.join(ctx.outdir, f"{name}.img")
+    if cfg_text is None:
+        cfg = need_file(ctx.opts.boot_cfg, "boot.cfg", "")
+    else:
+        cfg = os.path.join(ctx.outdir, f"{name}.boot.cfg")
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write(cfg_text)
+    if kernel is None:
+        kernel_arg = "none"
+    else:
+        kernel_arg = os.path.join(ctx.outdir, f"{name}.kernel.elf")
+        with open(kernel_arg, "wb") as f:
+            f.write(kernel)
+    cmd = [tool, "--out", out, "--loader", loader, "--kernel", kernel_arg, "--cfg", cfg]
+    if os.path.exists(out):
+        os.unlink(out)
+    with ctx.mkimage_lock:
+        ctx.check_abort()
+        try:
+            p = subprocess.run(cmd, cwd=REPO, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=300)
+        except subprocess.TimeoutExpired:
+            fail("tools/mkimage took more than 300 s")
+    if p.returncode != 0 or not os.path.isfile(out):
+        tail = p.stdout.decode("utf-8", "replace").strip().splitlines()[-5:]
+        fail(f"tools/mkimage failed (status {p.returncode}): " + " / ".join(tail))
+    return out
+
+
+def real_kernel():
+    with open(need_file(build_file("kernel", "kernel.elf"), "kernel"), "rb") as f:
+        return f.read()
+
+
+# ---------------------------------------------------------------- cases
+
+CASES = []
+
+
+class Case:
+    def __init__(self, name, fn, timeout, doc):
+        self.name, self.fn, self.timeout, self.doc = name, fn, timeout, doc
+
+
+def case(name, timeout=90):
+    def register(fn):
+        CASES.append(Case(name, fn, timeout, (fn.__doc__ or "").strip().split("\n")[0]))
+        return fn
+    return register
+
+
+@case("boot_ready")
+def boot_ready(ctx, c):
+    """The default image reaches `pallas: ready`."""
+    res = boot(ctx, c.name, ["--until", READY_RE, "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    hit = res.find(READY_RE)
+    if hit is None:
+        no_qemu_problem(res, "`pallas: ready`")
+    i, t, _ = hit
+    if not READY_FULL_RE.search(res.lines[i][1]):
+        fail("ready line does not read `pallas: ready (version V, N MiB usable, "
+             f"C CPUs)`: {res.lines[i][1]!r}", res)
+    return res, f"ready at {t:.1f} s"
+
+
+@case("ktest", timeout=120)
+def ktest(ctx, c):
+    """`ktest` on the command line: all in-kernel tests pass, then ACPI power-off."""
+    res = boot(ctx, c.name, ["--append", "ktest", "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    fails = [t for t in res.texts() if KTEST_FAIL_RE.search(t)]
+    hit = res.find(KTEST_SUM_RE)
+    if hit is None:
+        if fails:
+            fail(f"no ktest summary; {len(fails)} failure(s), first: {fails[0]}", res)
+        no_qemu_problem(res, "`ktest: N passed, N failed` line")
+    _, _, m = hit
+    passed, failed = int(m.group(1)), int(m.group(2))
+    if failed:
+        first = f", first: {fails[0]}" if fails else ""
+        fail(f"ktest: {passed} passed, {failed} failed{first}", res)
+    if fails:
+        fail(f"summary says 0 failed but the log has {len(fails)} `ktest: FAIL` "
+             f"line(s), first: {fails[0]}", res)
+    if passed == 0:
+        fail("ktest ran no tests (0 passed)", res)
+    if res.rc != 0:
+        how = ("did not power off" if res.rc == 124 else
+               f"QEMU exit status {res.rc}, expected 0 from ACPI power-off")
+        fail(f"ktest summary printed but {how}", res)
+    return res, f"{passed} passed"
+
+
+def mem_case(size, ram_mib, min_usable_mib):
+    name = f"mem_{size.lower()}"
+
+    def run(ctx, c):
+        res = boot(ctx, c.name, ["--mem", size, "--until", READY_RE, "--fail", PANIC_RE,
+                                 "--fail", LOADER_ERR_RE], c.timeout)
+        hit = res.find(MEM_RE)
+        if hit is None:
+            if res.find(READY_RE):
+                fail("`pallas: ready` without a `mem: firmware usable A KiB, kernel "
+                     "usable B KiB (P%)` line before it", res)
+            no_qemu_problem(res, "`mem:` line")
+        _, _, m = hit
+        a, b, p = int(m.group(1)), int(m.group(2)), float(m.group(3))
+        figures = f"firmware usable {a} KiB, kernel usable {b} KiB, {m.group(3)}%"
+        ram_kib = ram_mib * 1024
+        problems = []
+        if not 99.0 <= p <= 101.0:
+            problems.append(f"P = {m.group(3)}% outside [99, 101]")
+        if a > 0 and abs(p - 100.0 * b / a) > 0.011:
+            problems.append(f"P = {m.group(3)}% but 100*B/A = {100.0 * b / a:.4f}")
+        if a == 0:
+            problems.append("A = 0")
+        if a > ram_kib:
+            problems.append(f"A = {a} KiB exceeds the {size} of RAM")
+        if b > ram_kib:
+            problems.append(f"B = {b} KiB exceeds the {size} of RAM")
+        if b < min_usable_mib * 1024:
+            problems.append(f"B = {b} KiB is below {min_usable_mib} MiB, implausible "
+                            f"for {size} of RAM")
+        if problems:
+            fail("; ".join(problems) + f" ({figures})", res)
+        if res.find(READY_RE) is None:
+            no_qemu_problem(res, "`pallas: ready` after the `mem:` line")
+        return res, figures
+
+    run.__doc__ = f"--mem {size}: the `mem:` line is plausible and P is within 99-101%."
+    case(name, timeout=150 if ram_mib >= 8192 else 90)(run)
+
+
+mem_case("128M", 128, 64)
+mem_case("2G", 2048, 1792)
+mem_case("8G", 8192, 7680)
+
+
+@case("panic_report")
+def panic_report(ctx, c):
+    """`ktest=panic panic=poweroff`: a full panic report, then power-off."""
+    res = boot(ctx, c.name, ["--append", "ktest=panic panic=poweroff",
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    hit = res.find(PANIC_RE)
+    if hit is None:
+        no_qemu_problem(res, "`PANIC: ` line")
+    i, t, _ = hit
+    report = res.texts(i)
+    text = "\n".join(report)
+    problems = []
+    if "ktest_trigger_page_fault" not in text:
+        problems.append("report does not name ktest_trigger_page_fault")
+    if not re.search(r"badc0ffe000", text, re.I):
+        problems.append("report does not show the faulting address 0x00000badc0ffe000")
+    if not re.search(r"\bcr2\b", text, re.I):
+        problems.append("report has no cr2")
+    if not any(SYMBOL_OFF_RE.search(line) for line in report[1:]):
+        problems.append("report has no backtrace line (function+0xoff)")
+    after = [line for line in report[1:]
+             if re.search(READY_RE, line) or KTEST_SUM_RE.search(line)]
+    if after:
+        problems.append(f"the kernel went on after the panic: {after[0]!r}")
+    if problems:
+        fail("; ".join(problems), res)
+    if res.rc != 0:
+        how = ("QEMU still running at the timeout" if res.rc == 124 else
+               f"QEMU exit status {res.rc}")
+        fail(f"no power-off after the panic despite panic=poweroff ({how})", res)
+    return res, f"PANIC at {t:.1f} s"
+
+
+def loader_rejects(ctx, c, image, names=None):
+    """Boots image; the loader must print `pallas-boot: error:` and the kernel
+    must never start.  names: the error (or the line after it) must contain
+    one of these strings."""
+    res = boot(ctx, c.name, ["--until", LOADER_ERR_RE, "--grace", "3",
+                             "--fail", KERNEL_RE, "--fail", PANIC_RE], c.timeout,
+               image=image)
+    kernel = res.find(KERNEL_RE) or res.find(PANIC_RE)
+    if kernel is not None:
+        fail(f"the kernel started: {res.lines[kernel[0]][1]!r}", res)
+    hit = res.find(LOADER_ERR_RE)
+    if hit is None:
+        no_qemu_problem(res, "`pallas-boot: error:` line")
+    i, _, _ = hit
+    error = res.lines[i][1]
+    if names:
+        near = " ".join(res.texts(i)[:2])
+        if not any(n in near for n in names):
+            fail(f"the error does not name the bad line ({' or '.join(map(repr, names))}): "
+                 f"{error!r}", res)
+    return res, error
+
+
+@case("kernel_missing")
+def kernel_missing(ctx, c):
+    """No kernel.elf on the ESP: a loader error, no kernel."""
+    return loader_rejects(ctx, c, mkimage(ctx, c.name, kernel=None))
+
+
+@case("kernel_truncated")
+def kernel_truncated(ctx, c):
+    """kernel.elf cut to its first 1000 bytes: a loader error, no kernel."""
+    return loader_rejects(ctx, c, mkimage(ctx, c.name, kernel=real_kernel()[:1000]))
+
+
+@case("kernel_foreign")
+def kernel_foreign(ctx, c):
+    """kernel.elf with e_machine = AArch64 (0xB7): a loader error, no kernel."""
+    elf = bytearray(real_kernel())
+    if elf[:4] != b"\x7fELF" or elf[18:20] != b"\x3e\x00":
+        fail("build/kernel/kernel.elf is not an x86-64 ELF file")
+    elf[18:20] = b"\xb7\x00"
+    return loader_rejects(ctx, c, mkimage(ctx, c.name, kernel=bytes(elf)))
+
+
+@case("kernel_garbage")
+def kernel_garbage(ctx, c):
+    """kernel.elf of 64 KiB of (seeded) random bytes: a loader error, no kernel."""
+    data = random.Random(0x9A11A5).randbytes(64 * 1024)
+    assert data[:4] != b"\x7fELF"
+    return loader_rejects(ctx, c, mkimage(ctx, c.name, kernel=data))
+
+
+BAD_CFG_LINE = "this is not a key value"
+
+
+@case("boot_cfg_bad")
+def boot_cfg_bad(ctx, c):
+    """boot.cfg with a malformed line: a loader error naming the line."""
+    path = need_file(ctx.opts.boot_cfg, "boot.cfg", "")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if text and not text.endswith("\n"):
+        text += "\n"
+    lineno = text.count("\n") + 1
+    text += BAD_CFG_LINE + "\n"
+    image = mkimage(ctx, c.name, cfg_text=text)
+    return loader_rejects(ctx, c, image,
+                          names=[BAD_CFG_LINE, f"line {lineno}", f":{lineno}:"])
+
+
+# ---------------------------------------------------------------- runner
+
+
+def run_case(ctx, c):
+    start = time.monotonic()
+    for suffix in (".log", ".run-qemu.log"):
+        try:
+            os.unlink(os.path.join(ctx.outdir, c.name + suffix))
+        except FileNotFoundError:
+            pass
+    res = None
+    try:
+        ctx.check_abort()
+        res, detail = c.fn(ctx, c)
+        ok, reason = True, None
+    except Failed as e:
+        ok, reason = False, e.args[0]
+        if len(e.args) > 1:
+            res = e.args[1]
+    except Aborted as e:
+        ok, reason = False, f"not run to the end: {e.args[0]}"
+    except Exception as e:  # a bug in the harness must not hide the other results
+        ok, reason = False, f"harness error: {type(e).__name__}: {e}"
+    elapsed = time.monotonic() - start
+    if ok:
+        extra = f", {detail}" if detail else ""
+        ctx.print(f"ok {c.name} ({elapsed:.1f} s{extra})")
+        return True
+    out = [f"FAIL {c.name}: {reason}"]
+    if res is not None:
+        log = os.path.relpath(os.path.join(ctx.outdir, c.name + ".log"), REPO)
+        out.append(f"    --- last {LOG_TAIL} lines of {log} "
+                   f"(run-qemu status {res.rc}, {res.elapsed:.1f} s) ---")
+        out += [f"    | {t}" for t in res.texts()[-LOG_TAIL:]]
+        extra = [line for line in res.stderr if not line.startswith(
+            ("run-qemu: exec ", "run-qemu: qemu pid "))]
+        if extra:
+            out.append("    --- run-qemu stderr ---")
+            out += [f"    | {line}" for line in extra[-8:]]
+    ctx.print("\n".join(out))
+    return False
+
+
+def main(argv):
+    p = argparse.ArgumentParser(
+        prog="tests/e2e/run.py",
+        description="Pallas boot / end-to-end tests (QEMU + OVMF, serial log checks).",
+        epilog="Cases are selected by name substring: `run.py mem` runs mem_128m, "
+               "mem_2g and mem_8g.  Logs go to build/e2e/NAME.log.")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="run only cases whose name contains one of these")
+    p.add_argument("-j", "--jobs", type=int, default=2, metavar="N",
+                   help="cases run at the same time (default 2)")
+    p.add_argument("--budget", type=float, default=1200, metavar="SECONDS",
+                   help="time budget for the whole run (default 1200)")
+    p.add_argument("--image", default=build_file("pallas.img"), metavar="PATH",
+                   help="image under test (default build/pallas.img)")
+    p.add_argument("--mkimage", default=os.path.join(REPO, "tools", "mkimage"),
+                   metavar="PATH", help="image builder for the corrupt-image cases "
+                                        "(default tools/mkimage)")
+    p.add_argument("--boot-cfg", default=os.path.join(REPO, "boot", "boot.cfg"),
+                   metavar="PATH", help="boot.cfg for the images the harness builds "
+                                        "(default boot/boot.cfg)")
+    p.add_argument("-l", "--list", action="store_true", help="list the cases and exit")
+    opts = p.parse_args(argv)
+    if opts.jobs < 1:
+        p.error("-j must be at least 1")
+    opts.image = os.path.abspath(opts.image)
+    opts.mkimage = os.path.abspath(opts.mkimage)
+    opts.boot_cfg = os.path.abspath(opts.boot_cfg)
+
+    cases = [c for c in CASES if not opts.names or any(n in c.name for n in opts.names)]
+    if opts.list:
+        for c in cases:
+            print(f"{c.name:18} {c.timeout:4d} s  {c.doc}")
+        return 0
+    if not cases:
+        print(f"e2e: no case matches {' '.join(opts.names)} (try --list)", file=sys.stderr)
+        return 2
+
+    ctx = Context(opts)
+    os.makedirs(ctx.outdir, exist_ok=True)
+    results = {}
+
+    def worker(c):
+        results[c.name] = run_case(ctx, c)
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    # Explicitly, also when started with SIGINT ignored (a background job).
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_term)
+    interrupted = False
+    pool = ThreadPoolExecutor(max_workers=min(opts.jobs, len(cases)))
+    try:
+        futures = [pool.submit(worker, c) for c in cases]
+        for f in futures:
+            while not f.done():
+                time.sleep(0.2)
+                if ctx.remaining() < 0 and not ctx.abort.is_set():
+                    ctx.print(f"e2e: time budget of {opts.budget:g} s exhausted, "
+                              "stopping")
+                    ctx.abort_reason = "global time budget exhausted"
+                    ctx.abort.set()
+                    ctx.terminate_all()
+    except KeyboardInterrupt:
+        interrupted = True
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+        ctx.print("e2e: interrupted, stopping QEMU")
+        ctx.abort.set()
+        ctx.terminate_all()
+    pool.shutdown(wait=True, cancel_futures=True)
+    for c in cases:
+        if c.name not in results:
+            ctx.print(f"FAIL {c.name}: not run (interrupted or out of time)")
+            results[c.name] = False
+    passed = sum(1 for v in results.values() if v)
+    failed = len(results) - passed
+    ctx.print(f"e2e: {passed} passed, {failed} failed")
+    if interrupted:
+        return 130
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,43 @@
+# A GRUB BIOS ISO that starts kernel.elf through its Multiboot2 header: the
+# way Bochs boots Pallas (tools/run-bochs), and any BIOS machine or CD-ROM.
+#   make iso                          build/pallas.iso, command line loglevel=info
+#   make iso ISO_CMDLINE='ktest'      another kernel command line
+# GRUB talks on COM1 at 115200 like the kernel, and waits for nothing.
+# tools/run-bochs --append rewrites only grub.cfg in a copy of this ISO.
+
+ISO := $(BUILD)/pallas.iso
+ISO_ROOT := $(BUILD)/iso
+ISO_CMDLINE ?= loglevel=info
+# What grub.cfg needs goes into the core image; the partition maps are only
+# there because grub-mkrescue's own start-up config loads every one of them.
+# No fonts, themes or locales: a small ISO and a quick GRUB.
+ISO_GRUB_MODULES := multiboot2 serial terminal normal iso9660 biosdisk
+ISO_GRUB_INSTALL := $(ISO_GRUB_MODULES) part_acorn part_amiga part_apple part_bsd part_dfly \
+	part_dvh part_gpt part_msdos part_plan part_sun part_sunpc
+
+.PHONY: iso
+iso: $(ISO)
+
+# Rebuilt when the command line changes, so `make iso ISO_CMDLINE=...` works.
+$(ISO_ROOT)/boot/grub/grub.cfg: tools/iso.mk FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '%s\n' \
+		'serial --unit=0 --speed=115200' \
+		'terminal_input serial' \
+		'terminal_output serial' \
+		'set timeout=0' \
+		'multiboot2 /boot/kernel.elf $(ISO_CMDLINE)' \
+		'boot' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
+$(ISO): $(KERNEL_ELF) $(ISO_ROOT)/boot/grub/grub.cfg | $(DEPS_OK)
+	@echo "  ISO     $@"
+	$(Q)cp $(KERNEL_ELF) $(ISO_ROOT)/boot/kernel.elf
+	$(Q)grub-mkrescue --directory=/usr/lib/grub/i386-pc --compress=no \
+		--install-modules="$(ISO_GRUB_INSTALL)" --modules="$(ISO_GRUB_MODULES)" \
+		--fonts= --locales= --themes= -o $@.tmp $(ISO_ROOT) > $(BUILD)/iso.log 2>&1 \
+		|| { cat $(BUILD)/iso.log >&2; rm -f $@.tmp; exit 1; }
+	$(Q)mv -f $@.tmp $@
+
+.PHONY: FORCE
+FORCE:
