@@ -20,4 +20,57 @@ __attribute__((noreturn)) void sched_cpu_start(void);
 /* The tail of every interrupt: switch threads if this CPU was asked to and may. */
 void sched_irq_exit(struct trap_frame *f);
 
+#define SCHED_SHARES_DEFAULT 1024u
+#define SCHED_SLICE_NS	     4000000ull	  /* longest a thread runs before the next pick */
+#define SCHED_PERIOD_NS	     100000000ull /* limits are accounted per period */
+#define THREAD_STACK_SIZE    16384u
+#define CPU_ANY		     (-1)
+
+typedef void (*thread_fn)(void *arg);
+
+/*
+ * Starts fn(arg) in a new thread of group g (NULL: the root group), on the
+ * least-loaded CPU.  Returning from fn ends the thread.  Every thread must be
+ * joined, which frees it.  NULL when out of memory.
+ */
+struct thread *thread_create(thread_fn fn, void *arg, struct sched_group *g, const char *name);
+/* The same, but the thread only ever runs on `cpu` (or anywhere: CPU_ANY). */
+struct thread *thread_create_on(thread_fn fn, void *arg, struct sched_group *g, const char *name,
+				int cpu);
+__attribute__((noreturn)) void thread_exit(void);
+/* Waits until t has ended, then frees it. */
+void thread_join(struct thread *t);
+struct thread *thread_current(void);
+const char *thread_name(const struct thread *t);
+uint64_t thread_runtime_ns(const struct thread *t);
+
+/* Lets other threads run; returns at once when this one is still the fairest pick. */
+void sched_yield(void);
+void sched_sleep_until(uint64_t deadline_ns);
+void sched_sleep_ns(uint64_t ns);
+
+/*
+ * Groups.  shares: weight relative to the group's siblings (default 1024);
+ * limit_pct: at most this percent of one CPU per period, summed over CPUs
+ * (0: no limit; 250 = two and a half CPUs).  parent NULL is the root; groups
+ * nest one level (a group's parent must be a top-level group).  NULL when the
+ * nesting is too deep or memory is short.
+ */
+struct sched_group *sched_group_create(struct sched_group *parent, unsigned shares,
+				       unsigned limit_pct);
+/* Only for a group without threads or child groups; returns false otherwise. */
+bool sched_group_destroy(struct sched_group *g);
+/* CPU time the group's threads (and its children's) have used, in ns. */
+uint64_t sched_group_usage(const struct sched_group *g);
+
+/*
+ * For synchronisation primitives (kernel/sync/).  A waiter calls
+ * sched_prepare_block() before publishing itself where a waker will find it,
+ * then sched_block(); sched_wakeup() of a thread that has not blocked yet
+ * makes that sched_block() return at once.
+ */
+void sched_prepare_block(void);
+void sched_block(void);
+void sched_wakeup(struct thread *t);
+
 #endif

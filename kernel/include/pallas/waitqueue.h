@@ -1,0 +1,50 @@
+/*
+ * Wait queues: threads sleeping until someone wakes them, oldest first.
+ * The queue's lock is also the lock of whatever condition the waiters wait
+ * for (a mutex's owner, a completion's count), so checking the condition and
+ * going to sleep cannot miss a wakeup.
+ */
+#ifndef PALLAS_WAITQUEUE_H
+#define PALLAS_WAITQUEUE_H
+
+#include <pallas/list.h>
+#include <pallas/spinlock.h>
+
+struct thread;
+
+struct waitqueue {
+	spinlock_t lock;
+	struct list waiters; /* struct wait_entry */
+};
+
+struct wait_entry {
+	struct list node;
+	struct thread *thread;
+};
+
+#define WAITQUEUE_INIT(name)                                 \
+	{                                                    \
+		.lock = SPINLOCK_INIT,                       \
+		.waiters = LIST_INIT((name).waiters),        \
+	}
+#define WAKE_ALL (~0u)
+
+void waitqueue_init(struct waitqueue *wq);
+/* Called holding wq->lock (spin_lock_irqsave); sleeps until woken, returns holding it again. */
+void waitqueue_sleep_locked(struct waitqueue *wq);
+/* Wakes up to n waiters, oldest first, and returns how many; the _locked form with wq->lock held. */
+unsigned waitqueue_wake_locked(struct waitqueue *wq, unsigned n);
+unsigned waitqueue_wake(struct waitqueue *wq, unsigned n);
+/* The thread that a waitqueue_wake_locked(wq, 1) would wake, or NULL. */
+struct thread *waitqueue_first_locked(struct waitqueue *wq);
+
+/* Sleeps on wq until cond (evaluated with wq->lock held) is true. */
+#define wait_event(wq, cond)                                          \
+	do {                                                          \
+		unsigned long wait_flags_ = spin_lock_irqsave(&(wq)->lock); \
+		while (!(cond))                                       \
+			waitqueue_sleep_locked(wq);                   \
+		spin_unlock_irqrestore(&(wq)->lock, wait_flags_);     \
+	} while (0)
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * Sleeping until a point in time: block, with a timer event on this CPU
+ * that wakes the thread.  The loop absorbs any early wakeup.
+ */
+#include <asm/irq.h>
+
+#include "sched_impl.h"
+
+void sched_sleep_until(uint64_t deadline_ns)
+{
+	struct thread *t = thread_current();
+	unsigned long flags = irq_save();
+
+	/* Interrupts stay off from arming to blocking, so the timer cannot
+	 * fire on this CPU before the thread is ready to be woken. */
+	while (clock_ns() < deadline_ns) {
+		sched_prepare_block();
+		timer_event_arm(&t->sleep_timer, deadline_ns);
+		sched_block();
+	}
+	timer_event_cancel(&t->sleep_timer);
+	irq_restore(flags);
+}
+
+void sched_sleep_ns(uint64_t ns)
+{
+	sched_sleep_until(clock_ns() + ns);
+}

@@ -1,0 +1,50 @@
+/*
+ * Waking a blocked thread: back onto a run queue, usually the least loaded.
+ * A thread that has not reached sched_block() yet is still queued where it
+ * runs; waking it only marks it runnable, and its sched_block() returns.
+ */
+#include <asm/irq.h>
+#include <pallas/kernel.h>
+
+#include "sched_impl.h"
+
+/* t->cpu only changes under the lock of t's queue, so recheck after taking it. */
+static struct runqueue *lock_thread_rq(struct thread *t)
+{
+	for (;;) {
+		struct runqueue *rq = rq_of(t->cpu);
+		spin_lock_raw(&rq->lock);
+		if (rq->cpu == t->cpu)
+			return rq;
+		spin_unlock_raw(&rq->lock);
+	}
+}
+
+/* True when t only needed marking runnable. */
+static bool wake_in_place(struct thread *t)
+{
+	struct runqueue *rq = lock_thread_rq(t);
+	bool queued = t->se.queued;
+
+	if (queued)
+		t->state = THREAD_RUNNABLE;
+	spin_unlock_raw(&rq->lock);
+	return queued;
+}
+
+void sched_wakeup(struct thread *t)
+{
+	unsigned long flags = irq_save();
+
+	spin_lock_raw(&t->wake_lock);
+	if (t->state == THREAD_BLOCKED && !wake_in_place(t)) {
+		struct runqueue *rq = rq_of(select_cpu(t));
+		spin_lock_raw(&rq->lock);
+		t->state = THREAD_RUNNABLE;
+		rq_enqueue(rq, t);
+		rq_kick(rq);
+		spin_unlock_raw(&rq->lock);
+	}
+	spin_unlock_raw(&t->wake_lock);
+	irq_restore(flags);
+}

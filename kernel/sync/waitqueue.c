@@ -1,0 +1,60 @@
+/*
+ * Wait queues.  A waiter's entry lives on its own stack: it is only linked
+ * while the waiter sleeps, and the waker unlinks it before waking.
+ */
+#include <pallas/kernel.h>
+#include <pallas/sched.h>
+#include <pallas/waitqueue.h>
+
+void waitqueue_init(struct waitqueue *wq)
+{
+	wq->lock = (spinlock_t)SPINLOCK_INIT;
+	list_init(&wq->waiters);
+}
+
+void waitqueue_sleep_locked(struct waitqueue *wq)
+{
+	struct wait_entry e = {.thread = thread_current()};
+
+	sched_prepare_block();
+	list_push_back(&wq->waiters, &e.node);
+	/* Interrupts stay off until sched_block, as spin_lock_irqsave left them;
+	 * preemption must be allowed again for the switch. */
+	spin_unlock_raw(&wq->lock);
+	preempt_enable_no_resched();
+	sched_block();
+	preempt_disable();
+	spin_lock_raw(&wq->lock);
+	if (!list_empty(&e.node))
+		list_remove(&e.node);
+}
+
+struct thread *waitqueue_first_locked(struct waitqueue *wq)
+{
+	if (list_empty(&wq->waiters))
+		return NULL;
+	return container_of(wq->waiters.next, struct wait_entry, node)->thread;
+}
+
+unsigned waitqueue_wake_locked(struct waitqueue *wq, unsigned n)
+{
+	unsigned woken = 0;
+
+	while (woken < n && !list_empty(&wq->waiters)) {
+		struct wait_entry *e = container_of(wq->waiters.next, struct wait_entry, node);
+		struct thread *t = e->thread;
+		/* After the unlink the entry may vanish with its waiter's stack. */
+		list_remove(&e->node);
+		sched_wakeup(t);
+		woken++;
+	}
+	return woken;
+}
+
+unsigned waitqueue_wake(struct waitqueue *wq, unsigned n)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	unsigned woken = waitqueue_wake_locked(wq, n);
+	spin_unlock_irqrestore(&wq->lock, flags);
+	return woken;
+}
