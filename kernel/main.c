@@ -111,6 +111,10 @@ void kmain(const struct boot_info *loader_bi)
 	report_memory();
 	if (boot_info.rsdp)
 		acpi_init(boot_info.rsdp);
+	if (cmdline_has(cmdline, "acpidump")) { /* for tools/acpi-record */
+		acpi_dump();
+		machine_poweroff();
+	}
 	cpu_features_report();
 
 	run_ktests(cmdline);
