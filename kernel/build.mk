@@ -54,9 +54,11 @@ $(KBUILD)/ksyms1.S: $(KBUILD)/kernel.pass1.elf tools/gensyms
 $(KERNEL_ELF): $(KERNEL_OBJS) $(KBUILD)/ksyms1.o kernel/arch/x86_64/kernel.ld
 	@echo "  LD      $@"
 	$(Q)ld $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms1.o
-	$(Q)cmp -s <(nm -n --defined-only $(KBUILD)/kernel.pass1.elf | grep -v ksyms_) \
-		<(nm -n --defined-only $@ | grep -v ksyms_) \
-		|| { echo "kernel: symbols moved between link passes" >&2; rm -f $@; exit 1; }
+	$(Q)cmp -s <(nm -n --defined-only $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms_ -e __kernel_end) \
+		<(nm -n --defined-only $@ | grep -v -e ksyms_ -e __kernel_end) \
+		|| { echo "kernel: symbols moved between link passes:" >&2; \
+		     diff <(nm -n --defined-only $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms_ -e __kernel_end) \
+			<(nm -n --defined-only $@ | grep -v -e ksyms_ -e __kernel_end) | head -5 >&2; rm -f $@; exit 1; }
 
 .PHONY: kernel
 kernel: $(KERNEL_ELF)

@@ -6,6 +6,7 @@
 #define PALLAS_SPINLOCK_H
 
 #include <asm/irq.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct {
@@ -23,6 +24,11 @@ static inline void spin_lock(spinlock_t *l)
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			__builtin_ia32_pause();
 	}
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
 }
 
 static inline void spin_unlock(spinlock_t *l)
