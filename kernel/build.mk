@@ -54,16 +54,19 @@ $(KBUILD)/ksyms1.S: $(KBUILD)/kernel.pass1.elf tools/gensyms
 $(KERNEL_ELF): $(KERNEL_OBJS) $(KBUILD)/ksyms1.o kernel/arch/x86_64/kernel.ld
 	@echo "  LD      $@"
 	$(Q)ld $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms1.o
-	$(Q)cmp -s <(nm -n --defined-only $(KBUILD)/kernel.pass1.elf | grep -v ksyms_) \
-		<(nm -n --defined-only $@ | grep -v ksyms_) \
-		|| { echo "kernel: symbols moved between link passes" >&2; rm -f $@; exit 1; }
+	$(Q)cmp -s <(nm -n --defined-only $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms_ -e __kernel_end) \
+		<(nm -n --defined-only $@ | grep -v -e ksyms_ -e __kernel_end) \
+		|| { echo "kernel: symbols moved between link passes:" >&2; \
+		     diff <(nm -n --defined-only $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms_ -e __kernel_end) \
+			<(nm -n --defined-only $@ | grep -v -e ksyms_ -e __kernel_end) | head -5 >&2; rm -f $@; exit 1; }
 
 .PHONY: kernel
 kernel: $(KERNEL_ELF)
 
 -include $(KERNEL_OBJS:.o=.d)
 UNIT_UNDER_TEST += kernel/lib/printf.c
-UNIT_UNDER_TEST += kernel/boot_info.c kernel/acpi/s5.c drivers/fb/psf.c drivers/fb/fb_text.c
+UNIT_UNDER_TEST += kernel/boot_info.c kernel/acpi/s5.c kernel/acpi/check.c kernel/acpi/madt.c
+UNIT_UNDER_TEST += kernel/acpi/fadt.c kernel/acpi/hpet.c kernel/acpi/mcfg.c drivers/fb/psf.c drivers/fb/fb_text.c
 UNIT_UNDER_TEST += kernel/mm/buddy.c kernel/mm/slab.c kernel/lib/cmdline.c
 UNIT_UNDER_TEST += kernel/arch/x86_64/multiboot2.c
 UNIT_UNDER_TEST += kernel/sched/fair.c

@@ -6,6 +6,8 @@
  */
 #include <asm/cpu.h>
 #include <asm/cpu_features.h>
+#include <asm/irq.h>
+#include <asm/lapic.h>
 #include <asm/paging.h>
 #include <asm/segment.h>
 #include <pallas/acpi.h>
@@ -14,11 +16,16 @@
 #include <pallas/console.h>
 #include <pallas/debug.h>
 #include <pallas/kernel.h>
+#include <pallas/irq.h>
 #include <pallas/ktest.h>
 #include <pallas/log.h>
 #include <pallas/mm.h>
+#include <pallas/percpu.h>
 #include <pallas/power.h>
+#include <pallas/sched.h>
+#include <pallas/smp.h>
 #include <pallas/string.h>
+#include <pallas/time.h>
 
 uint64_t ktest_trigger_page_fault(void);
 
@@ -85,6 +92,19 @@ static void run_ktests(const char *cmdline)
 	machine_poweroff();
 }
 
+/* The boot CPU's interrupt controllers, clock and timer; then interrupts on. */
+static void start_interrupts_and_time(void)
+{
+	irq_init();
+	irq_cpu_init();
+	cpus[0].apic_id = lapic_id();
+	ipi_init();
+	time_init();
+	timer_cpu_init();
+	cpus[0].online = true;
+	irq_enable();
+}
+
 void kmain(const struct boot_info *loader_bi)
 {
 	char err[96];
@@ -93,6 +113,8 @@ void kmain(const struct boot_info *loader_bi)
 	cpu_tables_load(&bsp_tables);
 	idt_init();
 	idt_load();
+	percpu_init(0);
+	cpus[0].tables = &bsp_tables;
 
 	if (!boot_info_accept(loader_bi, &boot_info, err, sizeof(err)))
 		refuse_boot(err);
@@ -105,16 +127,27 @@ void kmain(const struct boot_info *loader_bi)
 
 	bootmem_init(&boot_info);
 	paging_init(&boot_info);
+	smp_reserve_trampoline(); /* a page below 1 MiB, before mm_init takes them all */
 	if (consoles & BOOT_CONSOLE_FB)
 		fbcon_init(&boot_info.fb);
 	mm_init(&boot_info);
 	report_memory();
 	if (boot_info.rsdp)
 		acpi_init(boot_info.rsdp);
+	if (cmdline_has(cmdline, "acpidump")) { /* for tools/acpi-record */
+		acpi_dump();
+		machine_poweroff();
+	}
 	cpu_features_report();
 
+	start_interrupts_and_time();
+	sched_init();
+	smp_init();
+
 	run_ktests(cmdline);
-	pr_info("pallas: ready (version %s, %lu MiB usable, 1 CPU)\n", PALLAS_VERSION,
-		page_free_count() * PAGE_SIZE >> 20);
-	cpu_stop();
+	unsigned ncpus = cpu_count();
+	pr_info("pallas: ready (version %s, %lu MiB usable, %u CPU%s)\n", PALLAS_VERSION,
+		page_free_count() * PAGE_SIZE >> 20, ncpus, ncpus == 1 ? "" : "s");
+	for (;;)
+		__asm__ volatile("sti; hlt" ::: "memory");
 }

@@ -42,6 +42,7 @@ void cpu_tables_init(struct cpu_tables *t)
 	t->tss.iomap_base = sizeof(t->tss); /* no I/O bitmap: ring 3 gets no ports */
 }
 
+/* GS is left alone: its base already points at this CPU's struct cpu. */
 void cpu_tables_load(struct cpu_tables *t)
 {
 	struct {
@@ -55,7 +56,6 @@ void cpu_tables_load(struct cpu_tables *t)
 			 "mov %1, %%ss\n\t"
 			 "xor %%eax, %%eax\n\t"
 			 "mov %%eax, %%fs\n\t"
-			 "mov %%eax, %%gs\n\t"
 			 /* Reload CS with a far return. */
 			 "pushq %2\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"

@@ -14,6 +14,7 @@
  * kernel through _start exactly as the UEFI loader does.
  */
 #include <asm/layout.h>
+#include <asm/percpu_asm.h>
 
 #define PHYS(x)		((x) - KERNEL_VBASE)
 #define MB2_MAGIC	0x36d76289
@@ -174,6 +175,7 @@ mb2_high:
 	leaq boot_stack_top(%rip), %rsp
 	movl %ebp, %edi			/* zero-extends: the MBI is below 4 GiB */
 	xorl %ebp, %ebp			/* ends backtraces here */
+	SET_BOOT_CPU_GS
 	call mb2_start
 	movq %rax, %rdi
 	jmp _start

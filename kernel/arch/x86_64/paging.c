@@ -10,6 +10,7 @@
 #include <asm/layout.h>
 #include <asm/paging.h>
 #include <pallas/kernel.h>
+#include <pallas/string.h>
 
 extern const char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern const char __data_start[], __data_end[], __ksyms_start[], __kernel_end[];
@@ -28,11 +29,23 @@ static uint64_t *table_at(uint64_t entry)
 	return phys_to_virt(entry & PTE_ADDR);
 }
 
+/* Page-table pages come from bootmem until mm_init, from the buddy after. */
+static paddr_t table_page(void)
+{
+	if (!direct_map_top)
+		return bootmem_alloc_pages(1);
+	paddr_t p = page_alloc(0);
+	if (!p)
+		panic("paging: out of memory for a page table");
+	memset(phys_to_virt(p), 0, PAGE_SIZE);
+	return p;
+}
+
 /* The next-level table under entry i, created when missing. */
 static uint64_t *next_table(uint64_t *table, unsigned i)
 {
 	if (!(table[i] & PTE_P))
-		table[i] = bootmem_alloc_pages(1) | PTE_P | PTE_W;
+		table[i] = table_page() | PTE_P | PTE_W;
 	BUG_ON(table[i] & PTE_PS);
 	return table_at(table[i]);
 }
@@ -107,4 +120,10 @@ void paging_init(const struct boot_info *bi)
 	write_cr0(read_cr0() | CR0_WP);
 	direct_map_top = top;
 	pr_info("paging: direct map of %lu MiB, kernel text RX, rodata R, data RW NX\n", top >> 20);
+}
+
+void paging_map_page(uintptr_t va, paddr_t pa, uint64_t flags)
+{
+	BUG_ON(!direct_map_top || va < KERNEL_VBASE_MIN);
+	map_4k(va, pa, flags | PTE_P);
 }

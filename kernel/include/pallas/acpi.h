@@ -45,7 +45,7 @@ void acpi_poweroff(void);
 #define ACPI_MAX_NMIS	   16
 #define ACPI_MAX_MCFG	   16
 
-struct acpi_gas { /* Generic Address Structure */
+struct acpi_gas {      /* Generic Address Structure */
 	uint8_t space; /* 0 memory, 1 I/O port */
 	uint8_t bit_width, bit_offset, access_size;
 	uint64_t address;
@@ -80,6 +80,7 @@ struct acpi_madt_info {
 	uint64_t lapic_address;
 	bool pcat_compat; /* there is a legacy PIC pair to mask */
 	unsigned ncpus, nioapics, noverrides, nnmis;
+	unsigned dropped; /* entries that did not fit in the arrays below */
 	struct acpi_cpu cpus[ACPI_MAX_CPUS];
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
 	struct acpi_override overrides[ACPI_MAX_OVERRIDES];
@@ -87,6 +88,8 @@ struct acpi_madt_info {
 };
 
 struct acpi_fadt_info {
+	uint8_t revision;
+	uint32_t flags;		/* the FADT's feature flags */
 	uint32_t pm_timer_port; /* 0: none */
 	bool pm_timer_32bit;
 	uint16_t sci_irq;
@@ -138,8 +141,18 @@ bool acpi_parse_hpet(const void *table, size_t len, struct acpi_hpet_info *out, 
 bool acpi_parse_mcfg(const void *table, size_t len, struct acpi_mcfg_entry *out, unsigned max,
 		     unsigned *count, char *err, size_t errlen);
 
-/* kernel/acpi/power.c: reset through the FADT reset register (then 0xcf9, then
+/* kernel/acpi/reset.c: reset through the FADT reset register (then 0xcf9, then
  * the keyboard controller); returns only on failure. */
 void acpi_reset(void);
+
+/* kernel/acpi/dump.c: every table (and the RSDP) as hex lines in the log, for
+ * tools/acpi-record: `acpidump: SIG OFFS: <up to 32 hex bytes>`. */
+void acpi_dump(void);
+
+/* What acpi_init found, for acpi_dump: the RSDP (and its length), the root
+ * table, and the index-th of all the tables it kept (NULL past the end). */
+const void *acpi_rsdp(size_t *len);
+const struct acpi_header *acpi_root(void);
+const struct acpi_header *acpi_table(unsigned index);
 
 #endif

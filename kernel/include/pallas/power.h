@@ -4,5 +4,7 @@
 
 /* ACPI S5; if that fails, says so and halts. */
 __attribute__((noreturn)) void machine_poweroff(void);
+/* Reset through ACPI, 0xcf9 or the 8042; if none works, says so and halts. */
+__attribute__((noreturn)) void machine_reset(void);
 
 #endif

@@ -7,6 +7,10 @@
 
 #include <pallas/percpu.h>
 
+/* Before mm_init: keeps a page below 1 MiB for the real-mode trampoline. */
+void smp_reserve_trampoline(void);
+/* Boot CPU: the IPI vectors' handlers. */
+void ipi_init(void);
 /* Starts every enabled CPU in the MADT; returns once they are online. */
 void smp_init(void);
 unsigned cpu_count(void); /* CPUs online */

@@ -46,6 +46,15 @@ static inline void spin_lock(spinlock_t *l)
 	spin_lock_raw(l);
 }
 
+static inline bool spin_trylock(spinlock_t *l)
+{
+	preempt_disable();
+	if (spin_trylock_raw(l))
+		return true;
+	preempt_enable();
+	return false;
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	spin_unlock_raw(l);

@@ -27,7 +27,7 @@ struct timer_event;
 typedef void (*timer_fn)(struct timer_event *ev);
 
 struct timer_event {
-	struct list_head node;
+	struct list node;
 	uint64_t deadline_ns;
 	timer_fn fn;
 	int cpu; /* the CPU whose queue holds it; -1 when not armed */

@@ -21,5 +21,9 @@
 void paging_init(const struct boot_info *bi);
 /* Bytes of physical address space the direct map covers (0 before paging_init). */
 uint64_t paging_direct_map_top(void);
+/* After paging_init: maps one 4 KiB page of the kernel half.  The caller
+ * flushes TLBs (tlb_shootdown) when it replaces a present mapping. */
+#define KERNEL_VBASE_MIN 0xffff800000000000ull
+void paging_map_page(uintptr_t va, paddr_t pa, uint64_t flags);
 
 #endif
