@@ -12,6 +12,7 @@
 #include <asm/irq.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
+#include <pallas/smp.h>
 
 #include "sched_impl.h"
 
@@ -103,8 +104,8 @@ static void arm_slice(struct runqueue *rq, struct thread *next, uint64_t now)
 {
 	if (next == rq->idle) {
 		if (rq->nr_threads)
-			timer_event_arm(&rq->slice, fair_limit_next_period(
-							&sched_root_group.limit, now));
+			timer_event_arm(&rq->slice,
+					fair_limit_next_period(&sched_root_group.limit, now));
 		else
 			timer_event_cancel(&rq->slice);
 		return;

@@ -39,9 +39,14 @@ uint64_t fair_vdelta(uint64_t runtime, uint32_t weight)
 {
 	if (weight == 0)
 		weight = 1;
-	/* 128-bit so a long runtime at a tiny weight cannot wrap around. */
-	unsigned __int128 v = (unsigned __int128)runtime * FAIR_SCALE / weight;
-	return v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
+	if (runtime <= UINT64_MAX / FAIR_SCALE)
+		return runtime * FAIR_SCALE / weight;
+	/* Split so a long runtime at a tiny weight neither wraps nor needs
+	 * 128-bit division (which the freestanding kernel has no helper for). */
+	uint64_t q = runtime / weight, r = runtime % weight;
+	if (q > UINT64_MAX / FAIR_SCALE)
+		return UINT64_MAX;
+	return q * FAIR_SCALE + r * FAIR_SCALE / weight;
 }
 
 /* After equal keys, so entities with the same virtual time take turns. */

@@ -23,13 +23,13 @@ enum thread_state {
 };
 
 struct thread {
-	uint64_t rsp; /* saved by sched_switch; must stay first */
-	paddr_t stack;	/* 0 for contexts that came with their own (boot, AP) */
+	uint64_t rsp;  /* saved by sched_switch; must stay first */
+	paddr_t stack; /* 0 for contexts that came with their own (boot, AP) */
 	volatile int state;
 	/* Until its context is saved, no other CPU may resume the thread. */
 	volatile bool on_cpu;
-	unsigned cpu;	/* run queue it is on, or last was on */
-	int pinned;	/* CPU_ANY or the only CPU it may run on */
+	unsigned cpu; /* run queue it is on, or last was on */
+	int pinned;   /* CPU_ANY or the only CPU it may run on */
 	struct sched_group *group;
 	struct fair_entity se;
 	struct list rq_node; /* in runqueue.threads while queued */
@@ -55,7 +55,7 @@ struct sched_group {
 	unsigned shares, limit_pct;
 	spinlock_t lock; /* limit */
 	struct fair_limit limit;
-	uint64_t usage_ns;	      /* atomic */
+	uint64_t usage_ns;		  /* atomic */
 	unsigned nr_threads, nr_children; /* atomic */
 	struct group_cpu *pcpu;		  /* MAX_CPUS entries */
 };

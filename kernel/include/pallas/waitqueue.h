@@ -22,29 +22,29 @@ struct wait_entry {
 	struct thread *thread;
 };
 
-#define WAITQUEUE_INIT(name)                                 \
-	{                                                    \
-		.lock = SPINLOCK_INIT,                       \
-		.waiters = LIST_INIT((name).waiters),        \
+#define WAITQUEUE_INIT(name)                                                 \
+	{                                                                    \
+		.lock = SPINLOCK_INIT, .waiters = LIST_INIT((name).waiters), \
 	}
 #define WAKE_ALL (~0u)
 
 void waitqueue_init(struct waitqueue *wq);
 /* Called holding wq->lock (spin_lock_irqsave); sleeps until woken, returns holding it again. */
 void waitqueue_sleep_locked(struct waitqueue *wq);
-/* Wakes up to n waiters, oldest first, and returns how many; the _locked form with wq->lock held. */
+/* Wakes up to n waiters, oldest first, and returns how many; the _locked form with wq->lock held.
+ */
 unsigned waitqueue_wake_locked(struct waitqueue *wq, unsigned n);
 unsigned waitqueue_wake(struct waitqueue *wq, unsigned n);
 /* The thread that a waitqueue_wake_locked(wq, 1) would wake, or NULL. */
 struct thread *waitqueue_first_locked(struct waitqueue *wq);
 
 /* Sleeps on wq until cond (evaluated with wq->lock held) is true. */
-#define wait_event(wq, cond)                                          \
-	do {                                                          \
+#define wait_event(wq, cond)                                                \
+	do {                                                                \
 		unsigned long wait_flags_ = spin_lock_irqsave(&(wq)->lock); \
-		while (!(cond))                                       \
-			waitqueue_sleep_locked(wq);                   \
-		spin_unlock_irqrestore(&(wq)->lock, wait_flags_);     \
+		while (!(cond))                                             \
+			waitqueue_sleep_locked(wq);                         \
+		spin_unlock_irqrestore(&(wq)->lock, wait_flags_);           \
 	} while (0)
 
 #endif

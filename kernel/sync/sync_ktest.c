@@ -1,0 +1,153 @@
+/*
+ * Synchronisation self-tests: counters hammered from every CPU must come out
+ * exact, and sleepers must wake when (and only when) told.
+ */
+#include <asm/cpu.h>
+#include <pallas/completion.h>
+#include <pallas/kernel.h>
+#include <pallas/ktest.h>
+#include <pallas/mutex.h>
+#include <pallas/sched.h>
+#include <pallas/smp.h>
+#include <pallas/time.h>
+
+#define SPIN_ROUNDS  20000
+#define MUTEX_ROUNDS 4000
+#define MAX_HAMMER   16
+
+static struct completion go;
+static spinlock_t spin = SPINLOCK_INIT;
+static struct mutex mtx;
+static volatile uint64_t counter;
+
+/* Read, pause, write: a lost update is likely whenever exclusion fails. */
+static void bump(void)
+{
+	uint64_t v = counter;
+	cpu_relax();
+	counter = v + 1;
+}
+
+static void spin_hammer(void *arg)
+{
+	wait_for_completion(&go);
+	for (unsigned i = 0; i < SPIN_ROUNDS; i++) {
+		unsigned long flags = (i & 1) ? spin_lock_irqsave(&spin) : 0;
+		if (!(i & 1))
+			spin_lock(&spin);
+		bump();
+		if (i & 1)
+			spin_unlock_irqrestore(&spin, flags);
+		else
+			spin_unlock(&spin);
+	}
+}
+
+static void mutex_hammer(void *arg)
+{
+	wait_for_completion(&go);
+	for (unsigned i = 0; i < MUTEX_ROUNDS; i++) {
+		mutex_lock(&mtx);
+		bump();
+		/* Sometimes hold it across a switch, so waiters really sleep. */
+		if (i % 64 == 0)
+			sched_yield();
+		mutex_unlock(&mtx);
+	}
+}
+
+/* One thread per CPU, and at least two, pinned so every CPU takes part. */
+static unsigned hammer(thread_fn fn)
+{
+	unsigned n = MIN(MAX(cpu_count(), 2u), MAX_HAMMER);
+	struct thread *th[MAX_HAMMER];
+
+	counter = 0;
+	completion_init(&go);
+	for (unsigned i = 0; i < n; i++)
+		th[i] = thread_create_on(fn, NULL, NULL, "hammer", (int)(i % cpu_count()));
+	complete_all(&go);
+	for (unsigned i = 0; i < n; i++)
+		thread_join(th[i]);
+	return n;
+}
+
+KTEST(spinlock_hammer_all_cpus)
+{
+	unsigned n = hammer(spin_hammer);
+
+	pr_info("sync: spinlock counter %lu of %u x %u\n", counter, n, SPIN_ROUNDS);
+	KEXPECT(t, counter == (uint64_t)n * SPIN_ROUNDS);
+}
+
+KTEST(mutex_hammer_all_cpus)
+{
+	mutex_init(&mtx);
+	unsigned n = hammer(mutex_hammer);
+
+	pr_info("sync: mutex counter %lu of %u x %u\n", counter, n, MUTEX_ROUNDS);
+	KEXPECT(t, counter == (uint64_t)n * MUTEX_ROUNDS);
+	KEXPECT(t, mtx.owner == NULL);
+}
+
+static struct completion done;
+static volatile uint64_t woke_at;
+
+static void waiter(void *arg)
+{
+	wait_for_completion(&done);
+	woke_at = clock_ns();
+}
+
+KTEST(completion_wakes_waiter)
+{
+	completion_init(&done);
+	woke_at = 0;
+	struct thread *w = thread_create(waiter, NULL, NULL, "waiter");
+	sched_sleep_ns(20 * NSEC_PER_MSEC);
+	KEXPECT(t, woke_at == 0); /* still waiting */
+	uint64_t sent = clock_ns();
+	complete(&done);
+	thread_join(w);
+	KEXPECT(t, woke_at >= sent);
+	KEXPECT(t, !completion_done(&done)); /* the waiter used the one completion up */
+}
+
+static struct waitqueue wq;
+static volatile unsigned level;
+
+static void level_waiter(void *arg)
+{
+	wait_event(&wq, level >= 3);
+	__atomic_add_fetch(&level, 10, __ATOMIC_RELAXED);
+}
+
+KTEST(wait_event_checks_condition)
+{
+	waitqueue_init(&wq);
+	level = 0;
+	struct thread *w = thread_create(level_waiter, NULL, NULL, "level");
+	for (unsigned i = 0; i < 3; i++) {
+		sched_sleep_ns(5 * NSEC_PER_MSEC);
+		unsigned long flags = spin_lock_irqsave(&wq.lock);
+		level++;
+		waitqueue_wake_locked(&wq, WAKE_ALL);
+		spin_unlock_irqrestore(&wq.lock, flags);
+	}
+	thread_join(w);
+	KEXPECT(t, level == 13);
+}
+
+KTEST(mutex_trylock_and_owner)
+{
+	struct mutex m;
+
+	mutex_init(&m);
+	KEXPECT(t, mutex_trylock(&m));
+	KEXPECT(t, mutex_held(&m));
+	mutex_unlock(&m);
+	KEXPECT(t, !mutex_held(&m));
+	mutex_lock(&m);
+	KEXPECT(t, mutex_held(&m));
+	mutex_unlock(&m);
+}
