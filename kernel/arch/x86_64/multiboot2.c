@@ -186,6 +186,7 @@ static void merge_regions(struct boot_info *bi)
 	bi->mem_count = n;
 }
 
+/* Every type returned here must be in paint_order, or its entries are dropped. */
 static uint32_t mem_type(uint32_t mb2_type)
 {
 	switch (mb2_type) {
