@@ -30,20 +30,30 @@ struct feature {
 	const char *name;
 };
 
+/*
+ * The headline features of each family are always named: `NAME` when the CPU
+ * has it, `NAME=no` when it does not, so a log says which one is missing.
+ * The other features are named only when present.
+ */
+
 /* Allowed-1 settings (the high half of each control MSR). */
+static const struct feature vmx_key_procbased2[] = {
+    {1, "EPT"},
+    {5, "VPID"},
+    {7, "unrestricted-guest"},
+};
+static const struct feature vmx_key_pinbased[] = {
+    {7, "posted-interrupts"},
+};
 static const struct feature vmx_pinbased[] = {
     {5, "virtual-NMIs"},
     {6, "preemption-timer"},
-    {7, "posted-interrupts"},
 };
 static const struct feature vmx_procbased[] = {
     {21, "TPR-shadow"},
     {28, "MSR-bitmaps"},
 };
 static const struct feature vmx_procbased2[] = {
-    {1, "EPT"},
-    {5, "VPID"},
-    {7, "unrestricted-guest"},
     {0, "APIC-access"},
     {4, "x2APIC-virt"},
     {8, "APIC-register-virt"},
@@ -63,17 +73,19 @@ static const struct feature vmx_vpid_cap[] = {
     {32, "INVVPID"},
 };
 /* CPUID 0x8000000A EDX. */
-static const struct feature svm_edx[] = {
+static const struct feature svm_key_edx[] = {
     {0, "NPT"},
     {3, "NRIP-save"},
     {7, "decode-assists"},
+    {13, "AVIC"},
+};
+static const struct feature svm_edx[] = {
     {5, "VMCB-clean"},
     {6, "flush-by-ASID"},
     {4, "TSC-rate"},
     {1, "LBR-virt"},
     {10, "pause-filter"},
     {12, "pause-filter-threshold"},
-    {13, "AVIC"},
     {15, "virtual-VMLOAD/VMSAVE"},
     {16, "vGIF"},
 };
@@ -99,6 +111,21 @@ static void add_features(struct line *l, uint64_t bits, const struct feature *f,
 	}
 }
 
+/* Every feature of f, absent ones as `NAME=no`. */
+static void add_key_features(struct line *l, uint64_t bits, const struct feature *f, size_t n)
+{
+	char word[48];
+
+	for (size_t i = 0; i < n; i++) {
+		if (bits & (1ull << f[i].bit)) {
+			add(l, f[i].name);
+		} else {
+			ksnprintf(word, sizeof(word), "%s=no", f[i].name);
+			add(l, word);
+		}
+	}
+}
+
 static uint32_t allowed1(uint32_t msr)
 {
 	return (uint32_t)(rdmsr(msr) >> 32);
@@ -120,8 +147,11 @@ static void report_vmx(void)
 	struct line l = {.len = 0};
 	uint32_t proc = allowed1(MSR_VMX_PROCBASED_CTLS);
 	uint32_t proc2 = proc & PROCBASED_SECONDARY ? allowed1(MSR_VMX_PROCBASED_CTLS2) : 0;
+	uint32_t pin = allowed1(MSR_VMX_PINBASED_CTLS);
+	add_key_features(&l, proc2, vmx_key_procbased2, ARRAY_SIZE(vmx_key_procbased2));
+	add_key_features(&l, pin, vmx_key_pinbased, ARRAY_SIZE(vmx_key_pinbased));
 	add_features(&l, proc2, vmx_procbased2, ARRAY_SIZE(vmx_procbased2));
-	add_features(&l, allowed1(MSR_VMX_PINBASED_CTLS), vmx_pinbased, ARRAY_SIZE(vmx_pinbased));
+	add_features(&l, pin, vmx_pinbased, ARRAY_SIZE(vmx_pinbased));
 	add_features(&l, proc, vmx_procbased, ARRAY_SIZE(vmx_procbased));
 	if (proc2 & (CTLS2_EPT | CTLS2_VPID)) {
 		uint64_t cap = rdmsr(MSR_VMX_EPT_VPID_CAP);
@@ -130,7 +160,7 @@ static void report_vmx(void)
 		if (proc2 & CTLS2_VPID)
 			add_features(&l, cap, vmx_vpid_cap, ARRAY_SIZE(vmx_vpid_cap));
 	}
-	pr_info("vmx:%s\n", l.len ? l.buf : " (no optional features)");
+	pr_info("vmx:%s\n", l.buf);
 }
 
 static void report_svm(void)
@@ -141,8 +171,9 @@ static void report_svm(void)
 	cpuid(0x80000000, 0, &a, &b, &c, &d);
 	if (a >= CPUID_SVM_FEATURES) {
 		cpuid(CPUID_SVM_FEATURES, 0, &a, &b, &c, &d);
+		add_key_features(&l, d, svm_key_edx, ARRAY_SIZE(svm_key_edx));
 		add_features(&l, d, svm_edx, ARRAY_SIZE(svm_edx));
-		pr_info("svm:%s (revision %u, %u ASIDs)\n", l.len ? l.buf : "", a & 0xff, b);
+		pr_info("svm:%s (revision %u, %u ASIDs)\n", l.buf, a & 0xff, b);
 	} else {
 		pr_info("svm: (no feature leaf)\n");
 	}

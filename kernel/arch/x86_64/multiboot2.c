@@ -186,6 +186,7 @@ static void merge_regions(struct boot_info *bi)
 	bi->mem_count = n;
 }
 
+/* Every type returned here must be in paint_order, or its entries are dropped. */
 static uint32_t mem_type(uint32_t mb2_type)
 {
 	switch (mb2_type) {
@@ -203,10 +204,16 @@ static uint32_t mem_type(uint32_t mb2_type)
 }
 
 /*
- * Firmware maps may overlap.  Available entries go in first and everything
- * else is painted over them, so memory that any entry reserves stays
- * reserved.  Empty and wrapping entries are dropped.
+ * Firmware maps may overlap.  Entries go in one type at a time, from the
+ * least to the most restrictive (the order boot/memmap.c ranks them in), and
+ * each type paints over the ones before it: memory that any entry reserves
+ * stays reserved, and an ACPI-reclaimable entry never frees reserved or NVS
+ * memory.  Empty and wrapping entries are dropped.
  */
+static const uint32_t paint_order[] = {
+    BOOT_MEM_USABLE, BOOT_MEM_ACPI_RECLAIM, BOOT_MEM_ACPI_NVS, BOOT_MEM_UNUSABLE, BOOT_MEM_RESERVED,
+};
+
 static bool add_firmware_map(struct boot_info *bi, struct tag t, char *err, size_t errlen)
 {
 	if (!t.p || t.size < 16)
@@ -216,13 +223,12 @@ static bool add_firmware_map(struct boot_info *bi, struct tag t, char *err, size
 		return fail(err, errlen, "memory map entries are too small");
 	uint32_t count = (t.size - 16) / entry_size;
 
-	for (int pass = 0; pass < 2; pass++) {
+	for (size_t pass = 0; pass < ARRAY_SIZE(paint_order); pass++) {
 		for (uint32_t i = 0; i < count; i++) {
 			const uint8_t *e = t.p + 16 + (size_t)i * entry_size;
 			uint64_t base = rd64(e), len = rd64(e + 8);
 			uint32_t type = mem_type(rd32(e + 16));
-			if (len == 0 || base + len < base ||
-			    (type == BOOT_MEM_USABLE) != (pass == 0))
+			if (len == 0 || base + len < base || type != paint_order[pass])
 				continue;
 			if (!paint(bi, base, base + len, type, false))
 				return fail(err, errlen, "memory map has too many regions");
