@@ -32,12 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(REPO, os.environ.get("BUILD", "build"))
 
-# Cases registered and working on their own, but left out of the default run
-# until the kernel does what they check; run one by naming it exactly.
-# enabled when SMP lands (issue 3)
-PENDING_SMP = {"smp_2", "smp_4"}
-PENDING = PENDING_SMP
-
 # Serial-log conventions (see tests/e2e/README.md).
 READY_RE = r"^pallas: ready\b"
 READY_FULL_RE = re.compile(
@@ -388,8 +382,8 @@ def check_ktest(res):
 
 @case("ktest", timeout=120)
 def ktest(ctx, c):
-    """`ktest` on the command line: all in-kernel tests pass, then ACPI power-off."""
-    res = boot(ctx, c.name, ["--append", "ktest", "--fail", PANIC_RE,
+    """`ktest`, 2 CPUs: all in-kernel tests pass, then ACPI power-off."""
+    res = boot(ctx, c.name, ["--smp", "2", "--append", "ktest", "--fail", PANIC_RE,
                              "--fail", LOADER_ERR_RE], c.timeout)
     return res, f"{check_ktest(res)} passed"
 
@@ -566,6 +560,9 @@ def smp_case(n):
         t, _, _, cpus = ready_line(res)
         if cpus != n:
             fail(f"booted with --smp {n} but the ready line reports {cpus} CPU(s)", res)
+        word = "CPU" if n == 1 else "CPUs"
+        if res.find(rf"^smp: {n} {word} online$") is None:
+            fail(f"no `smp: {n} {word} online` line before the ready line", res)
         return res, f"{cpus} CPU{'s' if cpus != 1 else ''} at {t:.1f} s"
 
     run.__doc__ = f"--smp {n}: the ready line reports {n} CPU{'s' if n != 1 else ''}."
@@ -666,8 +663,8 @@ def bochs_svm(ctx, c):
 
 @case("bochs_ktest", timeout=300)
 def bochs_ktest(ctx, c):
-    """Bochs, `ktest`: all in-kernel tests pass, then ACPI power-off (status 0)."""
-    res = boot(ctx, c.name, ["--append", "ktest", "--fail", PANIC_RE], c.timeout,
+    """Bochs, 4 CPUs (x2APIC, TSC-deadline), `ktest`: all pass, then power-off (status 0)."""
+    res = boot(ctx, c.name, ["--smp", "4", "--append", "ktest", "--fail", PANIC_RE], c.timeout,
                runner=BOCHS)
     passed = check_ktest(res)
     return res, f"{passed} passed, Bochs wall time {res.elapsed:.1f} s"
@@ -723,8 +720,7 @@ def main(argv):
         description="Pallas boot / end-to-end tests (QEMU + OVMF, Bochs + GRUB; "
                     "serial log checks).",
         epilog="Cases are selected by name substring: `run.py mem` runs mem_128m, "
-               "mem_2g and mem_8g.  Pending cases (" + ", ".join(sorted(PENDING)) +
-               ") run only when named exactly.  Logs go to build/e2e/NAME.log.")
+               "mem_2g and mem_8g.  Logs go to build/e2e/NAME.log.")
     p.add_argument("names", nargs="*", metavar="NAME",
                    help="run only cases whose name contains one of these")
     p.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("E2E_JOBS", 2)),
@@ -752,15 +748,12 @@ def main(argv):
     opts.boot_cfg = os.path.abspath(opts.boot_cfg)
 
     def selected(c):
-        if c.name in PENDING:
-            return c.name in opts.names
         return not opts.names or any(n in c.name for n in opts.names)
 
     if opts.list:
         for c in CASES:
             if not opts.names or any(n in c.name for n in opts.names):
-                mark = " (pending: run by name)" if c.name in PENDING else ""
-                print(f"{c.name:18} {c.timeout:4d} s  {c.doc}{mark}")
+                print(f"{c.name:18} {c.timeout:4d} s  {c.doc}")
         return 0
     cases = [c for c in CASES if selected(c)]
     if not cases:
