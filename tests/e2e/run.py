@@ -388,6 +388,47 @@ def ktest(ctx, c):
     return res, f"{check_ktest(res)} passed"
 
 
+ACPIDUMP_RE = re.compile(r"^acpidump: (\S{4}) ([0-9a-f]{4,}): ([0-9a-f]*)\s*$")
+ACPIDUMP_END_RE = re.compile(r"^acpidump: end, (\d+) tables\s*$")
+MADT_RE = re.compile(r"^acpi: MADT: (\d+) CPUs? \((\d+) enabled\), (\d+) IOAPICs?")
+
+
+@case("acpidump")
+def acpidump(ctx, c):
+    """`acpidump` with 2 CPUs: the MADT line, every table whole in the dump, power-off."""
+    res = boot(ctx, c.name, ["--smp", "2", "--append", "acpidump", "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    hit = res.find(ACPIDUMP_END_RE)
+    if hit is None:
+        no_qemu_problem(res, "`acpidump: end, N tables` line")
+    madt = res.find(MADT_RE)
+    if madt is None or madt[2].group(1, 2, 3) != ("2", "2", "1"):
+        fail("no `acpi: MADT: 2 CPUs (2 enabled), 1 IOAPIC` line", res)
+    tables = []
+    for text in res.texts():
+        m = ACPIDUMP_RE.match(text)
+        if not m:
+            continue
+        off, data = int(m.group(2), 16), bytes.fromhex(m.group(3))
+        if off == 0:
+            tables.append([m.group(1), b""])
+        elif not tables or tables[-1][0] != m.group(1) or len(tables[-1][1]) != off:
+            fail(f"dump line out of order: {text[:40]}", res)
+        tables[-1][1] += data
+    if len(tables) != int(hit[2].group(1)):
+        fail(f"the end line says {hit[2].group(1)} tables, {len(tables)} were dumped", res)
+    for sig, data in tables[1:]:  # the RSDP has no header; the rest must be whole
+        whole = len(data) >= 36 and int.from_bytes(data[4:8], "little") == len(data)
+        if not whole or sum(data) & 0xff:
+            fail(f"{sig}: {len(data)} bytes dumped, not a whole table that sums to 0", res)
+    sigs = {sig for sig, _ in tables}
+    if not {"RSDP", "APIC", "FACP", "DSDT"} <= sigs:
+        fail(f"dumped {sorted(sigs)}, missing RSDP, APIC, FACP or DSDT", res)
+    if res.rc != 0:
+        fail(f"QEMU exit status {res.rc}, expected 0 from ACPI power-off", res)
+    return res, f"{len(tables)} tables: {' '.join(sig for sig, _ in tables)}"
+
+
 def mem_case(size, ram_mib, min_usable_mib):
     name = f"mem_{size.lower()}"
 
