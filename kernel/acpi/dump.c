@@ -40,5 +40,5 @@ void acpi_dump(void)
 	dump_bytes(root->signature, (const uint8_t *)root, root->length);
 	for (const struct acpi_header *t; (t = acpi_table(n)); n++)
 		dump_bytes(t->signature, (const uint8_t *)t, t->length);
-	pr_info("acpidump: end, %u tables\n", n + 1);
+	pr_info("acpidump: end, %u tables\n", n + 2); /* and the RSDP and the root table */
 }

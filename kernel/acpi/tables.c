@@ -141,14 +141,14 @@ static void parse_fadt(void)
 		return;
 	}
 	platform.has_fadt = true;
-	pr_info("acpi: FADT rev %u: PM timer at port %#x (%s), SCI %u, PM1a_CNT %#x, "
-		"reset %s %#lx value %#x\n",
+	char reset[48] = "no reset register";
+	if (f->has_reset)
+		ksnprintf(reset, sizeof(reset), "reset %s %#lx value %#x",
+			  f->reset_reg.space == 1 ? "port" : "memory", f->reset_reg.address,
+			  f->reset_value);
+	pr_info("acpi: FADT rev %u: PM timer at port %#x (%s), SCI %u, PM1a_CNT %#x, %s\n",
 		f->revision, f->pm_timer_port, f->pm_timer_32bit ? "32-bit" : "24-bit", f->sci_irq,
-		f->pm1a_cnt,
-		!f->has_reset		  ? "none"
-		: f->reset_reg.space == 1 ? "port"
-					  : "memory",
-		f->reset_reg.address, f->reset_value);
+		f->pm1a_cnt, reset);
 }
 
 static void parse_hpet(void)

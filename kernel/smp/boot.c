@@ -145,7 +145,9 @@ void smp_init(void)
 	unsigned n = 1;
 
 	if (!p->has_madt || !trampoline_pa || !prepare_trampoline()) {
-		pr_info("smp: 1 CPU online (%s)\n", !p->has_madt ? "no MADT" : "no trampoline");
+		pr_warn("smp: other CPUs not started (%s)\n",
+			!p->has_madt ? "no MADT" : "no trampoline");
+		pr_info("smp: 1 CPU online\n");
 		return;
 	}
 	for (unsigned i = 0; i < p->madt.ncpus && n < MAX_CPUS; i++) {
@@ -157,7 +159,7 @@ void smp_init(void)
 		n++;
 		__atomic_store_n(&online, n, __ATOMIC_RELEASE);
 	}
-	pr_info("smp: %u CPUs online\n", cpu_count());
+	pr_info("smp: %u CPU%s online\n", cpu_count(), cpu_count() == 1 ? "" : "s");
 }
 
 /* The first C an AP runs; GS is not set yet, so nothing may lock before percpu_init. */

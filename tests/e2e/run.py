@@ -32,12 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(REPO, os.environ.get("BUILD", "build"))
 
-# Cases registered and working on their own, but left out of the default run
-# until the kernel does what they check; run one by naming it exactly.
-# enabled when SMP lands (issue 3)
-PENDING_SMP = {"smp_2", "smp_4"}
-PENDING = PENDING_SMP
-
 # Serial-log conventions (see tests/e2e/README.md).
 READY_RE = r"^pallas: ready\b"
 READY_FULL_RE = re.compile(
@@ -388,10 +382,51 @@ def check_ktest(res):
 
 @case("ktest", timeout=120)
 def ktest(ctx, c):
-    """`ktest` on the command line: all in-kernel tests pass, then ACPI power-off."""
-    res = boot(ctx, c.name, ["--append", "ktest", "--fail", PANIC_RE,
+    """`ktest`, 2 CPUs: all in-kernel tests pass, then ACPI power-off."""
+    res = boot(ctx, c.name, ["--smp", "2", "--append", "ktest", "--fail", PANIC_RE,
                              "--fail", LOADER_ERR_RE], c.timeout)
     return res, f"{check_ktest(res)} passed"
+
+
+ACPIDUMP_RE = re.compile(r"^acpidump: (\S{4}) ([0-9a-f]{4,}): ([0-9a-f]*)\s*$")
+ACPIDUMP_END_RE = re.compile(r"^acpidump: end, (\d+) tables\s*$")
+MADT_RE = re.compile(r"^acpi: MADT: (\d+) CPUs? \((\d+) enabled\), (\d+) IOAPICs?")
+
+
+@case("acpidump")
+def acpidump(ctx, c):
+    """`acpidump` with 2 CPUs: the MADT line, every table whole in the dump, power-off."""
+    res = boot(ctx, c.name, ["--smp", "2", "--append", "acpidump", "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    hit = res.find(ACPIDUMP_END_RE)
+    if hit is None:
+        no_qemu_problem(res, "`acpidump: end, N tables` line")
+    madt = res.find(MADT_RE)
+    if madt is None or madt[2].group(1, 2, 3) != ("2", "2", "1"):
+        fail("no `acpi: MADT: 2 CPUs (2 enabled), 1 IOAPIC` line", res)
+    tables = []
+    for text in res.texts():
+        m = ACPIDUMP_RE.match(text)
+        if not m:
+            continue
+        off, data = int(m.group(2), 16), bytes.fromhex(m.group(3))
+        if off == 0:
+            tables.append([m.group(1), b""])
+        elif not tables or tables[-1][0] != m.group(1) or len(tables[-1][1]) != off:
+            fail(f"dump line out of order: {text[:40]}", res)
+        tables[-1][1] += data
+    if len(tables) != int(hit[2].group(1)):
+        fail(f"the end line says {hit[2].group(1)} tables, {len(tables)} were dumped", res)
+    for sig, data in tables[1:]:  # the RSDP has no header; the rest must be whole
+        whole = len(data) >= 36 and int.from_bytes(data[4:8], "little") == len(data)
+        if not whole or sum(data) & 0xff:
+            fail(f"{sig}: {len(data)} bytes dumped, not a whole table that sums to 0", res)
+    sigs = {sig for sig, _ in tables}
+    if not {"RSDP", "APIC", "FACP", "DSDT"} <= sigs:
+        fail(f"dumped {sorted(sigs)}, missing RSDP, APIC, FACP or DSDT", res)
+    if res.rc != 0:
+        fail(f"QEMU exit status {res.rc}, expected 0 from ACPI power-off", res)
+    return res, f"{len(tables)} tables: {' '.join(sig for sig, _ in tables)}"
 
 
 def mem_case(size, ram_mib, min_usable_mib):
@@ -566,6 +601,9 @@ def smp_case(n):
         t, _, _, cpus = ready_line(res)
         if cpus != n:
             fail(f"booted with --smp {n} but the ready line reports {cpus} CPU(s)", res)
+        word = "CPU" if n == 1 else "CPUs"
+        if res.find(rf"^smp: {n} {word} online$") is None:
+            fail(f"no `smp: {n} {word} online` line before the ready line", res)
         return res, f"{cpus} CPU{'s' if cpus != 1 else ''} at {t:.1f} s"
 
     run.__doc__ = f"--smp {n}: the ready line reports {n} CPU{'s' if n != 1 else ''}."
@@ -666,8 +704,8 @@ def bochs_svm(ctx, c):
 
 @case("bochs_ktest", timeout=300)
 def bochs_ktest(ctx, c):
-    """Bochs, `ktest`: all in-kernel tests pass, then ACPI power-off (status 0)."""
-    res = boot(ctx, c.name, ["--append", "ktest", "--fail", PANIC_RE], c.timeout,
+    """Bochs, 4 CPUs (x2APIC, TSC-deadline), `ktest`: all pass, then power-off (status 0)."""
+    res = boot(ctx, c.name, ["--smp", "4", "--append", "ktest", "--fail", PANIC_RE], c.timeout,
                runner=BOCHS)
     passed = check_ktest(res)
     return res, f"{passed} passed, Bochs wall time {res.elapsed:.1f} s"
@@ -723,8 +761,7 @@ def main(argv):
         description="Pallas boot / end-to-end tests (QEMU + OVMF, Bochs + GRUB; "
                     "serial log checks).",
         epilog="Cases are selected by name substring: `run.py mem` runs mem_128m, "
-               "mem_2g and mem_8g.  Pending cases (" + ", ".join(sorted(PENDING)) +
-               ") run only when named exactly.  Logs go to build/e2e/NAME.log.")
+               "mem_2g and mem_8g.  Logs go to build/e2e/NAME.log.")
     p.add_argument("names", nargs="*", metavar="NAME",
                    help="run only cases whose name contains one of these")
     p.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("E2E_JOBS", 2)),
@@ -752,15 +789,12 @@ def main(argv):
     opts.boot_cfg = os.path.abspath(opts.boot_cfg)
 
     def selected(c):
-        if c.name in PENDING:
-            return c.name in opts.names
         return not opts.names or any(n in c.name for n in opts.names)
 
     if opts.list:
         for c in CASES:
             if not opts.names or any(n in c.name for n in opts.names):
-                mark = " (pending: run by name)" if c.name in PENDING else ""
-                print(f"{c.name:18} {c.timeout:4d} s  {c.doc}{mark}")
+                print(f"{c.name:18} {c.timeout:4d} s  {c.doc}")
         return 0
     cases = [c for c in CASES if selected(c)]
     if not cases:

@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Iboot -Ikernel/include
 
-FUZZ_TARGETS := boot_cfg kernel_elf
+FUZZ_TARGETS := boot_cfg kernel_elf acpi
 
 # For each target: the sources under test, and the seeds (evaluated late, so
 # the kernel counts when it has been built).
@@ -18,11 +18,16 @@ FUZZ_SRCS_boot_cfg := boot/boot_cfg.c boot/fmt.c
 FUZZ_SEEDS_boot_cfg = boot/boot.cfg
 FUZZ_SRCS_kernel_elf := boot/kernel_elf.c boot/fmt.c
 FUZZ_SEEDS_kernel_elf = $(wildcard $(KERNEL_ELF))
+FUZZ_SRCS_acpi := kernel/acpi/check.c kernel/acpi/madt.c kernel/acpi/fadt.c kernel/acpi/hpet.c \
+	kernel/acpi/mcfg.c kernel/lib/printf.c
+FUZZ_SEEDS_acpi = $(wildcard tests/unit/fixtures/acpi/*/APIC.bin tests/unit/fixtures/acpi/*/FACP.bin \
+	tests/unit/fixtures/acpi/*/HPET.bin tests/unit/fixtures/acpi/*/MCFG.bin)
 
 FUZZ_BINS := $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 
 $(FUZZ_BUILD)/fuzz_boot_cfg: tests/fuzz/fuzz_boot_cfg.c $(FUZZ_SRCS_boot_cfg) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_kernel_elf: tests/fuzz/fuzz_kernel_elf.c $(FUZZ_SRCS_kernel_elf) | $(DEPS_OK)
+$(FUZZ_BUILD)/fuzz_acpi: tests/fuzz/fuzz_acpi.c $(FUZZ_SRCS_acpi) | $(DEPS_OK)
 $(FUZZ_BINS):
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
@@ -31,7 +36,7 @@ $(FUZZ_BINS):
 # One target's run, as shell: seed, fuzz, count the result.
 define fuzz_run
 	corpus=$(FUZZ_BUILD)/corpus/$(1); mkdir -p $$corpus; \
-	for s in $(FUZZ_SEEDS_$(1)); do cp -f $$s $$corpus/seed-$$(basename $$s); done; \
+	for s in $(FUZZ_SEEDS_$(1)); do cp -f $$s $$corpus/seed-$$(echo $$s | tr / _); done; \
 	echo "=== fuzz $(1) for $(FUZZ_SECONDS) s"; \
 	if $(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		-artifact_prefix=$(FUZZ_BUILD)/crash-$(1)- $$corpus > $(FUZZ_BUILD)/$(1).log 2>&1; then \
