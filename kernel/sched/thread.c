@@ -99,7 +99,7 @@ void thread_exit(void)
 	timer_event_cancel(&t->sleep_timer);
 	complete_all(&t->exited);
 	irq_disable();
-	t->state = THREAD_DEAD;
+	__atomic_store_n(&t->state, THREAD_DEAD, __ATOMIC_RELEASE);
 	sched_schedule(false);
 	panic("thread %s: scheduled after exit", t->name);
 }
@@ -107,7 +107,11 @@ void thread_exit(void)
 void thread_join(struct thread *t)
 {
 	wait_for_completion(&t->exited);
-	/* Exit has signalled but may not have switched away yet. */
+	/* Exit has signalled, but may since have been preempted (still queued,
+	 * on_cpu false) or not yet have switched away for good.  DEAD is set
+	 * while it runs, so once DEAD is seen, on_cpu clearing means gone. */
+	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD)
+		__builtin_ia32_pause();
 	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
 		__builtin_ia32_pause();
 	__atomic_sub_fetch(&t->group->nr_threads, 1, __ATOMIC_RELAXED);
