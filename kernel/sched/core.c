@@ -63,12 +63,13 @@ void rq_dequeue(struct runqueue *rq, struct thread *t)
 		rq->nr_movable--;
 }
 
-/* Makes rq's CPU pick again soon, if it is idling. */
+/* Makes rq's CPU pick again soon if nothing else will: it is idling, or its
+ * lone thread runs without a slice timer.  Caller holds rq->lock. */
 void rq_kick(struct runqueue *rq)
 {
 	struct cpu *c = cpu_get(rq->cpu);
 
-	if (c->current != rq->idle)
+	if (c->current != rq->idle && __atomic_load_n(&rq->slice.cpu, __ATOMIC_ACQUIRE) >= 0)
 		return;
 	if (c == this_cpu())
 		c->need_resched = true;
@@ -99,7 +100,9 @@ static struct thread *pick_next(struct runqueue *rq, uint64_t now)
 }
 
 /* The next pick happens when the slice ends or the group's quota runs out,
- * or, for a CPU idling beside throttled threads, when the next period begins. */
+ * or, for a CPU idling beside throttled threads, when the next period begins.
+ * A thread alone and unlimited needs no slice: the CPU stays quiet until a
+ * wakeup kicks it (rq_kick). */
 static void arm_slice(struct runqueue *rq, struct thread *next, uint64_t now)
 {
 	if (next == rq->idle) {
@@ -110,7 +113,12 @@ static void arm_slice(struct runqueue *rq, struct thread *next, uint64_t now)
 			timer_event_cancel(&rq->slice);
 		return;
 	}
-	uint64_t d = MIN(SCHED_SLICE_NS, group_remaining(next->group, now));
+	uint64_t left = group_remaining(next->group, now);
+	if (rq->nr_threads <= 1 && left == UINT64_MAX) {
+		timer_event_cancel(&rq->slice);
+		return;
+	}
+	uint64_t d = MIN(SCHED_SLICE_NS, left);
 	timer_event_arm(&rq->slice, now + MAX(d, SLICE_MIN_NS));
 }
 
