@@ -79,7 +79,8 @@ static void report_memory(void)
 		hundredths / 100, hundredths % 100);
 }
 
-/* `ktest[=names]` runs self-tests and powers off; `ktest=panic` faults on purpose. */
+/* `ktest[=names]` runs self-tests and powers off; `ktest=panic` faults on
+ * purpose, `ktest=reset` resets the machine (the e2e tests of both paths). */
 static void run_ktests(const char *cmdline)
 {
 	char spec[256];
@@ -88,6 +89,8 @@ static void run_ktests(const char *cmdline)
 		return;
 	if (strcmp(spec, "panic") == 0)
 		ktest_trigger_page_fault();
+	if (strcmp(spec, "reset") == 0)
+		machine_reset();
 	ktest_run(spec);
 	machine_poweroff();
 }

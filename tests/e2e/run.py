@@ -474,6 +474,26 @@ mem_case("2G", 2048, 1792)
 mem_case("8G", 8192, 7680)
 
 
+def reset_case(machine, how):
+    def run(ctx, c):
+        res = boot(ctx, c.name, ["--machine", machine, "--append", "ktest=reset",
+                                 "--fail", PANIC_RE, "--fail", LOADER_ERR_RE,
+                                 "--fail", r"^pallas: reset failed"], c.timeout)
+        hit = res.find(r"^pallas: resetting$")
+        if hit is None:
+            no_boot_problem(res, "`pallas: resetting` line")
+        if res.rc != 0:
+            no_boot_problem(res, "reset (QEMU runs with -no-reboot, so a reset ends it)")
+        return res, f"reset at {hit[1]:.1f} s ({how})"
+
+    run.__doc__ = f"`ktest=reset` on {machine}: the machine resets ({how})."
+    case(f"reset_{machine}")(run)
+
+
+reset_case("q35", "FADT reset register")
+reset_case("pc", "no FADT reset register: port 0xcf9")
+
+
 @case("panic_report")
 def panic_report(ctx, c):
     """`ktest=panic panic=poweroff`: a full panic report, then power-off."""
