@@ -3,7 +3,7 @@
 
 KBUILD := $(BUILD)/kernel
 KERNEL_ELF := $(KBUILD)/kernel.elf
-KERNEL_DIRS := kernel drivers
+KERNEL_DIRS := kernel drivers vmm
 
 KERNEL_CC := gcc
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
@@ -12,7 +12,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
 	-fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-Ikernel/include -Ikernel/arch/x86_64/include \
+	-Ikernel/include -Ikernel/arch/x86_64/include -Ivmm/include \
 	-DPALLAS_VERSION='"$(PALLAS_VERSION)"' -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld

@@ -3,7 +3,7 @@
 UNIT_BIN := $(BUILD)/tests/unit/unit
 UNIT_CFLAGS = -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Itests/unit/host -Ikernel/include -Ikernel/arch/x86_64/include -Iboot -DPALLAS_HOST_TEST \
+	-Itests/unit/host -Ikernel/include -Ivmm/include -Ikernel/arch/x86_64/include -Iboot -DPALLAS_HOST_TEST \
 	$(shell pkg-config --cflags check)
 UNIT_LIBS = $(shell pkg-config --libs check) -lpthread
 # Each area's build.mk appends the files of its own that the unit tests cover.

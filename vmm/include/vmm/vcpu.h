@@ -1,0 +1,110 @@
+/*
+ * Guest CPU state in backend-neutral form, and the interface each
+ * virtualization backend implements (vmm/vmx for VT-x, vmm/svm for AMD-V).
+ * The core runs a vCPU by calling ops->run, which returns with a
+ * struct vm_exit whenever something needs the core (I/O, MMIO, HLT, CPUID,
+ * MSRs, a stop); everything architectural the backend can finish alone
+ * (CR accesses, XSETBV, INVD, its own timer) it finishes alone.
+ */
+#ifndef VMM_VCPU_H
+#define VMM_VCPU_H
+
+#include <vmm/vm.h>
+
+struct vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+};
+
+struct vcpu_segment {
+	uint64_t base;
+	uint32_t limit;
+	uint16_t selector;
+	/* Access rights in the VMX layout (type, S, DPL, P, AVL, L, D/B, G; bit 16 unusable). */
+	uint32_t ar;
+};
+
+struct vcpu_sregs {
+	struct vcpu_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+	uint64_t gdt_base, idt_base;
+	uint16_t gdt_limit, idt_limit;
+	uint64_t cr0, cr2, cr3, cr4, efer;
+};
+
+enum vm_exit_kind {
+	VM_EXIT_NONE,  /* nothing for the core; run again (host interrupt, slice end) */
+	VM_EXIT_IO,    /* port I/O; for IN the core fills in data */
+	VM_EXIT_MMIO,  /* an access to guest-physical memory that is not RAM */
+	VM_EXIT_HLT,   /* the vCPU halted with interrupts enabled (or not) */
+	VM_EXIT_CPUID, /* the core computes the guest's view */
+	VM_EXIT_RDMSR, /* the core decides: a value, or #GP */
+	VM_EXIT_WRMSR,
+	VM_EXIT_SHUTDOWN,  /* triple fault */
+	VM_EXIT_INIT,	   /* INIT signal received: wait for SIPI */
+	VM_EXIT_UNHANDLED, /* the backend met an exit it cannot handle; see detail */
+	VM_EXIT_ERROR,	   /* VM entry failed; see detail */
+};
+
+struct vm_exit {
+	enum vm_exit_kind kind;
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size; /* 1, 2, 4 */
+			bool write;
+			bool string, rep; /* INS/OUTS: the core emulates through the decoder */
+			uint32_t data;
+		} io;
+		struct {
+			uint64_t gpa;
+			uint64_t gva;	  /* when the backend knows it */
+			uint8_t insn[15]; /* fetched instruction bytes, when the backend has them */
+			uint8_t insn_len; /* 0: the core fetches them itself */
+		} mmio;
+		struct {
+			uint32_t msr;
+			uint64_t value;
+		} msr;
+		struct {
+			uint32_t leaf, subleaf;
+		} cpuid;
+	};
+	char detail[96];
+};
+
+struct vcpu_ops {
+	const char *name; /* "vmx", "svm" */
+	/* Whether this CPU can run the backend; why not in err. */
+	bool (*probe)(char *err, size_t errlen);
+	/* On each host CPU (VMXON / EFER.SVME and host save area). */
+	bool (*cpu_enable)(char *err, size_t errlen);
+	/* Per VM: the second-level page tables (EPT / NPT), the ASID / VPID. */
+	bool (*vm_init)(struct vm *vm, void **backend);
+	void (*vm_destroy)(void *backend);
+	/* Maps [gpa, gpa + size) to host-physical hpa; size 4 KiB or 2 MiB, aligned. */
+	bool (*map)(void *backend, uint64_t gpa, paddr_t hpa, uint64_t size);
+	/* Per vCPU; the vCPU starts in real mode at the reset vector unless set otherwise. */
+	bool (*vcpu_init)(struct vcpu *vcpu, void **backend);
+	void (*vcpu_destroy)(void *backend);
+	/* Runs until an exit the core must see; must be called on the CPU that
+	 * last ran it, or after vcpu_migrated. */
+	void (*run)(struct vcpu *vcpu, struct vm_exit *exit);
+	void (*get_regs)(struct vcpu *vcpu, struct vcpu_regs *r);
+	void (*set_regs)(struct vcpu *vcpu, const struct vcpu_regs *r);
+	void (*get_sregs)(struct vcpu *vcpu, struct vcpu_sregs *s);
+	void (*set_sregs)(struct vcpu *vcpu, const struct vcpu_sregs *s);
+	/* Moves rip past the instruction that caused the last exit. */
+	void (*skip_insn)(struct vcpu *vcpu);
+	/* Queues an exception (vector, error code if has_error) for the next entry. */
+	void (*inject_exception)(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error);
+	/* Whether an external interrupt can be delivered now (IF=1, no blocking);
+	 * if not, the backend asks to exit as soon as it can (interrupt window). */
+	bool (*interrupt_ready)(struct vcpu *vcpu);
+	void (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
+};
+
+/* The backend for this CPU, or NULL (vmm/core/backend.c). */
+const struct vcpu_ops *vcpu_ops_select(char *err, size_t errlen);
+
+#endif
