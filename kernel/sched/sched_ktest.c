@@ -85,14 +85,33 @@ static uint64_t permille(uint64_t part, uint64_t whole)
 	return whole ? (part * 1000 + whole / 2) / whole : 0;
 }
 
+/*
+ * Five 100 ms sleeps: none may end early, and the median must be within 2%.
+ * The median, because under an emulator on a loaded host a single sleep can
+ * run long when the host does not schedule the emulator; that says nothing
+ * about the kernel's timers, and noise only ever lengthens a sleep.
+ */
 KTEST(sched_sleep_100ms)
 {
-	uint64_t t0 = rdtsc();
-	sched_sleep_ns(100 * NSEC_PER_MSEC);
-	uint64_t us = (rdtsc() - t0) * 1000000 / tsc_hz();
+	uint64_t us[5];
 
-	pr_info("sched: sleep 100 ms -> %lu.%03lu ms by TSC\n", us / 1000, us % 1000);
-	KEXPECT(t, us >= 98000 && us <= 102000);
+	for (int i = 0; i < 5; i++) {
+		uint64_t t0 = rdtsc();
+		sched_sleep_ns(100 * NSEC_PER_MSEC);
+		us[i] = (rdtsc() - t0) * 1000000 / tsc_hz();
+		KEXPECT(t, us[i] >= 98000);
+	}
+	for (int i = 1; i < 5; i++) { /* insertion sort */
+		for (int j = i; j > 0 && us[j - 1] > us[j]; j--) {
+			uint64_t tmp = us[j];
+			us[j] = us[j - 1];
+			us[j - 1] = tmp;
+		}
+	}
+	pr_info(
+	    "sched: sleep 100 ms -> median %lu.%03lu ms by TSC (min %lu.%03lu, max %lu.%03lu)\n",
+	    us[2] / 1000, us[2] % 1000, us[0] / 1000, us[0] % 1000, us[4] / 1000, us[4] % 1000);
+	KEXPECT(t, us[2] >= 98000 && us[2] <= 102000);
 }
 
 static volatile bool spin_stop;

@@ -104,6 +104,15 @@ struct vcpu_ops {
 	void (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
 };
 
+/* Before vm_start: the state vCPU 0 starts in (a loader's entry state). */
+void vm_set_boot_state(struct vm *vm, const struct vcpu_regs *r, const struct vcpu_sregs *s);
+
+/* For backends: the core's objects they are handed. */
+void *vcpu_backend(struct vcpu *vcpu);
+struct vm *vcpu_vm(struct vcpu *vcpu);
+unsigned vcpu_id(const struct vcpu *vcpu);
+void *vm_backend(struct vm *vm);
+
 /* The backend for this CPU, or NULL (vmm/core/backend.c). */
 const struct vcpu_ops *vcpu_ops_select(char *err, size_t errlen);
 

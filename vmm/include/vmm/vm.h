@@ -57,6 +57,14 @@ const char *vm_name(const struct vm *vm);
 unsigned vm_vcpu_count(const struct vm *vm);
 uint64_t vm_mem_size(const struct vm *vm);
 
+/* Starts the vCPU threads (vCPU 0 runs; the others wait for INIT/SIPI). */
+bool vm_start(struct vm *vm, char *err, size_t errlen);
+/* Waits until the VM stops or timeout_ns passes (then stops it: VM_STOP_HOST),
+ * joins its vCPU threads, and returns why it stopped. */
+const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns);
+/* VM exits handled so far, over all vCPUs. */
+uint64_t vm_exit_count(const struct vm *vm);
+
 /* Copies to/from guest-physical memory; false when any byte is not RAM. */
 bool vm_gpa_read(struct vm *vm, uint64_t gpa, void *buf, size_t len);
 bool vm_gpa_write(struct vm *vm, uint64_t gpa, const void *buf, size_t len);

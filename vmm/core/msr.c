@@ -1,0 +1,126 @@
+/*
+ * The MSRs a guest may use beyond those the backend passes through (the
+ * SYSCALL/SWAPGS set, SYSENTER, EFER, FS/GS base).  Values the guest may
+ * write are kept per vCPU and read back; they do not change how the host
+ * runs it (RAM is write-back whatever the MTRRs say).  Anything else is #GP,
+ * as on a CPU without that MSR.
+ */
+#include <asm/cpu.h>
+
+#include "vm_impl.h"
+
+#define MSR_TSC		  0x10
+#define MSR_PLATFORM_ID	  0x17
+#define MSR_APIC_BASE	  0x1b
+#define MSR_FEATURE_CTL	  0x3a
+#define MSR_BIOS_SIGN	  0x8b
+#define MSR_MTRR_CAP	  0xfe
+#define MSR_MISC_ENABLE	  0x1a0
+#define MSR_MTRR_VAR	  0x200 /* 16 of them: base/mask pairs for 8 ranges */
+#define MSR_MTRR_FIX64K	  0x250
+#define MSR_MTRR_FIX16K_0 0x258
+#define MSR_MTRR_FIX16K_1 0x259
+#define MSR_MTRR_FIX4K	  0x268 /* 8 of them */
+#define MSR_PAT		  0x277
+#define MSR_MTRR_DEF	  0x2ff
+
+#define APIC_BASE_DEFAULT 0xfee00000ull
+#define APIC_BASE_BSP	  (1ull << 8)
+#define APIC_BASE_ENABLE  (1ull << 11)
+#define PAT_DEFAULT	  0x0007040600070406ull
+
+static uint64_t *fixed_mtrr(struct vcpu *vcpu, uint32_t msr)
+{
+	if (msr == MSR_MTRR_FIX64K)
+		return &vcpu->mtrr_fixed[0];
+	if (msr == MSR_MTRR_FIX16K_0 || msr == MSR_MTRR_FIX16K_1)
+		return &vcpu->mtrr_fixed[1 + msr - MSR_MTRR_FIX16K_0];
+	if (msr >= MSR_MTRR_FIX4K && msr < MSR_MTRR_FIX4K + 8)
+		return &vcpu->mtrr_fixed[3 + msr - MSR_MTRR_FIX4K];
+	return NULL;
+}
+
+static uint64_t apic_base(struct vcpu *vcpu)
+{
+	if (!vcpu->apic_base)
+		vcpu->apic_base =
+		    APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
+	return vcpu->apic_base;
+}
+
+bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
+{
+	uint64_t *fixed = fixed_mtrr(vcpu, msr);
+
+	if (fixed) {
+		*value = *fixed;
+		return true;
+	}
+	if (msr >= MSR_MTRR_VAR && msr < MSR_MTRR_VAR + 16) {
+		*value = vcpu->mtrr_var[msr - MSR_MTRR_VAR];
+		return true;
+	}
+	switch (msr) {
+	case MSR_TSC:
+		*value = rdtsc();
+		return true;
+	case MSR_PLATFORM_ID:
+	case MSR_BIOS_SIGN:
+		*value = 0;
+		return true;
+	case MSR_APIC_BASE:
+		*value = apic_base(vcpu);
+		return true;
+	case MSR_FEATURE_CTL:
+		*value = 1; /* locked, VMX off */
+		return true;
+	case MSR_MTRR_CAP:
+		*value = 0x508; /* 8 variable ranges, fixed ranges, write-combining */
+		return true;
+	case MSR_MISC_ENABLE:
+		*value = 1; /* fast strings */
+		return true;
+	case MSR_PAT:
+		*value = vcpu->pat ? vcpu->pat : PAT_DEFAULT;
+		return true;
+	case MSR_MTRR_DEF:
+		*value = vcpu->mtrr_def_type;
+		return true;
+	}
+	return false;
+}
+
+bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
+{
+	uint64_t *fixed = fixed_mtrr(vcpu, msr);
+
+	if (fixed) {
+		*fixed = value;
+		return true;
+	}
+	if (msr >= MSR_MTRR_VAR && msr < MSR_MTRR_VAR + 16) {
+		vcpu->mtrr_var[msr - MSR_MTRR_VAR] = value;
+		return true;
+	}
+	switch (msr) {
+	case MSR_TSC:
+	case MSR_BIOS_SIGN:
+	case MSR_MISC_ENABLE:
+		return true; /* accepted and ignored, as hypervisors commonly do */
+	case MSR_APIC_BASE:
+		/* The LAPIC cannot move or be turned off (x2APIC is not offered). */
+		return (value & ~APIC_BASE_BSP) == (apic_base(vcpu) & ~APIC_BASE_BSP);
+	case MSR_PAT:
+		for (int i = 0; i < 8; i++) {
+			uint8_t type = (value >> (8 * i)) & 0xff;
+			if (type == 2 || type == 3 || type > 7)
+				return false; /* reserved memory type: #GP, as the SDM says */
+		}
+		vcpu->pat = value;
+		return true;
+	case MSR_MTRR_DEF:
+		vcpu->mtrr_def_type = value;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,210 @@
+/*
+ * The vCPU loop: each vCPU is a kernel thread in its VM's resource group,
+ * pinned to one host CPU (the backend's per-CPU state stays put), running the
+ * guest until an exit the core handles here.  A guest mistake stops its own
+ * VM with a reason; nothing a guest does reaches panic().
+ */
+#include <pallas/kernel.h>
+#include <pallas/sched.h>
+#include <pallas/smp.h>
+#include <pallas/string.h>
+#include <pallas/time.h>
+#include <vmm/mmio.h>
+
+#include "vm_impl.h"
+
+void vcpu_kick(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->kick, true, __ATOMIC_RELEASE);
+	waitqueue_wake(&vcpu->wake, WAKE_ALL);
+	int cpu = vcpu->host_cpu;
+	/* In guest mode on another CPU: an interrupt there forces a VM exit. */
+	if (cpu >= 0 && (unsigned)cpu != this_cpu()->id)
+		ipi_resched((unsigned)cpu);
+}
+
+static void set_rax_low(struct vcpu *vcpu, unsigned size, uint32_t value)
+{
+	struct vcpu_regs r;
+
+	vcpu->vm->ops->get_regs(vcpu, &r);
+	if (size == 4)
+		r.rax = value; /* a 32-bit result zero-extends */
+	else {
+		uint64_t mask = (1ull << (size * 8)) - 1;
+		r.rax = (r.rax & ~mask) | (value & mask);
+	}
+	vcpu->vm->ops->set_regs(vcpu, &r);
+}
+
+static void do_io(struct vcpu *vcpu, const struct vm_exit *e)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (e->io.string) {
+		vm_stop(vm, VM_STOP_UNHANDLED, 0,
+			"vCPU %u: string port I/O (port %#x) is not supported", vcpu->id,
+			e->io.port);
+		return;
+	}
+	uint32_t v = e->io.data;
+	vm_pio(vm, e->io.port, e->io.size, e->io.write, &v);
+	if (!e->io.write)
+		set_rax_low(vcpu, e->io.size, v);
+	vm->ops->skip_insn(vcpu);
+}
+
+static void do_cpuid(struct vcpu *vcpu, const struct vm_exit *e)
+{
+	const struct vcpu_ops *ops = vcpu->vm->ops;
+	struct vcpu_regs r;
+	uint32_t out[4];
+
+	guest_cpuid(vcpu, e->cpuid.leaf, e->cpuid.subleaf, out);
+	ops->get_regs(vcpu, &r);
+	r.rax = out[0], r.rbx = out[1], r.rcx = out[2], r.rdx = out[3];
+	ops->set_regs(vcpu, &r);
+	ops->skip_insn(vcpu);
+}
+
+static void do_msr(struct vcpu *vcpu, const struct vm_exit *e)
+{
+	const struct vcpu_ops *ops = vcpu->vm->ops;
+	uint64_t value = e->msr.value;
+	bool ok;
+
+	if (e->kind == VM_EXIT_RDMSR) {
+		ok = guest_rdmsr(vcpu, e->msr.msr, &value);
+		if (ok) {
+			struct vcpu_regs r;
+			ops->get_regs(vcpu, &r);
+			r.rax = (uint32_t)value;
+			r.rdx = value >> 32;
+			ops->set_regs(vcpu, &r);
+		}
+	} else {
+		ok = guest_wrmsr(vcpu, e->msr.msr, value);
+	}
+	if (ok)
+		ops->skip_insn(vcpu);
+	else
+		ops->inject_exception(vcpu, 13, true, 0); /* #GP(0), as for an absent MSR */
+}
+
+static void do_hlt(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	vm->ops->skip_insn(vcpu);
+	/* Sleep until a device or another vCPU has something for us (or the VM stops). */
+	for (;;) {
+		if (vm_stopped(vm))
+			return;
+		if (vm->irq_pending && vm->irq_pending(vm->irq_ctx, vcpu) >= 0)
+			return;
+		wait_event(&vcpu->wake, __atomic_exchange_n(&vcpu->kick, false, __ATOMIC_ACQ_REL));
+	}
+}
+
+static void deliver_interrupts(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (!vm->irq_pending)
+		return;
+	int vec = vm->irq_pending(vm->irq_ctx, vcpu);
+	if (vec >= 0 && vm->ops->interrupt_ready(vcpu)) {
+		vm->ops->inject_interrupt(vcpu, (uint8_t)vec);
+		vm->irq_accept(vm->irq_ctx, vcpu, vec);
+	}
+}
+
+static void handle(struct vcpu *vcpu, const struct vm_exit *e)
+{
+	struct vm *vm = vcpu->vm;
+
+	switch (e->kind) {
+	case VM_EXIT_NONE:
+		return;
+	case VM_EXIT_IO:
+		do_io(vcpu, e);
+		return;
+	case VM_EXIT_MMIO:
+		mmio_exit(vcpu, e); /* on failure it has stopped the VM with the reason */
+		return;
+	case VM_EXIT_HLT:
+		do_hlt(vcpu);
+		return;
+	case VM_EXIT_CPUID:
+		do_cpuid(vcpu, e);
+		return;
+	case VM_EXIT_RDMSR:
+	case VM_EXIT_WRMSR:
+		do_msr(vcpu, e);
+		return;
+	case VM_EXIT_SHUTDOWN:
+		vm_stop(vm, VM_STOP_TRIPLE_FAULT, 0, "vCPU %u: triple fault", vcpu->id);
+		return;
+	case VM_EXIT_INIT:
+		vm_stop(vm, VM_STOP_UNHANDLED, 0, "vCPU %u: INIT signal (not supported yet)",
+			vcpu->id);
+		return;
+	case VM_EXIT_UNHANDLED:
+		vm_stop(vm, VM_STOP_UNHANDLED, 0, "vCPU %u: %s", vcpu->id, e->detail);
+		return;
+	case VM_EXIT_ERROR:
+		vm_stop(vm, VM_STOP_ERROR, 0, "vCPU %u: %s", vcpu->id, e->detail);
+		return;
+	}
+}
+
+void vcpu_startup(struct vcpu *vcpu, uint8_t vector)
+{
+	int none = -1;
+
+	if (__atomic_compare_exchange_n(&vcpu->sipi_vector, &none, vector, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		vcpu_kick(vcpu);
+}
+
+/* An AP's state after INIT and STARTUP: real mode, CS = vector << 8, IP = 0. */
+static void enter_startup_state(struct vcpu *vcpu)
+{
+	const struct vcpu_ops *ops = vcpu->vm->ops;
+	struct vcpu_regs r;
+	struct vcpu_sregs s;
+
+	ops->get_regs(vcpu, &r);
+	ops->get_sregs(vcpu, &s);
+	uint16_t sel = (uint16_t)(vcpu->sipi_vector << 8);
+	s.cs.selector = sel;
+	s.cs.base = (uint64_t)sel << 4;
+	r.rip = 0;
+	ops->set_sregs(vcpu, &s);
+	ops->set_regs(vcpu, &r);
+}
+
+void vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	struct vm_exit exit;
+
+	vcpu->host_cpu = (int)this_cpu()->id;
+	if (vcpu->id != 0) {
+		wait_event(&vcpu->wake, vm_stopped(vm) || vcpu->sipi_vector >= 0);
+		if (vm_stopped(vm)) {
+			vcpu->host_cpu = -1;
+			return;
+		}
+		enter_startup_state(vcpu);
+	}
+	while (!vm_stopped(vm)) {
+		__atomic_store_n(&vcpu->kick, false, __ATOMIC_RELEASE);
+		deliver_interrupts(vcpu);
+		vm->ops->run(vcpu, &exit);
+		__atomic_add_fetch(&vcpu->exits, 1, __ATOMIC_RELAXED);
+		handle(vcpu, &exit);
+	}
+	vcpu->host_cpu = -1;
+}

@@ -1,0 +1,91 @@
+/* The core's VM and vCPU objects (vmm/core/ only; others use vm.h / vcpu.h). */
+#ifndef VMM_CORE_VM_IMPL_H
+#define VMM_CORE_VM_IMPL_H
+
+#include <pallas/spinlock.h>
+#include <pallas/waitqueue.h>
+#include <vmm/vcpu.h>
+
+#define VM_MAX_PIO  48
+#define VM_MAX_MMIO 16
+#define GMEM_CHUNK  (2ull << 20)
+
+struct pio_range {
+	uint16_t base, count;
+	vm_pio_fn fn;
+	void *dev;
+};
+
+struct mmio_range {
+	uint64_t base, size;
+	vm_mmio_fn fn;
+	void *dev;
+};
+
+/* Guest RAM: [gpa, gpa + size) backed by 2 MiB host chunks. */
+struct gmem_region {
+	uint64_t gpa, size;
+	paddr_t *chunks;
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;
+	void *backend;
+	struct thread *thread;
+	int host_cpu;
+	uint64_t exits;
+	struct waitqueue wake; /* a halted vCPU sleeps here */
+	volatile bool kick;
+	/* MSRs kept for the guest (msr.c) */
+	uint64_t apic_base, pat, mtrr_def_type;
+	uint64_t mtrr_var[16], mtrr_fixed[11];
+	/* Application processors wait for a STARTUP IPI: its vector, or -1. */
+	volatile int sipi_vector;
+};
+
+struct vm {
+	char name[VM_NAME_MAX];
+	const struct vcpu_ops *ops;
+	void *backend;
+	uint64_t mem_size;
+	unsigned nregions;
+	struct gmem_region regions[VM_MAX_MEM_REGIONS];
+	unsigned nvcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	struct sched_group *group;
+
+	spinlock_t bus_lock;
+	unsigned npio, nmmio;
+	struct pio_range pio[VM_MAX_PIO];
+	struct mmio_range mmio[VM_MAX_MMIO];
+
+	spinlock_t console_lock;
+	char *console;
+	uint64_t
+	    console_len; /* total bytes ever written; the ring keeps the last VM_CONSOLE_SIZE */
+
+	spinlock_t stop_lock;
+	volatile bool stopped;
+	struct vm_stop stop;
+	struct waitqueue stop_wait;
+
+	/* Devices the core itself asks things of; set by whoever creates them. */
+	void *irq_ctx;
+	void (*irq_line)(void *ctx, unsigned gsi, bool level);
+	/* The next interrupt vector for vcpu, or -1; and its acceptance. */
+	int (*irq_pending)(void *ctx, struct vcpu *vcpu);
+	void (*irq_accept)(void *ctx, struct vcpu *vcpu, int vector);
+};
+
+/* vcpu.c */
+void vcpu_thread(void *arg);
+void vcpu_kick(struct vcpu *vcpu);
+/* From the virtual LAPIC: starts an AP in real mode at vector << 12. */
+void vcpu_startup(struct vcpu *vcpu, uint8_t vector);
+/* cpuid.c, msr.c: the guest's view of CPUID and the MSRs it may use. */
+void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value);
+bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value);
+
+#endif

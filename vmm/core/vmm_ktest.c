@@ -1,0 +1,154 @@
+/*
+ * VMM self-tests with guests assembled here: real-mode code, port I/O,
+ * CPUID, debug exit, triple fault.  Where the CPU has no usable
+ * virtualization, vm_create must refuse with a reason instead.
+ */
+#include <pallas/kernel.h>
+#include <pallas/ktest.h>
+#include <pallas/string.h>
+#include <pallas/time.h>
+#include <vmm/vcpu.h>
+
+struct smoke_devs {
+	struct vm *vm;
+	uint32_t cpuid_ebx_seen;
+};
+
+static void com1(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
+{
+	struct smoke_devs *d = dev;
+	char c = (char)*val;
+
+	if (write && port == 0x3f8)
+		vm_console_write(d->vm, &c, 1);
+	else if (!write)
+		*val = port == 0x3fd ? 0x60 : 0; /* LSR: transmitter empty */
+}
+
+static void debug_exit(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
+{
+	struct smoke_devs *d = dev;
+
+	if (write)
+		vm_stop(d->vm, VM_STOP_DEBUG_EXIT, (*val << 1) | 1, "debug exit");
+}
+
+/* A VM with 4 MiB whose vCPU starts in real mode at 0:0x1000 running `code`. */
+static struct vm *smoke_vm(struct ktest_ctx *t, const uint8_t *code, size_t len,
+			   struct smoke_devs *d, bool *unsupported)
+{
+	struct vm_config cfg = {.name = "smoke", .vcpus = 1, .mem_size = 4ull << 20};
+	char err[96];
+	struct vm *vm = vm_create(&cfg, err, sizeof(err));
+
+	*unsupported = false;
+	if (!vm) {
+		/* Acceptable only when the CPU offers no VT-x: then say why. */
+		*unsupported = strncmp(err, "no virtualization", 17) == 0;
+		KEXPECT(t, *unsupported);
+		pr_info("ktest: vmm: %s\n", err);
+		return NULL;
+	}
+	d->vm = vm;
+	KEXPECT(t, vm_pio_register(vm, 0x3f8, 8, com1, d));
+	KEXPECT(t, vm_pio_register(vm, 0xf4, 4, debug_exit, d));
+	KEXPECT(t, !vm_pio_register(vm, 0x3fa, 1, com1, d)); /* overlaps */
+	KEXPECT(t, vm_gpa_write(vm, 0x1000, code, len));
+	return vm;
+}
+
+static void start_real_mode(struct vm *vm, uint16_t ip)
+{
+	static const struct vcpu_segment data = {.limit = 0xffff, .ar = 0x93};
+	struct vcpu_regs r = {.rip = ip, .rflags = 2};
+	struct vcpu_sregs s = {.cs = {.limit = 0xffff, .ar = 0x9b},
+			       .ds = data,
+			       .es = data,
+			       .fs = data,
+			       .gs = data,
+			       .ss = data,
+			       .ldtr = {.limit = 0xffff, .ar = 0x82},
+			       .tr = {.limit = 0xffff, .ar = 0x8b},
+			       .gdt_limit = 0xffff,
+			       .idt_limit = 0xffff,
+			       .cr0 = 0x10};
+
+	vm_set_boot_state(vm, &r, &s);
+}
+
+KTEST(vmm_real_mode_io_cpuid_exit)
+{
+	/* mov dx,0x3f8; mov al,'O'; out dx,al; mov al,'K'; out dx,al; xor eax,eax;
+	 * cpuid; mov dx,0xf4; mov eax,5; out dx,eax; hlt */
+	static const uint8_t code[] = {0xba, 0xf8, 0x03, 0xb0, 0x4f, 0xee, 0xb0, 0x4b, 0xee,
+				       0x66, 0x31, 0xc0, 0x0f, 0xa2, 0xba, 0xf4, 0x00, 0x66,
+				       0xb8, 0x05, 0x00, 0x00, 0x00, 0x66, 0xef, 0xf4};
+	struct smoke_devs d = {0};
+	bool unsupported;
+	struct vm *vm = smoke_vm(t, code, sizeof(code), &d, &unsupported);
+
+	if (!vm)
+		return;
+	start_real_mode(vm, 0x1000);
+	char err[96];
+	KEXPECT(t, vm_start(vm, err, sizeof(err)));
+	const struct vm_stop *s = vm_wait(vm, 10 * NSEC_PER_SEC);
+	char out[16] = {0};
+	vm_console_read(vm, out, sizeof(out) - 1);
+	pr_info("ktest: vmm: stopped (%d, code %u): %s; console \"%s\"; %lu exits\n", s->reason,
+		s->code, s->detail, out, vm_exit_count(vm));
+	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT && s->code == 11);
+	KEXPECT(t, strcmp(out, "OK") == 0);
+	KEXPECT(t, vm_exit_count(vm) >= 4);
+	vm_destroy(vm);
+}
+
+/* A real-mode IDT of limit 0 makes INT3 a #GP, then #DF, then a triple fault:
+ * the VM stops with that reason and the host carries on. */
+KTEST(vmm_triple_fault_stops_vm)
+{
+	/* lidt [0x1010]; int3; hlt; (pad) ; 0x1010: six zero bytes */
+	static const uint8_t code[0x16] = {0x0f, 0x01, 0x1e, 0x10, 0x10, 0xcc, 0xf4};
+	struct smoke_devs d = {0};
+	bool unsupported;
+	struct vm *vm = smoke_vm(t, code, sizeof(code), &d, &unsupported);
+
+	if (!vm)
+		return;
+	start_real_mode(vm, 0x1000);
+	char err[96];
+	KEXPECT(t, vm_start(vm, err, sizeof(err)));
+	const struct vm_stop *s = vm_wait(vm, 10 * NSEC_PER_SEC);
+	pr_info("ktest: vmm: stopped (%d): %s\n", s->reason, s->detail);
+	KEXPECT(t, s->reason == VM_STOP_TRIPLE_FAULT);
+	vm_destroy(vm);
+}
+
+/* A guest that never stops is stopped by the host when its time is up, and
+ * a guest that halts with interrupts off sleeps rather than spins. */
+KTEST(vmm_timeout_stops_spinning_and_halted_guests)
+{
+	static const uint8_t spin[] = {0xeb, 0xfe};		/* jmp $ */
+	static const uint8_t halt[] = {0xfa, 0xf4, 0xeb, 0xfc}; /* cli; hlt; jmp back */
+	const uint8_t *codes[] = {spin, halt};
+	size_t lens[] = {sizeof(spin), sizeof(halt)};
+
+	for (int i = 0; i < 2; i++) {
+		struct smoke_devs d = {0};
+		bool unsupported;
+		struct vm *vm = smoke_vm(t, codes[i], lens[i], &d, &unsupported);
+		if (!vm)
+			return;
+		start_real_mode(vm, 0x1000);
+		char err[96];
+		KEXPECT(t, vm_start(vm, err, sizeof(err)));
+		uint64_t t0 = clock_ns();
+		const struct vm_stop *s = vm_wait(vm, 200 * NSEC_PER_MSEC);
+		uint64_t took = clock_ns() - t0;
+		KEXPECT(t, s->reason == VM_STOP_HOST);
+		KEXPECT(t, took >= 200 * NSEC_PER_MSEC && took < 2 * NSEC_PER_SEC);
+		if (i == 1)
+			KEXPECT(t, vm_exit_count(vm) < 20); /* asleep, not exiting in a loop */
+		vm_destroy(vm);
+	}
+}

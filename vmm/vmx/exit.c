@@ -1,0 +1,215 @@
+/*
+ * Turning a VM exit into what the core needs (struct vm_exit), or finishing
+ * it here when it is pure VT-x bookkeeping: CR0/CR4 writes to host-owned
+ * bits, XSETBV, INVD/WBINVD, the preemption timer, host interrupts.
+ */
+#include <pallas/kernel.h>
+#include <pallas/string.h>
+
+#include "vmx.h"
+
+uint64_t vmx_cr0_real(uint64_t guest_value);
+uint64_t vmx_cr4_real(uint64_t guest_value);
+
+static const char *const reason_names[] = {
+    [EXIT_REASON_EXCEPTION] = "exception or NMI",
+    [EXIT_REASON_TASK_SWITCH] = "task switch",
+    [EXIT_REASON_INVLPG] = "INVLPG",
+    [EXIT_REASON_RDPMC] = "RDPMC",
+    [EXIT_REASON_VMCALL] = "VMCALL",
+    [19] = "VMCLEAR",
+    [20] = "VMLAUNCH",
+    [21] = "VMPTRLD",
+    [22] = "VMPTRST",
+    [23] = "VMREAD",
+    [24] = "VMRESUME",
+    [25] = "VMWRITE",
+    [26] = "VMXOFF",
+    [27] = "VMXON",
+    [EXIT_REASON_DR_ACCESS] = "MOV DR",
+    [EXIT_REASON_BAD_GUEST_STATE] = "VM entry with invalid guest state",
+    [EXIT_REASON_MSR_LOADING] = "VM entry failed loading MSRs",
+    [EXIT_REASON_MWAIT] = "MWAIT",
+    [EXIT_REASON_MONITOR] = "MONITOR",
+    [EXIT_REASON_MACHINE_CHECK] = "machine check during VM entry",
+    [EXIT_REASON_EPT_MISCONFIG] = "EPT misconfiguration",
+    [50] = "INVEPT",
+    [53] = "INVVPID",
+};
+
+static const char *reason_name(unsigned r)
+{
+	if (r < ARRAY_SIZE(reason_names) && reason_names[r])
+		return reason_names[r];
+	return "unknown";
+}
+
+static uint64_t *gpr(struct vmx_vcpu *v, unsigned n)
+{
+	uint64_t *regs[16] = {&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx,
+			      NULL,	    &v->regs.rbp, &v->regs.rsi, &v->regs.rdi,
+			      &v->regs.r8,  &v->regs.r9,  &v->regs.r10, &v->regs.r11,
+			      &v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15};
+	return regs[n & 15];
+}
+
+static uint64_t read_gpr(struct vmx_vcpu *v, unsigned n)
+{
+	return n == 4 ? vmread(VMCS_GUEST_RSP) : *gpr(v, n);
+}
+
+static void skip(void)
+{
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+}
+
+static void inject_gp(struct vmx_vcpu *v)
+{
+	vmwrite(VMCS_ENTRY_INTR_INFO,
+		INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | INTR_INFO_DELIVER_CODE | 13);
+	vmwrite(VMCS_ENTRY_EXCEPTION_ERR, 0);
+	v->pending_event = true;
+}
+
+/* MOV to CR0/CR4 that touched a host-owned bit (the others never exit). */
+static bool cr_access(struct vmx_vcpu *v, struct vm_exit *exit)
+{
+	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+	unsigned cr = q & 15, type = (q >> 4) & 3;
+
+	if (type != 0 || (cr != 0 && cr != 4)) {
+		ksnprintf(exit->detail, sizeof(exit->detail), "CR access %#lx", q);
+		return false;
+	}
+	uint64_t val = read_gpr(v, (q >> 8) & 15);
+	if (cr == 0) {
+		v->cr0_shadow = val;
+		vmwrite(VMCS_CR0_SHADOW, val);
+		vmwrite(VMCS_GUEST_CR0, vmx_cr0_real(val));
+	} else {
+		if (val & (1ull << 13)) { /* VMXE: no nested VMX */
+			inject_gp(v);
+			return true;
+		}
+		v->cr4_shadow = val;
+		vmwrite(VMCS_CR4_SHADOW, val);
+		vmwrite(VMCS_GUEST_CR4, vmx_cr4_real(val));
+	}
+	skip();
+	return true;
+}
+
+static void io_exit(struct vmx_vcpu *v, struct vm_exit *exit)
+{
+	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+
+	exit->kind = VM_EXIT_IO;
+	exit->io.size = (uint8_t)((q & 7) + 1);
+	exit->io.write = !(q & 8);
+	exit->io.string = q & 16;
+	exit->io.rep = q & 32;
+	exit->io.port = (uint16_t)(q >> 16);
+	exit->io.data = (uint32_t)v->regs.rax;
+}
+
+static void ept_violation(struct vm_exit *exit)
+{
+	exit->kind = VM_EXIT_MMIO;
+	exit->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	exit->mmio.gva = vmread(VMCS_GUEST_LINEAR_ADDR);
+	exit->mmio.insn_len = 0; /* the core fetches the instruction */
+}
+
+/* An event the exit interrupted must be delivered again on the next entry. */
+static void requeue_vectoring_event(struct vmx_vcpu *v)
+{
+	uint32_t info = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmwrite(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, vmread(VMCS_IDT_VECTORING_ERR));
+	vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+	v->pending_event = true;
+}
+
+void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit)
+{
+	uint32_t raw = (uint32_t)vmread(VMCS_EXIT_REASON);
+	unsigned reason = raw & 0xffff;
+
+	exit->kind = VM_EXIT_NONE;
+	if (raw & EXIT_REASON_FAILED_ENTRY) {
+		exit->kind = VM_EXIT_ERROR;
+		ksnprintf(exit->detail, sizeof(exit->detail), "VM entry failed: %s (reason %u)",
+			  reason_name(reason), reason);
+		return;
+	}
+	requeue_vectoring_event(v);
+	switch (reason) {
+	case EXIT_REASON_EXTINT:
+	case EXIT_REASON_PREEMPTION_TIMER:
+	case EXIT_REASON_INTR_WINDOW:
+		return; /* the core re-evaluates pending interrupts before the next entry */
+	case EXIT_REASON_TRIPLE_FAULT:
+		exit->kind = VM_EXIT_SHUTDOWN;
+		return;
+	case EXIT_REASON_INIT:
+		exit->kind = VM_EXIT_INIT;
+		return;
+	case EXIT_REASON_CPUID:
+		exit->kind = VM_EXIT_CPUID;
+		exit->cpuid.leaf = (uint32_t)v->regs.rax;
+		exit->cpuid.subleaf = (uint32_t)v->regs.rcx;
+		return;
+	case EXIT_REASON_HLT:
+		exit->kind = VM_EXIT_HLT;
+		return;
+	case EXIT_REASON_IO:
+		io_exit(v, exit);
+		return;
+	case EXIT_REASON_RDMSR:
+		exit->kind = VM_EXIT_RDMSR;
+		exit->msr.msr = (uint32_t)v->regs.rcx;
+		return;
+	case EXIT_REASON_WRMSR:
+		exit->kind = VM_EXIT_WRMSR;
+		exit->msr.msr = (uint32_t)v->regs.rcx;
+		exit->msr.value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+		return;
+	case EXIT_REASON_EPT_VIOLATION:
+		ept_violation(exit);
+		return;
+	case EXIT_REASON_CR_ACCESS:
+		if (!cr_access(v, exit))
+			exit->kind = VM_EXIT_UNHANDLED;
+		return;
+	case EXIT_REASON_INVD:
+	case EXIT_REASON_WBINVD:
+		skip(); /* guest RAM is write-back and coherent: nothing to do */
+		return;
+	case EXIT_REASON_PAUSE:
+		skip();
+		return;
+	case EXIT_REASON_XSETBV:
+		inject_gp(v); /* CPUID tells the guest there is no XSAVE */
+		return;
+	case EXIT_REASON_MWAIT:
+	case EXIT_REASON_MONITOR:
+	case EXIT_REASON_VMCALL:
+	case 19 ... 27:
+	case 50:
+	case 53:
+		/* Not offered by the guest's CPUID: #UD, as a CPU without them would. */
+		vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | 6);
+		v->pending_event = true;
+		return;
+	default:
+		exit->kind = VM_EXIT_UNHANDLED;
+		ksnprintf(exit->detail, sizeof(exit->detail),
+			  "unhandled VM exit %u (%s), qualification %#lx, at rip %#lx", reason,
+			  reason_name(reason), vmread(VMCS_EXIT_QUALIFICATION),
+			  vmread(VMCS_GUEST_RIP));
+	}
+}

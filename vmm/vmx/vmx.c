@@ -1,0 +1,353 @@
+/*
+ * The VT-x backend behind vcpu_ops: turning VMX on, and running a vCPU.
+ * A vCPU's VMCS is set up on the host CPU its thread is pinned to and stays
+ * current there, so entries need no VMPTRLD unless another vCPU ran on that
+ * CPU in between.
+ */
+#include <asm/cpu.h>
+#include <asm/irq.h>
+#include <pallas/kernel.h>
+#include <pallas/mm.h>
+#include <pallas/percpu.h>
+#include <pallas/smp.h>
+#include <pallas/string.h>
+
+#include "vmx.h"
+
+#define MSR_FEATURE_CONTROL    0x3a
+#define FEATURE_CONTROL_LOCKED (1ull << 0)
+#define FEATURE_CONTROL_VMXON  (1ull << 2)
+#define CR4_VMXE	       (1ull << 13)
+#define CR4_OSFXSR	       (1ull << 9)
+#define CR4_OSXMMEXCPT	       (1ull << 10)
+
+paddr_t vmx_io_bitmap_a, vmx_io_bitmap_b, vmx_msr_bitmap;
+static paddr_t vmxon_region[MAX_CPUS];
+static void *current_vmcs[MAX_CPUS]; /* which VMCS each CPU has loaded */
+static uint16_t next_vpid = 1;
+static spinlock_t vpid_lock = SPINLOCK_INIT;
+
+static bool has_vmx(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return c & (1u << 5);
+}
+
+static paddr_t zeroed_page(void)
+{
+	paddr_t p = page_alloc(0);
+
+	if (p)
+		memset(phys_to_virt(p), 0, PAGE_SIZE);
+	return p;
+}
+
+/* MSRs the guest reads and writes without an exit: their guest values live
+ * in the VMCS guest-state area or in the switched-MSR areas. */
+static void pass_msr(uint8_t *bitmap, uint32_t msr)
+{
+	unsigned base = msr >= 0xc0000000 ? 1024 : 0;
+	uint32_t bit = msr & 0x1fff;
+
+	bitmap[base + bit / 8] &= (uint8_t) ~(1u << (bit % 8));	       /* reads */
+	bitmap[2048 + base + bit / 8] &= (uint8_t) ~(1u << (bit % 8)); /* writes */
+}
+
+static bool setup_bitmaps(void)
+{
+	static const uint32_t passed[] = {0x174,      0x175,	  0x176,      0xc0000080,
+					  0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,
+					  0xc0000100, 0xc0000101, 0xc0000102, 0xc0000103};
+
+	vmx_io_bitmap_a = page_alloc(0);
+	vmx_io_bitmap_b = page_alloc(0);
+	vmx_msr_bitmap = page_alloc(0);
+	if (!vmx_io_bitmap_a || !vmx_io_bitmap_b || !vmx_msr_bitmap)
+		return false;
+	/* Every port exits; every MSR exits but those listed. */
+	memset(phys_to_virt(vmx_io_bitmap_a), 0xff, PAGE_SIZE);
+	memset(phys_to_virt(vmx_io_bitmap_b), 0xff, PAGE_SIZE);
+	memset(phys_to_virt(vmx_msr_bitmap), 0xff, PAGE_SIZE);
+	for (size_t i = 0; i < ARRAY_SIZE(passed); i++)
+		pass_msr(phys_to_virt(vmx_msr_bitmap), passed[i]);
+	return true;
+}
+
+static bool vmx_probe(char *err, size_t errlen)
+{
+	if (!has_vmx()) {
+		ksnprintf(err, errlen, "the CPU has no VMX");
+		return false;
+	}
+	uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
+	if ((fc & FEATURE_CONTROL_LOCKED) && !(fc & FEATURE_CONTROL_VMXON)) {
+		ksnprintf(err, errlen, "VMX is locked off by the firmware");
+		return false;
+	}
+	if (!vmx_caps_read(err, errlen))
+		return false;
+	if (!setup_bitmaps()) {
+		ksnprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static bool vmx_cpu_enable(char *err, size_t errlen)
+{
+	unsigned cpu = this_cpu()->id;
+	uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
+
+	if (!(fc & FEATURE_CONTROL_LOCKED))
+		wrmsr(MSR_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMXON);
+	if (!vmxon_region[cpu]) {
+		vmxon_region[cpu] = zeroed_page();
+		if (!vmxon_region[cpu]) {
+			ksnprintf(err, errlen, "out of memory");
+			return false;
+		}
+		*(uint32_t *)phys_to_virt(vmxon_region[cpu]) = vmx_caps.revision;
+	}
+	write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
+	write_cr4(((read_cr4() | CR4_VMXE | CR4_OSFXSR | CR4_OSXMMEXCPT) | vmx_caps.cr4_fixed0) &
+		  vmx_caps.cr4_fixed1);
+	if (!vmxon(vmxon_region[cpu])) {
+		ksnprintf(err, errlen, "VMXON failed on CPU %u", cpu);
+		return false;
+	}
+	/* Translations of earlier VMX users (firmware, a previous kernel) must not survive. */
+	invept(INVEPT_ALL, 0);
+	invvpid(INVVPID_ALL, 0);
+	return true;
+}
+
+static bool vmx_vm_init(struct vm *vm, void **backend)
+{
+	struct vmx_vm *v = kzalloc(sizeof(*v));
+
+	if (!v)
+		return false;
+	v->lock = (spinlock_t)SPINLOCK_INIT;
+	if (!vmx_ept_init(v)) {
+		kfree(v);
+		return false;
+	}
+	*backend = v;
+	return true;
+}
+
+static void flush_ept_everywhere(void *arg)
+{
+	invept(INVEPT_SINGLE, *(uint64_t *)arg);
+}
+
+static void vmx_vm_destroy(void *backend)
+{
+	struct vmx_vm *v = backend;
+
+	/* A later VM may get the same EPT root: no CPU may keep its translations. */
+	flush_ept_everywhere(&v->eptp);
+	smp_call_others(flush_ept_everywhere, &v->eptp);
+	vmx_ept_destroy(v);
+	kfree(v);
+}
+
+static bool vmx_map(void *backend, uint64_t gpa, paddr_t hpa, uint64_t size)
+{
+	return vmx_ept_map(backend, gpa, hpa, size);
+}
+
+static bool vmx_vcpu_init(struct vcpu *vcpu, void **backend)
+{
+	struct vmx_vcpu *v = kzalloc(sizeof(*v));
+
+	if (!v)
+		return false;
+	v->vmcs_pa = zeroed_page();
+	if (!v->vmcs_pa) {
+		kfree(v);
+		return false;
+	}
+	v->vmcs = phys_to_virt(v->vmcs_pa);
+	*(uint32_t *)v->vmcs = vmx_caps.revision;
+	v->cpu = -1;
+	unsigned long flags = spin_lock_irqsave(&vpid_lock);
+	v->vpid = next_vpid++;
+	if (next_vpid == 0)
+		next_vpid = 1; /* wrapped: stale VPIDs are flushed when a vCPU is set up */
+	spin_unlock_irqrestore(&vpid_lock, flags);
+	/* Save a clean FPU image for the guest to start from. */
+	__asm__ volatile("fninit; fxsave64 %0" : "=m"(v->fpu));
+	*backend = v;
+	return true;
+}
+
+static void clear_on_cpu(void *arg)
+{
+	struct vmx_vcpu *v = arg;
+
+	vmclear(v->vmcs_pa);
+	if (current_vmcs[this_cpu()->id] == v)
+		current_vmcs[this_cpu()->id] = NULL;
+	invvpid(INVVPID_SINGLE, v->vpid);
+}
+
+static void vmx_vcpu_destroy(void *backend)
+{
+	struct vmx_vcpu *v = backend;
+
+	if (v->cpu >= 0)
+		smp_call((unsigned)v->cpu, clear_on_cpu, v, true);
+	page_free(v->vmcs_pa, 0);
+	kfree(v);
+}
+
+static struct vmx_vcpu *vmx_of(struct vcpu *vcpu)
+{
+	return vcpu_backend(vcpu);
+}
+
+/* Makes v's VMCS current on this CPU, setting it up on first use. */
+static bool load_vmcs(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit)
+{
+	unsigned cpu = this_cpu()->id;
+
+	if (v->cpu >= 0 && v->cpu != (int)cpu) {
+		ksnprintf(exit->detail, sizeof(exit->detail), "vCPU moved from host CPU %d to %u",
+			  v->cpu, cpu);
+		return false;
+	}
+	if (v->cpu < 0) {
+		if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa)) {
+			ksnprintf(exit->detail, sizeof(exit->detail), "VMCLEAR/VMPTRLD failed");
+			return false;
+		}
+		current_vmcs[cpu] = v;
+		v->cpu = (int)cpu;
+		invvpid(INVVPID_SINGLE, v->vpid);
+		if (!vmx_vmcs_setup(vcpu, v, vm_backend(vcpu_vm(vcpu)), exit->detail,
+				    sizeof(exit->detail)))
+			return false;
+	} else if (current_vmcs[cpu] != v) {
+		if (!vmptrld(v->vmcs_pa)) {
+			ksnprintf(exit->detail, sizeof(exit->detail), "VMPTRLD failed");
+			return false;
+		}
+		current_vmcs[cpu] = v;
+	}
+	return true;
+}
+
+static void vmx_run(struct vcpu *vcpu, struct vm_exit *exit)
+{
+	struct vmx_vcpu *v = vmx_of(vcpu);
+	unsigned long flags = irq_save();
+
+	memset(exit, 0, sizeof(*exit));
+	if (!load_vmcs(vcpu, v, exit)) {
+		exit->kind = VM_EXIT_ERROR;
+		irq_restore(flags);
+		return;
+	}
+	uint8_t host_fpu[512] __attribute__((aligned(16)));
+	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
+	int failed = vmx_enter(&v->regs, v->launched);
+	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(v->fpu) : "m"(host_fpu));
+	if (failed) {
+		exit->kind = VM_EXIT_ERROR;
+		ksnprintf(exit->detail, sizeof(exit->detail),
+			  "VM entry failed: VM-instruction error %lu", vmread(VMCS_INSN_ERROR));
+	} else {
+		v->launched = true;
+		v->pending_event = false;
+		vmx_handle_exit(vcpu, v, exit);
+	}
+	irq_restore(flags);
+}
+
+static void vmx_get_regs_op(struct vcpu *vcpu, struct vcpu_regs *r)
+{
+	vmx_get_regs(vmx_of(vcpu), r);
+}
+
+static void vmx_set_regs_op(struct vcpu *vcpu, const struct vcpu_regs *r)
+{
+	vmx_set_regs(vmx_of(vcpu), r);
+}
+
+static void vmx_get_sregs_op(struct vcpu *vcpu, struct vcpu_sregs *s)
+{
+	vmx_get_sregs(vmx_of(vcpu), s);
+}
+
+static void vmx_set_sregs_op(struct vcpu *vcpu, const struct vcpu_sregs *s)
+{
+	vmx_set_sregs(vmx_of(vcpu), s);
+}
+
+static void vmx_skip_insn(struct vcpu *vcpu)
+{
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+	/* An instruction completed: STI / MOV SS blocking ends with it. */
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+		vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+		    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
+}
+
+static void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
+{
+	struct vmx_vcpu *v = vmx_of(vcpu);
+
+	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector |
+					  (has_error ? INTR_INFO_DELIVER_CODE : 0));
+	if (has_error)
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, error);
+	v->pending_event = true;
+}
+
+static bool vmx_interrupt_ready(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vmx_of(vcpu);
+	bool ready = !v->pending_event && (vmread(VMCS_GUEST_RFLAGS) & (1u << 9)) &&
+		     !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+		       (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
+	uint64_t proc = vmread(VMCS_PROC_CTLS);
+
+	if (ready)
+		vmwrite(VMCS_PROC_CTLS, proc & ~(uint64_t)PROC_INTR_WINDOW_EXITING);
+	else
+		vmwrite(VMCS_PROC_CTLS, proc | PROC_INTR_WINDOW_EXITING);
+	return ready;
+}
+
+static void vmx_inject_interrupt(struct vcpu *vcpu, uint8_t vector)
+{
+	struct vmx_vcpu *v = vmx_of(vcpu);
+
+	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTINT | vector);
+	v->pending_event = true;
+	/* A halted vCPU wakes for the interrupt. */
+	vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
+}
+
+const struct vcpu_ops vmx_ops = {
+    .name = "vmx",
+    .probe = vmx_probe,
+    .cpu_enable = vmx_cpu_enable,
+    .vm_init = vmx_vm_init,
+    .vm_destroy = vmx_vm_destroy,
+    .map = vmx_map,
+    .vcpu_init = vmx_vcpu_init,
+    .vcpu_destroy = vmx_vcpu_destroy,
+    .run = vmx_run,
+    .get_regs = vmx_get_regs_op,
+    .set_regs = vmx_set_regs_op,
+    .get_sregs = vmx_get_sregs_op,
+    .set_sregs = vmx_set_sregs_op,
+    .skip_insn = vmx_skip_insn,
+    .inject_exception = vmx_inject_exception,
+    .interrupt_ready = vmx_interrupt_ready,
+    .inject_interrupt = vmx_inject_interrupt,
+};
