@@ -8,9 +8,10 @@
 FUZZ_BUILD := $(BUILD)/fuzz
 FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Wall -Wextra -Werror -Iboot -Ikernel/include
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -Iboot -Ikernel/include -Ivmm/include
 
-FUZZ_TARGETS := boot_cfg kernel_elf acpi
+# Fragments included before this one may already have added their own targets.
+FUZZ_TARGETS += boot_cfg kernel_elf acpi
 
 # For each target: the sources under test, and the seeds (evaluated late, so
 # the kernel counts when it has been built).
