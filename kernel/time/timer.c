@@ -187,3 +187,15 @@ void timer_cpu_init(void)
 		lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
 	}
 }
+
+static void nothing(void *arg)
+{
+}
+
+/* Callbacks run with interrupts off, so a CPU that has taken a call IPI has
+ * finished any callback it was in. */
+void timer_event_sync(void)
+{
+	if (cpu_count() > 1)
+		smp_call_others(nothing, NULL);
+}

@@ -11,6 +11,7 @@
 #include <pallas/time.h>
 #include <vmm/mmio.h>
 
+#include "vlapic.h"
 #include "vm_impl.h"
 
 void vcpu_kick(struct vcpu *vcpu)
@@ -91,6 +92,18 @@ static void do_msr(struct vcpu *vcpu, const struct vm_exit *e)
 		ops->inject_exception(vcpu, 13, true, 0); /* #GP(0), as for an absent MSR */
 }
 
+static int irq_pending_locked(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (!vm->irq_pending)
+		return -1;
+	unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
+	int vec = vm->irq_pending(vm->irq_ctx, vcpu);
+	spin_unlock_irqrestore(&vm->dev_lock, flags);
+	return vec;
+}
+
 static void do_hlt(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -100,7 +113,7 @@ static void do_hlt(struct vcpu *vcpu)
 	for (;;) {
 		if (vm_stopped(vm))
 			return;
-		if (vm->irq_pending && vm->irq_pending(vm->irq_ctx, vcpu) >= 0)
+		if (irq_pending_locked(vcpu) >= 0)
 			return;
 		wait_event(&vcpu->wake, __atomic_exchange_n(&vcpu->kick, false, __ATOMIC_ACQ_REL));
 	}
@@ -112,11 +125,13 @@ static void deliver_interrupts(struct vcpu *vcpu)
 
 	if (!vm->irq_pending)
 		return;
+	unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
 	int vec = vm->irq_pending(vm->irq_ctx, vcpu);
 	if (vec >= 0 && vm->ops->interrupt_ready(vcpu)) {
 		vm->ops->inject_interrupt(vcpu, (uint8_t)vec);
 		vm->irq_accept(vm->irq_ctx, vcpu, vec);
 	}
+	spin_unlock_irqrestore(&vm->dev_lock, flags);
 }
 
 static void handle(struct vcpu *vcpu, const struct vm_exit *e)
@@ -191,6 +206,7 @@ void vcpu_thread(void *arg)
 	struct vm_exit exit;
 
 	vcpu->host_cpu = (int)this_cpu()->id;
+	vlapic_set_current(vcpu);
 	if (vcpu->id != 0) {
 		wait_event(&vcpu->wake, vm_stopped(vm) || vcpu->sipi_vector >= 0);
 		if (vm_stopped(vm)) {

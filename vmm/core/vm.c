@@ -149,7 +149,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->mem_size = cfg->mem_size;
 	vm->nvcpus = cfg->vcpus;
 	vm->group = cfg->group;
-	vm->bus_lock = vm->console_lock = vm->stop_lock = (spinlock_t)SPINLOCK_INIT;
+	vm->bus_lock = vm->console_lock = vm->stop_lock = vm->dev_lock = (spinlock_t)SPINLOCK_INIT;
 	waitqueue_init(&vm->stop_wait);
 	if (!ops->vm_init(vm, &vm->backend)) {
 		ksnprintf(err, errlen, "cannot set up second-level paging");
@@ -256,13 +256,16 @@ bool vm_mmio_register(struct vm *vm, uint64_t base, uint64_t size, vm_mmio_fn fn
 	return ok;
 }
 
-/* Devices are registered before the vCPUs start and never removed: no lock to read. */
+/* Devices are registered before the vCPUs start and never removed, so the
+ * tables are read without bus_lock; the handlers run under dev_lock. */
 void vm_pio(struct vm *vm, uint16_t port, unsigned size, bool write, uint32_t *val)
 {
 	for (unsigned i = 0; i < vm->npio; i++) {
 		const struct pio_range *r = &vm->pio[i];
 		if (port >= r->base && port - r->base < r->count) {
+			unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
 			r->fn(r->dev, port, size, write, val);
+			spin_unlock_irqrestore(&vm->dev_lock, flags);
 			return;
 		}
 	}
@@ -275,7 +278,9 @@ void vm_mmio(struct vm *vm, uint64_t addr, unsigned size, bool write, uint64_t *
 	for (unsigned i = 0; i < vm->nmmio; i++) {
 		const struct mmio_range *r = &vm->mmio[i];
 		if (addr >= r->base && addr - r->base < r->size) {
+			unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
 			r->fn(r->dev, addr, size, write, val);
+			spin_unlock_irqrestore(&vm->dev_lock, flags);
 			return;
 		}
 	}
@@ -332,12 +337,11 @@ const struct vm_stop *vm_stopped(const struct vm *vm)
 	return __atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE) ? &vm->stop : NULL;
 }
 
+/* Called with dev_lock held: from a device handler or a device timer. */
 void vm_irq_line(struct vm *vm, unsigned gsi, bool level)
 {
 	if (vm->irq_line)
 		vm->irq_line(vm->irq_ctx, gsi, level);
-	for (unsigned i = 0; i < vm->nvcpus; i++)
-		vcpu_kick(&vm->vcpus[i]);
 }
 
 void vm_irq_pulse(struct vm *vm, unsigned gsi)

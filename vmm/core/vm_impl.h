@@ -70,8 +70,16 @@ struct vm {
 	struct vm_stop stop;
 	struct waitqueue stop_wait;
 
-	/* Devices the core itself asks things of; set by whoever creates them. */
+	/* Serialises all device emulation: bus handlers run holding it (irqsave),
+	 * device timer callbacks take it; vm_irq_line expects it held. */
+	spinlock_t dev_lock;
+	bool dying; /* set under dev_lock: device timers stop re-arming */
+	struct vlapic *vlapics[VM_MAX_VCPUS];
+	void *platform;
+
+	/* Interrupt routing, set up by platform.c. */
 	void *irq_ctx;
+	void (*eoi_hook)(void *ctx, uint8_t vector);
 	void (*irq_line)(void *ctx, unsigned gsi, bool level);
 	/* The next interrupt vector for vcpu, or -1; and its acceptance. */
 	int (*irq_pending)(void *ctx, struct vcpu *vcpu);

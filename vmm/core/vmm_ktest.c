@@ -152,3 +152,65 @@ KTEST(vmm_timeout_stops_spinning_and_halted_guests)
 		vm_destroy(vm);
 	}
 }
+
+struct mmio_probe {
+	uint64_t writes[4];
+};
+
+static void probe_mmio(void *dev, uint64_t addr, unsigned size, bool write, uint64_t *val)
+{
+	struct mmio_probe *p = dev;
+	unsigned slot = (unsigned)((addr - 0x10000000) / 4) & 3;
+
+	if (write)
+		p->writes[slot] = *val;
+	else
+		*val = 0x1234;
+}
+
+/* 32-bit protected mode, paging off, flat segments (the Multiboot entry state). */
+static void start_flat32(struct vm *vm, uint32_t eip)
+{
+	static const struct vcpu_segment code = {.limit = 0xffffffff, .ar = 0xc09b};
+	static const struct vcpu_segment data = {.limit = 0xffffffff, .ar = 0xc093};
+	struct vcpu_regs r = {.rip = eip, .rflags = 2};
+	struct vcpu_sregs s = {.cs = code,
+			       .ds = data,
+			       .es = data,
+			       .fs = data,
+			       .gs = data,
+			       .ss = data,
+			       .ldtr = {.ar = 0x10000},
+			       .tr = {.limit = 0xffff, .ar = 0x8b},
+			       .cr0 = 0x11};
+
+	vm_set_boot_state(vm, &r, &s);
+}
+
+/* Loads, read-modify-writes and immediate stores to a device window are
+ * decoded and reach the device with the right values. */
+KTEST(vmm_mmio_decode_and_dispatch)
+{
+	/* mov eax,[0x10000000]; add eax,1; mov [0x10000004],eax;
+	 * mov dword [0x10000008],0xdeadbeef; mov edx,0xf4; out dx,eax; hlt */
+	static const uint8_t code[] = {0xa1, 0x00, 0x00, 0x00, 0x10, 0x83, 0xc0, 0x01, 0xa3, 0x04,
+				       0x00, 0x00, 0x10, 0xc7, 0x05, 0x08, 0x00, 0x00, 0x10, 0xef,
+				       0xbe, 0xad, 0xde, 0xba, 0xf4, 0x00, 0x00, 0x00, 0xef, 0xf4};
+	struct smoke_devs d = {0};
+	struct mmio_probe probe = {0};
+	bool unsupported;
+	struct vm *vm = smoke_vm(t, code, sizeof(code), &d, &unsupported);
+
+	if (!vm)
+		return;
+	KEXPECT(t, vm_mmio_register(vm, 0x10000000, 16, probe_mmio, &probe));
+	start_flat32(vm, 0x1000);
+	char err[96];
+	KEXPECT(t, vm_start(vm, err, sizeof(err)));
+	const struct vm_stop *s = vm_wait(vm, 10 * NSEC_PER_SEC);
+	pr_info("ktest: vmm: stopped (%d, code %#x): %s\n", s->reason, s->code, s->detail);
+	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT && s->code == ((0x1235u << 1) | 1));
+	KEXPECT(t, probe.writes[1] == 0x1235);
+	KEXPECT(t, probe.writes[2] == 0xdeadbeef);
+	vm_destroy(vm);
+}

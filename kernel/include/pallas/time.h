@@ -40,6 +40,11 @@ void timer_event_arm(struct timer_event *ev, uint64_t deadline_ns);
  * running on another CPU is not waited for. */
 bool timer_event_cancel(struct timer_event *ev);
 
+/* Thread context: returns once no timer callback that started before the
+ * call is still running on any CPU (so the memory of a cancelled event may
+ * be freed).  Callbacks must not re-arm events their owner is tearing down. */
+void timer_event_sync(void);
+
 /* Per CPU: starts this CPU's LAPIC timer (kernel/time/timer.c). */
 void timer_cpu_init(void);
 

@@ -1,0 +1,392 @@
+/*
+ * The virtual LAPIC in xAPIC mode: ID, version, TPR/PPR, EOI, SVR, LDR/DFR,
+ * ISR/TMR/IRR, ESR, ICR (fixed, lowest-priority, INIT and STARTUP IPIs, with
+ * shorthands), the LVTs, and the timer in one-shot and periodic mode counting
+ * at 1 GHz before the divider.  All state is guarded by the VM's device lock
+ * (dev_lock): MMIO handlers run with it held; the timer callback takes it.
+ */
+#include <pallas/kernel.h>
+#include <pallas/mm.h>
+#include <pallas/percpu.h>
+#include <pallas/string.h>
+#include <pallas/time.h>
+
+#include "vlapic.h"
+#include "vm_impl.h"
+
+#define REG_ID	       0x020
+#define REG_VERSION    0x030
+#define REG_TPR	       0x080
+#define REG_APR	       0x090
+#define REG_PPR	       0x0a0
+#define REG_EOI	       0x0b0
+#define REG_LDR	       0x0d0
+#define REG_DFR	       0x0e0
+#define REG_SVR	       0x0f0
+#define REG_ISR	       0x100
+#define REG_TMR	       0x180
+#define REG_IRR	       0x200
+#define REG_ESR	       0x280
+#define REG_ICR_LO     0x300
+#define REG_ICR_HI     0x310
+#define REG_LVT_TIMER  0x320
+#define REG_LVT_LINT0  0x350
+#define REG_LVT_LINT1  0x360
+#define REG_LVT_ERROR  0x370
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR  0x390
+#define REG_TIMER_DIV  0x3e0
+#define NLVT	       7 /* CMCI(0x2f0) is not offered; timer..error at 0x320..0x370 */
+
+#define LVT_MASKED   (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define SVR_ENABLED  (1u << 8)
+#define MODE_EXTINT  7
+#define VERSION	     0x00060014u /* 7 LVT entries, version 0x14 */
+
+struct vlapic {
+	struct vm *vm;
+	struct vcpu *vcpu;
+	uint32_t id, tpr, ldr, dfr, svr, esr, icr_hi;
+	uint32_t lvt[NLVT]; /* 0x320 + 16 * i: timer, thermal, perf, lint0, lint1, error */
+	uint32_t irr[8], isr[8], tmr[8];
+	uint32_t timer_init, timer_div_reg;
+	uint64_t timer_start_ns, timer_tick_ns; /* ns per count */
+	struct timer_event timer;
+};
+
+static struct vcpu *current_vcpu[MAX_CPUS];
+
+void vlapic_set_current(struct vcpu *vcpu)
+{
+	current_vcpu[this_cpu()->id] = vcpu;
+}
+
+static bool test_bit(const uint32_t *v, unsigned n)
+{
+	return v[n / 32] & (1u << (n % 32));
+}
+
+static void set_bit(uint32_t *v, unsigned n, bool on)
+{
+	if (on)
+		v[n / 32] |= 1u << (n % 32);
+	else
+		v[n / 32] &= ~(1u << (n % 32));
+}
+
+static int highest(const uint32_t *v)
+{
+	for (int i = 7; i >= 0; i--) {
+		if (v[i])
+			return i * 32 + 31 - __builtin_clz(v[i]);
+	}
+	return -1;
+}
+
+static uint32_t ppr(const struct vlapic *l)
+{
+	int isrv = highest(l->isr);
+	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
+
+	return (l->tpr & 0xf0) >= isr_class ? l->tpr : isr_class;
+}
+
+static void set_irr(struct vlapic *l, uint8_t vector, bool level)
+{
+	if (vector < 16) {
+		l->esr |= 1u << 6; /* received illegal vector */
+		return;
+	}
+	set_bit(l->irr, vector, true);
+	set_bit(l->tmr, vector, level);
+	vcpu_kick(l->vcpu);
+}
+
+int vlapic_pending(struct vlapic *l)
+{
+	int v = highest(l->irr);
+
+	if (v < 0 || !(l->svr & SVR_ENABLED))
+		return -1;
+	return ((uint32_t)v & 0xf0) > (ppr(l) & 0xf0) ? v : -1;
+}
+
+void vlapic_accept(struct vlapic *l, int vector)
+{
+	set_bit(l->irr, (unsigned)vector, false);
+	set_bit(l->isr, (unsigned)vector, true);
+}
+
+bool vlapic_accepts_extint(struct vlapic *l)
+{
+	uint32_t lint0 = l->lvt[3];
+
+	return !(lint0 & LVT_MASKED) && ((lint0 >> 8) & 7) == MODE_EXTINT;
+}
+
+/* --- timer --- */
+
+static uint64_t divide_by(uint32_t div_reg)
+{
+	unsigned code = ((div_reg & 8) >> 1) | (div_reg & 3);
+	return code == 7 ? 1 : 2ull << code;
+}
+
+static void timer_fire(struct timer_event *ev)
+{
+	struct vlapic *l = container_of(ev, struct vlapic, timer);
+	unsigned long flags = spin_lock_irqsave(&l->vm->dev_lock);
+	uint32_t lvt = l->lvt[0];
+
+	if (l->timer_init && !(lvt & LVT_MASKED))
+		set_irr(l, lvt & 0xff, false);
+	if (l->timer_init && (lvt & LVT_PERIODIC) && !l->vm->dying) {
+		uint64_t period = l->timer_tick_ns * l->timer_init;
+		l->timer_start_ns += period;
+		/* Behind by more than a period (the host was busy): skip, do not burst. */
+		if (l->timer_start_ns + period < clock_ns())
+			l->timer_start_ns = clock_ns();
+		timer_event_arm(&l->timer, l->timer_start_ns + period);
+	}
+	spin_unlock_irqrestore(&l->vm->dev_lock, flags);
+}
+
+static void timer_start(struct vlapic *l, uint32_t count)
+{
+	timer_event_cancel(&l->timer);
+	l->timer_init = count;
+	l->timer_tick_ns = divide_by(l->timer_div_reg); /* 1 GHz / divider */
+	l->timer_start_ns = clock_ns();
+	if (count)
+		timer_event_arm(&l->timer, l->timer_start_ns + l->timer_tick_ns * count);
+}
+
+static uint32_t timer_current(const struct vlapic *l)
+{
+	if (!l->timer_init)
+		return 0;
+	uint64_t elapsed = (clock_ns() - l->timer_start_ns) / l->timer_tick_ns;
+	if (l->lvt[0] & LVT_PERIODIC)
+		return l->timer_init - (uint32_t)(elapsed % l->timer_init);
+	return elapsed >= l->timer_init ? 0 : l->timer_init - (uint32_t)elapsed;
+}
+
+/* --- IPIs --- */
+
+static bool matches(const struct vlapic *l, uint32_t dest, bool logical)
+{
+	if (!logical)
+		return dest == 0xff || dest == l->id;
+	uint32_t ldr = l->ldr >> 24;
+	if ((l->dfr >> 28) == 0xf) /* flat */
+		return (ldr & dest) != 0;
+	return (dest >> 4) == (ldr >> 4) && (ldr & dest & 0xf); /* cluster */
+}
+
+void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, uint8_t vector,
+		    bool level)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vlapic *l = vm->vlapics[i];
+		if (!matches(l, dest, logical))
+			continue;
+		if (mode == 0 || mode == 1) {
+			set_irr(l, vector, level);
+			if (mode == 1)
+				return; /* lowest priority: one target is enough */
+		}
+	}
+}
+
+static void send_ipi(struct vlapic *src, uint32_t icr_lo)
+{
+	struct vm *vm = src->vm;
+	uint8_t vector = icr_lo & 0xff, mode = (icr_lo >> 8) & 7;
+	unsigned shorthand = (icr_lo >> 18) & 3;
+	bool logical = icr_lo & (1u << 11);
+	uint32_t dest = src->icr_hi >> 24;
+
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vlapic *l = vm->vlapics[i];
+		bool hit = shorthand == 0   ? matches(l, dest, logical)
+			   : shorthand == 1 ? l == src
+			   : shorthand == 2 ? true
+					    : l != src;
+		if (!hit)
+			continue;
+		if (mode == 0 || mode == 1)
+			set_irr(l, vector, false);
+		else if (mode == 6)
+			vcpu_startup(l->vcpu, vector);
+		/* INIT (5): APs already wait for STARTUP; INIT de-assert and NMI are ignored. */
+	}
+}
+
+/* --- registers --- */
+
+static uint32_t reg_read(struct vlapic *l, unsigned reg)
+{
+	if (reg >= REG_ISR && reg < REG_ISR + 0x80)
+		return l->isr[(reg - REG_ISR) / 16];
+	if (reg >= REG_TMR && reg < REG_TMR + 0x80)
+		return l->tmr[(reg - REG_TMR) / 16];
+	if (reg >= REG_IRR && reg < REG_IRR + 0x80)
+		return l->irr[(reg - REG_IRR) / 16];
+	if (reg >= REG_LVT_TIMER && reg <= REG_LVT_ERROR)
+		return l->lvt[(reg - REG_LVT_TIMER) / 16];
+	switch (reg) {
+	case REG_ID:
+		return l->id << 24;
+	case REG_VERSION:
+		return VERSION;
+	case REG_TPR:
+		return l->tpr;
+	case REG_PPR:
+		return ppr(l);
+	case REG_LDR:
+		return l->ldr;
+	case REG_DFR:
+		return l->dfr;
+	case REG_SVR:
+		return l->svr;
+	case REG_ESR:
+		return l->esr;
+	case REG_ICR_LO:
+		return 0; /* delivery is instant: never busy */
+	case REG_ICR_HI:
+		return l->icr_hi;
+	case REG_TIMER_INIT:
+		return l->timer_init;
+	case REG_TIMER_CUR:
+		return timer_current(l);
+	case REG_TIMER_DIV:
+		return l->timer_div_reg;
+	}
+	return 0;
+}
+
+static void eoi(struct vlapic *l)
+{
+	int v = highest(l->isr);
+
+	if (v < 0)
+		return;
+	set_bit(l->isr, (unsigned)v, false);
+	if (test_bit(l->tmr, (unsigned)v) && l->vm->eoi_hook)
+		l->vm->eoi_hook(l->vm->irq_ctx, (uint8_t)v);
+}
+
+static void reg_write(struct vlapic *l, unsigned reg, uint32_t v)
+{
+	if (reg >= REG_LVT_TIMER && reg <= REG_LVT_ERROR) {
+		unsigned i = (reg - REG_LVT_TIMER) / 16;
+		if (!(l->svr & SVR_ENABLED))
+			v |= LVT_MASKED; /* a disabled LAPIC keeps its LVTs masked */
+		l->lvt[i] = v;
+		return;
+	}
+	switch (reg) {
+	case REG_ID:
+		l->id = v >> 24;
+		return;
+	case REG_TPR:
+		l->tpr = v & 0xff;
+		return;
+	case REG_EOI:
+		eoi(l);
+		return;
+	case REG_LDR:
+		l->ldr = v & 0xff000000u;
+		return;
+	case REG_DFR:
+		l->dfr = v | 0x0fffffffu;
+		return;
+	case REG_SVR:
+		l->svr = v & 0x3ff;
+		if (!(v & SVR_ENABLED)) {
+			for (int i = 0; i < NLVT; i++)
+				l->lvt[i] |= LVT_MASKED;
+		}
+		return;
+	case REG_ESR:
+		l->esr = 0;
+		return;
+	case REG_ICR_HI:
+		l->icr_hi = v & 0xff000000u;
+		return;
+	case REG_ICR_LO:
+		send_ipi(l, v);
+		return;
+	case REG_TIMER_INIT:
+		timer_start(l, v);
+		return;
+	case REG_TIMER_DIV:
+		l->timer_div_reg = v & 0xb;
+		return;
+	}
+}
+
+static void lapic_mmio(void *dev, uint64_t addr, unsigned size, bool write, uint64_t *val)
+{
+	struct vm *vm = dev;
+	struct vcpu *vcpu = current_vcpu[this_cpu()->id];
+	unsigned reg = (unsigned)(addr - VLAPIC_BASE);
+
+	if (!vcpu || vcpu->vm != vm)
+		return;
+	struct vlapic *l = vm->vlapics[vcpu->id];
+	/* Registers are 32 bits at 16-byte strides; other accesses read 0, write nothing. */
+	if (size != 4 || (reg & 15)) {
+		if (!write)
+			*val = 0;
+		return;
+	}
+	if (write)
+		reg_write(l, reg, (uint32_t)*val);
+	else
+		*val = reg_read(l, reg);
+}
+
+bool vlapic_init_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vlapic *l = kzalloc(sizeof(*l));
+		if (!l)
+			return false;
+		vm->vlapics[i] = l;
+		l->vm = vm;
+		l->vcpu = &vm->vcpus[i];
+		l->id = i;
+		l->dfr = 0xffffffffu;
+		l->svr = 0xff;
+		for (int j = 0; j < NLVT; j++)
+			l->lvt[j] = LVT_MASKED;
+		if (i == 0) { /* virtual-wire mode, as the firmware leaves the BSP */
+			l->svr |= SVR_ENABLED;
+			l->lvt[3] = MODE_EXTINT << 8;
+			l->lvt[4] = 4u << 8; /* NMI */
+		}
+		timer_event_init(&l->timer, timer_fire);
+	}
+	return vm_mmio_register(vm, VLAPIC_BASE, 0x1000, lapic_mmio, vm);
+}
+
+/* After vm->dying is set: no callback re-arms, so cancel, wait, free. */
+void vlapic_destroy_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		if (vm->vlapics[i])
+			timer_event_cancel(&vm->vlapics[i]->timer);
+	}
+	timer_event_sync();
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		kfree(vm->vlapics[i]);
+		vm->vlapics[i] = NULL;
+	}
+}
+
+struct vlapic *vlapic_of(struct vm *vm, unsigned vcpu)
+{
+	return vm->vlapics[vcpu];
+}

@@ -1,0 +1,27 @@
+/* The virtual local APIC, one per vCPU (vmm/core/vlapic.c). */
+#ifndef VMM_CORE_VLAPIC_H
+#define VMM_CORE_VLAPIC_H
+
+#include <vmm/vcpu.h>
+
+#define VLAPIC_BASE 0xfee00000ull
+
+struct vlapic;
+
+/* Registers the xAPIC MMIO window and creates one LAPIC per vCPU; the BSP's
+ * starts in virtual-wire mode (LINT0 ExtINT, LINT1 NMI), as firmware leaves it. */
+bool vlapic_init_all(struct vm *vm);
+void vlapic_destroy_all(struct vm *vm);
+struct vlapic *vlapic_of(struct vm *vm, unsigned vcpu);
+/* Delivery from the IOAPIC or an IPI; mode 0 fixed, 1 lowest priority. */
+void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, uint8_t vector,
+		    bool level);
+/* The highest-priority deliverable vector, or -1; and its acceptance (IRR -> ISR). */
+int vlapic_pending(struct vlapic *l);
+void vlapic_accept(struct vlapic *l, int vector);
+/* The vCPU whose thread runs on this host CPU (vCPU threads are pinned). */
+void vlapic_set_current(struct vcpu *vcpu);
+/* Whether LINT0 passes the 8259's ExtINT to this vCPU. */
+bool vlapic_accepts_extint(struct vlapic *l);
+
+#endif
