@@ -27,7 +27,7 @@ $(GUEST_OUT)/%.S.o: $(GUEST_DIR)/%.S | $(DEPS_OK)
 # NAME.S is optional: a guest that has one links it too.
 $(foreach s,$(wildcard $(GUEST_DIR)/*.S),$(eval \
 	$(GUEST_OUT)/$(basename $(notdir $(s))).elf: $(GUEST_OUT)/$(notdir $(s)).o))
-.PRECIOUS: $(GUEST_OUT)/%.o $(GUEST_OUT)/lib/%.o
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUT)/%.c.o) $(GUEST_LIB_OBJS)
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.c.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.ld
 	@echo "  LD32    $@"
