@@ -27,7 +27,8 @@ $(GUEST_OUT)/%.S.o: $(GUEST_DIR)/%.S | $(DEPS_OK)
 # NAME.S is optional: a guest that has one links it too.
 $(foreach s,$(wildcard $(GUEST_DIR)/*.S),$(eval \
 	$(GUEST_OUT)/$(basename $(notdir $(s))).elf: $(GUEST_OUT)/$(notdir $(s)).o))
-.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUT)/%.c.o) $(GUEST_LIB_OBJS)
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUT)/%.c.o) $(GUEST_LIB_OBJS) \
+	$(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/%.o,$(wildcard $(GUEST_DIR)/*.S))
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.c.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.ld
 	@echo "  LD32    $@"
