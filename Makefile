@@ -37,6 +37,7 @@ include boot/build.mk
 include tools/build.mk
 include tools/iso.mk
 include tests/build.mk
+include tests/guests/build.mk
 
 all: image
 

@@ -1,0 +1,42 @@
+# The VMM's test guests: freestanding Multiboot v1 ELF32 kernels, one per
+# tests/guests/NAME.c (plus NAME.S when it needs assembly), on the shared
+# runtime in tests/guests/lib/.  `make guests` builds build/guests/NAME.elf.
+
+GUEST_DIR := tests/guests
+GUEST_OUT := $(BUILD)/guests
+GUEST_NAMES := $(basename $(notdir $(wildcard $(GUEST_DIR)/*.c)))
+GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
+GUEST_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -I$(GUEST_DIR) -MMD -MP
+GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,$(GUEST_DIR)/lib/guest.ld \
+	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
+GUEST_LIB_SRCS := $(wildcard $(GUEST_DIR)/lib/*.c $(GUEST_DIR)/lib/*.S)
+GUEST_LIB_OBJS := $(GUEST_LIB_SRCS:$(GUEST_DIR)/%=$(GUEST_OUT)/%.o)
+
+$(GUEST_OUT)/%.c.o: $(GUEST_DIR)/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC32    $@"
+	$(Q)gcc $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_OUT)/%.S.o: $(GUEST_DIR)/%.S | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  AS32    $@"
+	$(Q)gcc $(GUEST_CFLAGS) -c -o $@ $<
+
+# NAME.S is optional: a guest that has one links it too.
+$(foreach s,$(wildcard $(GUEST_DIR)/*.S),$(eval \
+	$(GUEST_OUT)/$(basename $(notdir $(s))).elf: $(GUEST_OUT)/$(notdir $(s)).o))
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUT)/%.c.o) $(GUEST_LIB_OBJS) \
+	$(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/%.o,$(wildcard $(GUEST_DIR)/*.S))
+
+$(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.c.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.ld
+	@echo "  LD32    $@"
+	$(Q)gcc $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
+-include $(wildcard $(GUEST_OUT)/*.d $(GUEST_OUT)/lib/*.d)
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+all: guests
+test: guests
