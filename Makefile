@@ -35,9 +35,9 @@ include vmm/core/decode.mk
 include tests/fuzz/build.mk
 include boot/build.mk
 include tools/build.mk
+include tests/guests/build.mk
 include tools/iso.mk
 include tests/build.mk
-include tests/guests/build.mk
 
 all: image
 

@@ -18,21 +18,32 @@ ISO_GRUB_INSTALL := $(ISO_GRUB_MODULES) part_acorn part_amiga part_apple part_bs
 .PHONY: iso
 iso: $(ISO)
 
+# The VMM's test guests ride along as Multiboot2 modules named
+# "guest NAME vcpus=N mem=MIB expect=E" (tests/guests/guests.txt), for
+# `vmtest=`.  The first passing guest comes again at the end, so that the
+# last misbehaving guest is also followed by one that must pass.
+ISO_GUEST_MANIFEST := tests/guests/guests.txt
+ISO_GUEST_MODULES = awk '!/^\#/ && NF == 4 { \
+		line = "module2 /boot/guests/" $$1 ".elf guest " $$1 " vcpus=" $$2 " mem=" $$3 " expect=" $$4; \
+		print line; if (!again && $$4 == "pass") again = line } END { print again }' $(ISO_GUEST_MANIFEST)
+
 # Rebuilt when the command line changes, so `make iso ISO_CMDLINE=...` works.
-$(ISO_ROOT)/boot/grub/grub.cfg: tools/iso.mk FORCE
+$(ISO_ROOT)/boot/grub/grub.cfg: tools/iso.mk $(ISO_GUEST_MANIFEST) FORCE
 	$(Q)mkdir -p $(dir $@)
-	$(Q)printf '%s\n' \
+	$(Q){ printf '%s\n' \
 		'serial --unit=0 --speed=115200' \
 		'terminal_input serial' \
 		'terminal_output serial' \
 		'set timeout=0' \
-		'multiboot2 /boot/kernel.elf $(ISO_CMDLINE)' \
-		'boot' > $@.tmp
+		'multiboot2 /boot/kernel.elf $(ISO_CMDLINE)'; \
+		$(ISO_GUEST_MODULES); \
+		printf 'boot\n'; } > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
-$(ISO): $(KERNEL_ELF) $(ISO_ROOT)/boot/grub/grub.cfg | $(DEPS_OK)
+$(ISO): $(KERNEL_ELF) $(GUEST_ELFS) $(ISO_ROOT)/boot/grub/grub.cfg | $(DEPS_OK)
 	@echo "  ISO     $@"
 	$(Q)cp $(KERNEL_ELF) $(ISO_ROOT)/boot/kernel.elf
+	$(Q)mkdir -p $(ISO_ROOT)/boot/guests && cp $(GUEST_ELFS) $(ISO_ROOT)/boot/guests/
 	$(Q)grub-mkrescue --directory=/usr/lib/grub/i386-pc --compress=no \
 		--install-modules="$(ISO_GRUB_INSTALL)" --modules="$(ISO_GRUB_MODULES)" \
 		--fonts= --locales= --themes= -o $@.tmp $(ISO_ROOT) > $(BUILD)/iso.log 2>&1 \
