@@ -39,8 +39,7 @@ const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns)
 	while (!vm_stopped(vm) && clock_ns() < deadline)
 		sched_sleep_ns(MIN(deadline - clock_ns(), 10 * NSEC_PER_MSEC));
 	if (!vm_stopped(vm))
-		vm_stop(vm, VM_STOP_HOST, 0, "timed out after %lu ms",
-			(uint64_t)(timeout_ns / NSEC_PER_MSEC));
+		vm_stop(vm, VM_STOP_HOST, 0, "timed out after %lu ms", timeout_ns / NSEC_PER_MSEC);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		if (vm->vcpus[i].thread) {
 			thread_join(vm->vcpus[i].thread);

@@ -214,3 +214,53 @@ KTEST(vmm_mmio_decode_and_dispatch)
 	KEXPECT(t, probe.writes[2] == 0xdeadbeef);
 	vm_destroy(vm);
 }
+
+static void tsc_report(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
+{
+	if (write)
+		*(uint32_t *)dev = *val;
+	else
+		*val = 0;
+}
+
+#define CPUID_LOOPS 10000
+
+/*
+ * The cost of a VM exit: a guest runs CPUID 10000 times between two RDTSCs
+ * and reports the difference.  Under an emulator whose TSC counts executed
+ * instructions (Bochs; QEMU with -icount shift=0) that is the instructions,
+ * guest and host, of one CPUID exit round trip.  Figures: docs/performance.md.
+ */
+KTEST(vmm_cpuid_exit_cost)
+{
+	static const uint8_t code[] = {
+	    0x0f, 0x31, 0x89, 0xc6, 0x89, 0xd7,	      /* rdtsc; mov esi,eax; mov edi,edx */
+	    0xbd, 0x10, 0x27, 0x00, 0x00,	      /* mov ebp,10000 */
+	    0x31, 0xc0, 0x0f, 0xa2, 0x4d, 0x75, 0xf9, /* 1: xor eax,eax; cpuid; dec ebp; jnz 1b */
+	    0x0f, 0x31, 0x29, 0xf0, 0x19, 0xfa,	      /* rdtsc; sub eax,esi; sbb edx,edi */
+	    0x89, 0xc1, 0xba, 0x00, 0x05, 0x00, 0x00, /* mov ecx,eax; mov edx,0x500 */
+	    0x89, 0xc8, 0xef,			      /* mov eax,ecx; out dx,eax */
+	    0xba, 0xf4, 0x00, 0x00, 0x00, 0x31, 0xc0, 0xef, 0xf4}; /* debug exit 0; hlt */
+	struct smoke_devs d = {0};
+	uint32_t ticks = 0;
+	bool unsupported;
+	struct vm *vm = smoke_vm(t, code, sizeof(code), &d, &unsupported);
+
+	if (!vm)
+		return;
+	KEXPECT(t, vm_pio_register(vm, 0x500, 4, tsc_report, &ticks));
+	start_flat32(vm, 0x1000);
+	char err[96];
+	uint64_t t0 = clock_ns();
+	KEXPECT(t, vm_start(vm, err, sizeof(err)));
+	const struct vm_stop *s = vm_wait(vm, 60 * NSEC_PER_SEC);
+	uint64_t ns = clock_ns() - t0;
+	uint64_t exits = vm_exit_count(vm);
+	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT && s->code == 1);
+	KEXPECT(t, exits >= CPUID_LOOPS && ticks > 0);
+	pr_info("vmm: bench: %d CPUID exits: %lu guest TSC ticks per exit; %lu exits in %lu ms "
+		"(%lu exits/s, VM start to stop)\n",
+		CPUID_LOOPS, (uint64_t)ticks / CPUID_LOOPS, exits, ns / NSEC_PER_MSEC,
+		ns ? exits * NSEC_PER_SEC / ns : 0);
+	vm_destroy(vm);
+}

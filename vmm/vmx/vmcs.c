@@ -74,12 +74,13 @@ static void read_segment(unsigned sel_field, struct vcpu_segment *s)
 	s->base = vmread(VMCS_GUEST_ES_BASE + 2 * i);
 }
 
-#define SEG_FIELDS(X)                                                              \
-	X(VMCS_GUEST_ES_SEL, es)                                                   \
-	X(VMCS_GUEST_CS_SEL, cs)                                                   \
-	X(VMCS_GUEST_SS_SEL, ss)                                                   \
-	X(VMCS_GUEST_DS_SEL, ds) X(VMCS_GUEST_FS_SEL, fs) X(VMCS_GUEST_GS_SEL, gs) \
-	    X(VMCS_GUEST_LDTR_SEL, ldtr) X(VMCS_GUEST_TR_SEL, tr)
+#define SEG_FIELDS(X)                                                                  \
+	X(VMCS_GUEST_ES_SEL, es)                                                       \
+	X(VMCS_GUEST_CS_SEL, cs)                                                       \
+	X(VMCS_GUEST_SS_SEL, ss)                                                       \
+	X(VMCS_GUEST_DS_SEL, ds)                                                       \
+	X(VMCS_GUEST_FS_SEL, fs) X(VMCS_GUEST_GS_SEL, gs) X(VMCS_GUEST_LDTR_SEL, ldtr) \
+	    X(VMCS_GUEST_TR_SEL, tr)
 
 static void load_sregs(struct vmx_vcpu *v, const struct vcpu_sregs *s)
 {

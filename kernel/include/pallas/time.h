@@ -10,9 +10,9 @@
 #include <pallas/list.h>
 #include <pallas/types.h>
 
-#define NSEC_PER_SEC  1000000000ull
-#define NSEC_PER_MSEC 1000000ull
-#define NSEC_PER_USEC 1000ull
+#define NSEC_PER_SEC  ((uint64_t)1000000000)
+#define NSEC_PER_MSEC ((uint64_t)1000000)
+#define NSEC_PER_USEC ((uint64_t)1000)
 
 /* Finds the TSC frequency (CPUID, else calibrated against HPET, PM timer or PIT). */
 void time_init(void);
