@@ -1,0 +1,10 @@
+# The VMM builds into the kernel through kernel/build.mk (KERNEL_DIRS has
+# vmm); this adds the files the host unit tests cover.
+
+UNIT_UNDER_TEST += vmm/dev/pio_bytes.c
+UNIT_UNDER_TEST += vmm/dev/uart16550.c vmm/dev/debug_exit.c vmm/dev/fw_cfg.c
+UNIT_UNDER_TEST += vmm/dev/pic.c
+UNIT_UNDER_TEST += vmm/dev/pit.c
+UNIT_UNDER_TEST += vmm/dev/rtc.c
+UNIT_UNDER_TEST += vmm/dev/pci_host.c
+UNIT_UNDER_TEST += vmm/dev/ioapic.c
