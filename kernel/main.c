@@ -26,6 +26,7 @@
 #include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
+#include <vmm/vmtest.h>
 
 uint64_t ktest_trigger_page_fault(void);
 
@@ -95,6 +96,17 @@ static void run_ktests(const char *cmdline)
 	machine_poweroff();
 }
 
+/* `vmtest[=names]` boots the test guests in VMs, reports, and powers off. */
+static void run_vmtests(const char *cmdline)
+{
+	char spec[256];
+
+	if (!cmdline_get(cmdline, "vmtest", spec, sizeof(spec)))
+		return;
+	vmtest_run(spec);
+	machine_poweroff();
+}
+
 /* The boot CPU's interrupt controllers, clock and timer; then interrupts on. */
 static void start_interrupts_and_time(void)
 {
@@ -148,6 +160,7 @@ void kmain(const struct boot_info *loader_bi)
 	smp_init();
 
 	run_ktests(cmdline);
+	run_vmtests(cmdline);
 	unsigned ncpus = cpu_count();
 	pr_info("pallas: ready (version %s, %lu MiB usable, %u CPU%s)\n", PALLAS_VERSION,
 		page_free_count() * PAGE_SIZE >> 20, ncpus, ncpus == 1 ? "" : "s");

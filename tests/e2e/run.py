@@ -731,6 +731,49 @@ def bochs_ktest(ctx, c):
     return res, f"{passed} passed, Bochs wall time {res.elapsed:.1f} s"
 
 
+VMTEST_SUM_RE = re.compile(r"^vmtest: (\d+) passed, (\d+) failed\s*$")
+VMTEST_OK_RE = re.compile(r"^vmtest: ok (\S+) \((.*)\)$")
+GUEST_MANIFEST = os.path.join(REPO, "tests", "guests", "guests.txt")
+
+
+def manifest_guests():
+    """[(name, vcpus, mem_mib, expect)] in the order the ISO carries them."""
+    rows = []
+    with open(GUEST_MANIFEST, encoding="utf-8") as f:
+        for line in f:
+            cols = line.split()
+            if len(cols) == 4 and not cols[0].startswith("#"):
+                rows.append(tuple(cols))
+    return rows
+
+
+@case("bochs_vmtest", timeout=900)
+def bochs_vmtest(ctx, c):
+    """Bochs (VT-x), `vmtest=all`: every test guest in a VM behaves as the
+    manifest expects; the misbehaving ones are followed by guests that pass."""
+    res = boot(ctx, c.name, ["--smp", "2", "--mem", "2048", "--append", "vmtest=all",
+                             "--fail", PANIC_RE], c.timeout, runner=BOCHS)
+    hit = res.find(VMTEST_SUM_RE)
+    fails = [t for t in res.texts() if t.startswith("vmtest: FAIL")]
+    if hit is None:
+        no_boot_problem(res, "`vmtest: N passed, N failed` line")
+    passed, failed = int(hit[2].group(1)), int(hit[2].group(2))
+    if failed or fails:
+        fail(f"vmtest: {passed} passed, {failed} failed; first: {fails[0] if fails else '?'}",
+             res)
+    guests = manifest_guests()
+    want = len(guests) + 1  # the first passing guest runs again at the end
+    if passed != want:
+        fail(f"vmtest ran {passed} guests, the ISO carries {want}", res)
+    oks = [m.group(1) for m in (VMTEST_OK_RE.search(t) for t in res.texts()) if m]
+    order = [g[0] for g in guests] + [next(g[0] for g in guests if g[3] == "pass")]
+    if oks != order:
+        fail(f"guests passed in the order {oks}, expected {order}", res)
+    if res.rc != 0:
+        fail(f"vmtest summary printed but Bochs exit status {res.rc}, expected 0", res)
+    return res, f"{passed} guests passed, Bochs wall time {res.elapsed:.1f} s"
+
+
 # ---------------------------------------------------------------- runner
 
 

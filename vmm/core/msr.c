@@ -62,7 +62,7 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 	}
 	switch (msr) {
 	case MSR_TSC:
-		*value = rdtsc();
+		*value = rdtsc() + (uint64_t)vcpu->tsc_offset;
 		return true;
 	case MSR_PLATFORM_ID:
 	case MSR_BIOS_SIGN:
@@ -103,7 +103,10 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 		return true;
 	}
 	switch (msr) {
-	case MSR_TSC:
+	case MSR_TSC: /* the guest's TSC moves; the host's does not */
+		vcpu->tsc_offset = (int64_t)(value - rdtsc());
+		vcpu->vm->ops->set_tsc_offset(vcpu, vcpu->tsc_offset);
+		return true;
 	case MSR_BIOS_SIGN:
 	case MSR_MISC_ENABLE:
 		return true; /* accepted and ignored, as hypervisors commonly do */

@@ -206,7 +206,7 @@ void vcpu_thread(void *arg)
 	struct vm_exit exit;
 
 	vcpu->host_cpu = (int)this_cpu()->id;
-	vlapic_set_current(vcpu);
+	vcpu->thread = thread_current(); /* before any access that asks "which vCPU?" */
 	if (vcpu->id != 0) {
 		wait_event(&vcpu->wake, vm_stopped(vm) || vcpu->sipi_vector >= 0);
 		if (vm_stopped(vm)) {

@@ -8,6 +8,7 @@
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
 #include <pallas/percpu.h>
+#include <pallas/sched.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
 
@@ -42,7 +43,11 @@
 #define LVT_PERIODIC (1u << 17)
 #define SVR_ENABLED  (1u << 8)
 #define MODE_EXTINT  7
-#define VERSION	     0x00060014u /* 7 LVT entries, version 0x14 */
+/* The shortest timer period or delay the host honours: a guest asking for
+ * less (a count of 1 at divide-by-1 is 1 ns) would keep a host CPU in its
+ * timer interrupt. */
+#define MIN_PERIOD_NS (50 * NSEC_PER_USEC)
+#define VERSION	      0x00060014u /* 7 LVT entries, version 0x14 */
 
 struct vlapic {
 	struct vm *vm;
@@ -55,11 +60,17 @@ struct vlapic {
 	struct timer_event timer;
 };
 
-static struct vcpu *current_vcpu[MAX_CPUS];
-
-void vlapic_set_current(struct vcpu *vcpu)
+/* The vCPU whose thread is making the access: several vCPUs of a VM may
+ * share a host CPU, so the thread, not the CPU, says which LAPIC it sees. */
+static struct vcpu *accessing_vcpu(struct vm *vm)
 {
-	current_vcpu[this_cpu()->id] = vcpu;
+	struct thread *self = thread_current();
+
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		if (vm->vcpus[i].thread == self)
+			return &vm->vcpus[i];
+	}
+	return NULL;
 }
 
 static bool test_bit(const uint32_t *v, unsigned n)
@@ -142,7 +153,7 @@ static void timer_fire(struct timer_event *ev)
 	if (l->timer_init && !(lvt & LVT_MASKED))
 		set_irr(l, lvt & 0xff, false);
 	if (l->timer_init && (lvt & LVT_PERIODIC) && !l->vm->dying) {
-		uint64_t period = l->timer_tick_ns * l->timer_init;
+		uint64_t period = MAX(l->timer_tick_ns * l->timer_init, MIN_PERIOD_NS);
 		l->timer_start_ns += period;
 		/* Behind by more than a period (the host was busy): skip, do not burst. */
 		if (l->timer_start_ns + period < clock_ns())
@@ -159,7 +170,8 @@ static void timer_start(struct vlapic *l, uint32_t count)
 	l->timer_tick_ns = divide_by(l->timer_div_reg); /* 1 GHz / divider */
 	l->timer_start_ns = clock_ns();
 	if (count)
-		timer_event_arm(&l->timer, l->timer_start_ns + l->timer_tick_ns * count);
+		timer_event_arm(&l->timer,
+				l->timer_start_ns + MAX(l->timer_tick_ns * count, MIN_PERIOD_NS));
 }
 
 static uint32_t timer_current(const struct vlapic *l)
@@ -330,11 +342,14 @@ static void reg_write(struct vlapic *l, unsigned reg, uint32_t v)
 static void lapic_mmio(void *dev, uint64_t addr, unsigned size, bool write, uint64_t *val)
 {
 	struct vm *vm = dev;
-	struct vcpu *vcpu = current_vcpu[this_cpu()->id];
+	struct vcpu *vcpu = accessing_vcpu(vm);
 	unsigned reg = (unsigned)(addr - VLAPIC_BASE);
 
-	if (!vcpu || vcpu->vm != vm)
+	if (!vcpu) {
+		if (!write)
+			*val = 0;
 		return;
+	}
 	struct vlapic *l = vm->vlapics[vcpu->id];
 	/* Registers are 32 bits at 16-byte strides; other accesses read 0, write nothing. */
 	if (size != 4 || (reg & 15)) {

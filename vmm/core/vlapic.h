@@ -19,8 +19,6 @@ void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, ui
 /* The highest-priority deliverable vector, or -1; and its acceptance (IRR -> ISR). */
 int vlapic_pending(struct vlapic *l);
 void vlapic_accept(struct vlapic *l, int vector);
-/* The vCPU whose thread runs on this host CPU (vCPU threads are pinned). */
-void vlapic_set_current(struct vcpu *vcpu);
 /* Whether LINT0 passes the 8259's ExtINT to this vCPU. */
 bool vlapic_accepts_extint(struct vlapic *l);
 

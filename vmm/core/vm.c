@@ -11,6 +11,8 @@
 #include <pallas/string.h>
 #include <stdarg.h>
 
+#include <vmm/platform.h>
+
 #include "vm_impl.h"
 
 #define PCI_HOLE_START (3ull << 30)
@@ -171,6 +173,7 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
+	platform_destroy(vm);
 	for (unsigned i = 0; vm->ops && i < vm->nvcpus; i++) {
 		if (vm->vcpus[i].backend)
 			vm->ops->vcpu_destroy(vm->vcpus[i].backend);

@@ -39,6 +39,7 @@ struct vcpu {
 	volatile bool kick;
 	/* MSRs kept for the guest (msr.c) */
 	uint64_t apic_base, pat, mtrr_def_type;
+	int64_t tsc_offset;
 	uint64_t mtrr_var[16], mtrr_fixed[11];
 	/* Application processors wait for a STARTUP IPI: its vector, or -1. */
 	volatile int sipi_vector;

@@ -74,13 +74,13 @@ static void read_segment(unsigned sel_field, struct vcpu_segment *s)
 	s->base = vmread(VMCS_GUEST_ES_BASE + 2 * i);
 }
 
-#define SEG_FIELDS(X)                                                                  \
-	X(VMCS_GUEST_ES_SEL, es)                                                       \
-	X(VMCS_GUEST_CS_SEL, cs)                                                       \
-	X(VMCS_GUEST_SS_SEL, ss)                                                       \
-	X(VMCS_GUEST_DS_SEL, ds)                                                       \
-	X(VMCS_GUEST_FS_SEL, fs) X(VMCS_GUEST_GS_SEL, gs) X(VMCS_GUEST_LDTR_SEL, ldtr) \
-	    X(VMCS_GUEST_TR_SEL, tr)
+#define SEG_FIELDS(X)            \
+	X(VMCS_GUEST_ES_SEL, es) \
+	X(VMCS_GUEST_CS_SEL, cs) \
+	X(VMCS_GUEST_SS_SEL, ss) \
+	X(VMCS_GUEST_DS_SEL, ds) \
+	X(VMCS_GUEST_FS_SEL, fs) \
+	X(VMCS_GUEST_GS_SEL, gs) X(VMCS_GUEST_LDTR_SEL, ldtr) X(VMCS_GUEST_TR_SEL, tr)
 
 static void load_sregs(struct vmx_vcpu *v, const struct vcpu_sregs *s)
 {
@@ -183,7 +183,7 @@ static bool setup_controls(struct vmx_vcpu *v, struct vmx_vm *vm, char *err, siz
 			vmx_caps.pin_allowed0, vmx_caps.pin_allowed1, &pin) ||
 	    !vmx_adjust(PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
 			    PROC_RDPMC_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
-			    PROC_SECONDARY,
+			    PROC_TSC_OFFSETTING | PROC_SECONDARY,
 			vmx_caps.proc_allowed0, vmx_caps.proc_allowed1, &proc) ||
 	    !vmx_adjust(PROC2_EPT | PROC2_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING, 0,
 			vmx_caps.proc2_allowed1, &proc2) ||
@@ -208,6 +208,7 @@ static bool setup_controls(struct vmx_vcpu *v, struct vmx_vm *vm, char *err, siz
 	vmwrite(VMCS_IO_BITMAP_B, vmx_io_bitmap_b);
 	vmwrite(VMCS_MSR_BITMAP, vmx_msr_bitmap);
 	vmwrite(VMCS_EPTP, vm->eptp);
+	vmwrite(VMCS_TSC_OFFSET, 0);
 	vmwrite(VMCS_VPID, v->vpid);
 	vmwrite(VMCS_LINK_POINTER, ~0ull);
 	vmwrite(VMCS_CR0_MASK, cr0_host_owned());

@@ -30,6 +30,7 @@
 #define VMCS_EXIT_MSR_STORE_ADDR 0x2006
 #define VMCS_EXIT_MSR_LOAD_ADDR	 0x2008
 #define VMCS_ENTRY_MSR_LOAD_ADDR 0x200a
+#define VMCS_TSC_OFFSET		 0x2010
 #define VMCS_EPTP		 0x201a
 #define VMCS_GUEST_PHYS_ADDR	 0x2400
 #define VMCS_LINK_POINTER	 0x2800
@@ -134,6 +135,7 @@
 
 /* Primary processor-based controls */
 #define PROC_INTR_WINDOW_EXITING (1u << 2)
+#define PROC_TSC_OFFSETTING	 (1u << 3)
 #define PROC_HLT_EXITING	 (1u << 7)
 #define PROC_INVLPG_EXITING	 (1u << 9)
 #define PROC_MWAIT_EXITING	 (1u << 10)

@@ -267,27 +267,52 @@ static void vmx_run(struct vcpu *vcpu, struct vm_exit *exit)
 	irq_restore(flags);
 }
 
+/*
+ * Every operation on a vCPU's VMCS runs with interrupts off and makes that
+ * VMCS current first: between two operations the thread may have been
+ * preempted by another vCPU's thread on the same CPU, which loaded its own.
+ */
+static unsigned long vmcs_enter(struct vmx_vcpu *v)
+{
+	unsigned long flags = irq_save();
+	unsigned cpu = this_cpu()->id;
+
+	if (v->cpu >= 0 && current_vmcs[cpu] != v) {
+		BUG_ON(v->cpu != (int)cpu); /* vCPU threads are pinned */
+		vmptrld(v->vmcs_pa);
+		current_vmcs[cpu] = v;
+	}
+	return flags;
+}
+
+#define WITH_VMCS(v, body)                                 \
+	do {                                               \
+		unsigned long vmcs_flags_ = vmcs_enter(v); \
+		body;                                      \
+		irq_restore(vmcs_flags_);                  \
+	} while (0)
+
 static void vmx_get_regs_op(struct vcpu *vcpu, struct vcpu_regs *r)
 {
-	vmx_get_regs(vmx_of(vcpu), r);
+	WITH_VMCS(vmx_of(vcpu), vmx_get_regs(vmx_of(vcpu), r));
 }
 
 static void vmx_set_regs_op(struct vcpu *vcpu, const struct vcpu_regs *r)
 {
-	vmx_set_regs(vmx_of(vcpu), r);
+	WITH_VMCS(vmx_of(vcpu), vmx_set_regs(vmx_of(vcpu), r));
 }
 
 static void vmx_get_sregs_op(struct vcpu *vcpu, struct vcpu_sregs *s)
 {
-	vmx_get_sregs(vmx_of(vcpu), s);
+	WITH_VMCS(vmx_of(vcpu), vmx_get_sregs(vmx_of(vcpu), s));
 }
 
 static void vmx_set_sregs_op(struct vcpu *vcpu, const struct vcpu_sregs *s)
 {
-	vmx_set_sregs(vmx_of(vcpu), s);
+	WITH_VMCS(vmx_of(vcpu), vmx_set_sregs(vmx_of(vcpu), s));
 }
 
-static void vmx_skip_insn(struct vcpu *vcpu)
+static void skip_insn_locked(void)
 {
 	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
 	/* An instruction completed: STI / MOV SS blocking ends with it. */
@@ -296,20 +321,28 @@ static void vmx_skip_insn(struct vcpu *vcpu)
 		    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
 }
 
+static void vmx_skip_insn(struct vcpu *vcpu)
+{
+	WITH_VMCS(vmx_of(vcpu), skip_insn_locked());
+}
+
 static void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
 {
 	struct vmx_vcpu *v = vmx_of(vcpu);
+	unsigned long flags = vmcs_enter(v);
 
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector |
 					  (has_error ? INTR_INFO_DELIVER_CODE : 0));
 	if (has_error)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, error);
 	v->pending_event = true;
+	irq_restore(flags);
 }
 
 static bool vmx_interrupt_ready(struct vcpu *vcpu)
 {
 	struct vmx_vcpu *v = vmx_of(vcpu);
+	unsigned long flags = vmcs_enter(v);
 	bool ready = !v->pending_event && (vmread(VMCS_GUEST_RFLAGS) & (1u << 9)) &&
 		     !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
 		       (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
@@ -319,17 +352,25 @@ static bool vmx_interrupt_ready(struct vcpu *vcpu)
 		vmwrite(VMCS_PROC_CTLS, proc & ~(uint64_t)PROC_INTR_WINDOW_EXITING);
 	else
 		vmwrite(VMCS_PROC_CTLS, proc | PROC_INTR_WINDOW_EXITING);
+	irq_restore(flags);
 	return ready;
 }
 
 static void vmx_inject_interrupt(struct vcpu *vcpu, uint8_t vector)
 {
 	struct vmx_vcpu *v = vmx_of(vcpu);
+	unsigned long flags = vmcs_enter(v);
 
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTINT | vector);
 	v->pending_event = true;
 	/* A halted vCPU wakes for the interrupt. */
 	vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
+	irq_restore(flags);
+}
+
+static void vmx_set_tsc_offset(struct vcpu *vcpu, int64_t offset)
+{
+	WITH_VMCS(vmx_of(vcpu), vmwrite(VMCS_TSC_OFFSET, (uint64_t)offset));
 }
 
 const struct vcpu_ops vmx_ops = {
@@ -350,4 +391,5 @@ const struct vcpu_ops vmx_ops = {
     .inject_exception = vmx_inject_exception,
     .interrupt_ready = vmx_interrupt_ready,
     .inject_interrupt = vmx_inject_interrupt,
+    .set_tsc_offset = vmx_set_tsc_offset,
 };

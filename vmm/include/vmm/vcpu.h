@@ -102,6 +102,8 @@ struct vcpu_ops {
 	 * if not, the backend asks to exit as soon as it can (interrupt window). */
 	bool (*interrupt_ready)(struct vcpu *vcpu);
 	void (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
+	/* The guest's TSC reads as the host's plus offset (a guest WRMSR to the TSC). */
+	void (*set_tsc_offset)(struct vcpu *vcpu, int64_t offset);
 };
 
 /* Before vm_start: the state vCPU 0 starts in (a loader's entry state). */

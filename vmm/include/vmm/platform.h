@@ -1,0 +1,12 @@
+/* The virtual PC around a VM's vCPUs (vmm/core/platform.c). */
+#ifndef VMM_PLATFORM_H
+#define VMM_PLATFORM_H
+
+#include <vmm/vm.h>
+
+/* Creates COM1, isa-debug-exit, fw_cfg, PICs, PIT, RTC, PCI host bridge,
+ * IOAPIC and LAPICs; vm_destroy tears them down. */
+bool platform_create(struct vm *vm, char *err, size_t errlen);
+void platform_destroy(struct vm *vm);
+
+#endif

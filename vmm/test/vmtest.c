@@ -1,0 +1,180 @@
+/*
+ * `vmtest=NAME[,NAME...]` or `vmtest=all`: boot each named test guest (a boot
+ * module whose string is "guest NAME vcpus=N mem=MIB expect=pass|triple-fault|any")
+ * in its own VM, judge how it stopped, and end with `vmtest: N passed, N failed`.
+ * A guest that misbehaves stops its own VM; the next guest still runs, which
+ * is itself what the hostile and triple-fault guests test.
+ */
+#include <pallas/boot.h>
+#include <pallas/cmdline.h>
+#include <pallas/kernel.h>
+#include <pallas/mm.h>
+#include <pallas/sched.h>
+#include <pallas/string.h>
+#include <pallas/time.h>
+#include <vmm/loader.h>
+#include <vmm/platform.h>
+#include <vmm/vcpu.h>
+#include <vmm/vmtest.h>
+
+#define GUEST_TIMEOUT_NS (120 * NSEC_PER_SEC)
+#define CONSOLE_TAIL	 1024
+
+enum expect { EXPECT_PASS, EXPECT_TRIPLE_FAULT, EXPECT_ANY };
+
+struct guest_spec {
+	char name[32];
+	unsigned vcpus;
+	unsigned mem_mib;
+	enum expect expect;
+};
+
+static const char *const reasons[] = {"running",      "debug exit", "power off", "reset",
+				      "triple fault", "unhandled",  "VMM error", "host stop"};
+
+/* Parses "guest NAME key=value..."; false for modules that are not test guests. */
+static bool parse_spec(const char *s, struct guest_spec *g)
+{
+	char v[32];
+	uint64_t n64;
+
+	if (strncmp(s, "guest ", 6) != 0)
+		return false;
+	s += 6;
+	size_t n = 0;
+	while (s[n] && s[n] != ' ' && n < sizeof(g->name) - 1)
+		n++;
+	memcpy(g->name, s, n);
+	g->name[n] = 0;
+	/* Out-of-range values are left for vm_create to refuse with a reason. */
+	g->vcpus = cmdline_get_u64(s, "vcpus", &n64) && n64 < 1000 ? (unsigned)n64 : 1;
+	g->mem_mib = cmdline_get_u64(s, "mem", &n64) && n64 < (1u << 20) ? (unsigned)n64 : 32;
+	g->expect = EXPECT_PASS;
+	if (cmdline_get(s, "expect", v, sizeof(v))) {
+		if (strcmp(v, "triple-fault") == 0)
+			g->expect = EXPECT_TRIPLE_FAULT;
+		else if (strcmp(v, "any") == 0)
+			g->expect = EXPECT_ANY;
+	}
+	return n > 0;
+}
+
+static bool mem_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
+{
+	return vm_gpa_write(ctx, gpa, buf, len);
+}
+
+static bool console_has(struct vm *vm, const char *needle, char *tail, size_t taillen)
+{
+	size_t n = vm_console_read(vm, tail, taillen - 1);
+	size_t k = strlen(needle);
+
+	tail[n] = 0;
+	for (size_t i = 0; i + k <= n; i++) {
+		if (memcmp(tail + i, needle, k) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void print_console(const char *name, const char *tail)
+{
+	const char *line = tail;
+
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		pr_info("  %s| %.*s\n", name, (int)len, line);
+		line += len + (end ? 1 : 0);
+	}
+}
+
+static bool judge(const struct guest_spec *g, struct vm *vm, const struct vm_stop *s, char *why,
+		  size_t whylen)
+{
+	static char tail[CONSOLE_TAIL];
+	char want[64];
+
+	switch (g->expect) {
+	case EXPECT_PASS:
+		ksnprintf(want, sizeof(want), "guest: PASS %s", g->name);
+		if (s->reason == VM_STOP_DEBUG_EXIT && s->code == 1 &&
+		    console_has(vm, want, tail, sizeof(tail)))
+			return true;
+		ksnprintf(why, whylen, "stopped by %s (code %u: %s), wanted exit code 1 and \"%s\"",
+			  reasons[s->reason], s->code, s->detail, want);
+		break;
+	case EXPECT_TRIPLE_FAULT:
+		if (s->reason == VM_STOP_TRIPLE_FAULT &&
+		    console_has(vm, "guest: EXPECT triple-fault", tail, sizeof(tail)))
+			return true;
+		ksnprintf(why, whylen, "stopped by %s (%s), wanted a triple fault",
+			  reasons[s->reason], s->detail);
+		break;
+	case EXPECT_ANY:
+		if (s->reason != VM_STOP_ERROR)
+			return true;
+		ksnprintf(why, whylen, "the VMM failed: %s", s->detail);
+		break;
+	}
+	console_has(vm, "", tail, sizeof(tail));
+	print_console(g->name, tail);
+	return false;
+}
+
+static bool run_guest(const struct guest_spec *g, const struct boot_module *mod, char *why,
+		      size_t whylen, char *result, size_t resultlen)
+{
+	struct vm_config cfg = {.vcpus = g->vcpus, .mem_size = (uint64_t)g->mem_mib << 20};
+	ksnprintf(cfg.name, sizeof(cfg.name), "%s", g->name);
+	cfg.group = sched_group_create(NULL, SCHED_SHARES_DEFAULT, 0);
+	struct vm *vm = cfg.group ? vm_create(&cfg, why, whylen) : NULL;
+	bool ok = false;
+
+	if (!vm)
+		goto out;
+	struct guest_mem_ops mem = {.write = mem_write, .mem_size = cfg.mem_size, .ctx = vm};
+	struct guest_boot boot = {.image = phys_to_virt(mod->base), .image_size = mod->size};
+	struct vcpu_regs regs;
+	struct vcpu_sregs sregs;
+	if (!platform_create(vm, why, whylen) ||
+	    !multiboot_load(&mem, &boot, &regs, &sregs, why, whylen))
+		goto out;
+	vm_set_boot_state(vm, &regs, &sregs);
+	uint64_t t0 = clock_ns();
+	if (!vm_start(vm, why, whylen))
+		goto out;
+	const struct vm_stop *s = vm_wait(vm, GUEST_TIMEOUT_NS);
+	uint64_t ms = (clock_ns() - t0) / NSEC_PER_MSEC;
+	ok = judge(g, vm, s, why, whylen);
+	ksnprintf(result, resultlen, "%s, %lu exits, %lu ms", reasons[s->reason], vm_exit_count(vm),
+		  ms);
+out:
+	vm_destroy(vm);
+	if (cfg.group && !sched_group_destroy(cfg.group))
+		pr_warn("vmtest: group of %s not destroyed\n", g->name);
+	return ok;
+}
+
+unsigned vmtest_run(const char *spec)
+{
+	unsigned passed = 0, failed = 0;
+	bool all = !spec[0] || strcmp(spec, "all") == 0;
+
+	for (uint32_t i = 0; i < boot_info.module_count; i++) {
+		const struct boot_module *mod = &boot_info.modules[i];
+		struct guest_spec g;
+		if (!parse_spec(mod->name, &g) || (!all && !cmdline_list_contains(spec, g.name)))
+			continue;
+		char why[160] = "", result[96] = "";
+		if (run_guest(&g, mod, why, sizeof(why), result, sizeof(result))) {
+			passed++;
+			pr_info("vmtest: ok %s (%s)\n", g.name, result);
+		} else {
+			failed++;
+			pr_err("vmtest: FAIL %s: %s\n", g.name, why);
+		}
+	}
+	pr_info("vmtest: %u passed, %u failed\n", passed, failed);
+	return failed;
+}
