@@ -31,6 +31,7 @@ deps:
 	$(Q)tools/deps
 
 include kernel/build.mk
+include vmm/build.mk
 include tests/fuzz/build.mk
 include boot/build.mk
 include tools/build.mk

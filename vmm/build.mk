@@ -1,0 +1,4 @@
+# The VMM builds into the kernel through kernel/build.mk (KERNEL_DIRS has
+# vmm); this adds the files the host unit tests cover.
+
+UNIT_UNDER_TEST += vmm/dev/pio_bytes.c
