@@ -2,4 +2,4 @@
 # vmm); this adds the files the host unit tests cover.
 
 UNIT_UNDER_TEST += vmm/dev/pio_bytes.c
-UNIT_UNDER_TEST += vmm/dev/uart16550.c
+UNIT_UNDER_TEST += vmm/dev/uart16550.c vmm/dev/debug_exit.c vmm/dev/fw_cfg.c
