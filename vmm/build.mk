@@ -5,3 +5,4 @@ UNIT_UNDER_TEST += vmm/dev/pio_bytes.c
 UNIT_UNDER_TEST += vmm/dev/uart16550.c vmm/dev/debug_exit.c vmm/dev/fw_cfg.c
 UNIT_UNDER_TEST += vmm/dev/pic.c
 UNIT_UNDER_TEST += vmm/dev/pit.c
+UNIT_UNDER_TEST += vmm/dev/rtc.c
