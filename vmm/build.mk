@@ -6,3 +6,4 @@ UNIT_UNDER_TEST += vmm/dev/uart16550.c vmm/dev/debug_exit.c vmm/dev/fw_cfg.c
 UNIT_UNDER_TEST += vmm/dev/pic.c
 UNIT_UNDER_TEST += vmm/dev/pit.c
 UNIT_UNDER_TEST += vmm/dev/rtc.c
+UNIT_UNDER_TEST += vmm/dev/pci_host.c
