@@ -7,3 +7,4 @@ UNIT_UNDER_TEST += vmm/dev/pic.c
 UNIT_UNDER_TEST += vmm/dev/pit.c
 UNIT_UNDER_TEST += vmm/dev/rtc.c
 UNIT_UNDER_TEST += vmm/dev/pci_host.c
+UNIT_UNDER_TEST += vmm/dev/ioapic.c
