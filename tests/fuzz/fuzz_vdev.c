@@ -48,6 +48,8 @@ static uint64_t take(struct input *in, unsigned n)
 
 static const uint16_t bases[] = {0x3f8, 0xf4, 0x510, 0x20, 0xa0, 0x4d0, 0x40, 0x61, 0x70, 0xcf8};
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 static unsigned delivered;
 
 static void deliver(void *ctx, uint32_t dest, bool logical, uint8_t mode, uint8_t vector,
@@ -77,8 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vrtc *rtc = vrtc_create(vm);
 	struct vpci_host *pci = vpci_host_create(vm);
 	struct vioapic *ioapic = vioapic_create(vm, VDEV_IOAPIC_BASE, deliver, NULL);
-	if (!uart || !dbg || !fw || !pic || !pit || !rtc || !pci || !ioapic)
+	struct vacpi_pm *pm = vacpi_pm_create(vm);
+	if (!uart || !dbg || !fw || !pic || !pit || !rtc || !pci || !ioapic || !pm)
 		abort();
+	(void)vacpi_tables_build(vm);
 	(void)on_reprogram;
 
 	while (in.left) {
@@ -91,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op % 11) {
 		case 0: /* port write near a device */
 		case 1: /* port read near a device */
-			port = (uint16_t)(bases[(op >> 4) % 10] + take(&in, 1) % 9);
+			port = (uint16_t)(bases[(op >> 4) % ARRAY_LEN(bases)] + take(&in, 1) % 9);
 			sz = sizes[(op >> 2) & 3] == 8 ? 4 : sizes[(op >> 2) & 3];
 			v32 = (uint32_t)take(&in, sz);
 			vm_pio(vm, port, sz, op % 11 == 0, &v32);
@@ -141,6 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
+	vacpi_pm_destroy(pm);
 	vioapic_destroy(ioapic);
 	vpci_host_destroy(pci);
 	vrtc_destroy(rtc);
