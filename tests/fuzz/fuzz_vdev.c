@@ -58,11 +58,6 @@ static void deliver(void *ctx, uint32_t dest, bool logical, uint8_t mode, uint8_
 	delivered++;
 }
 
-static void on_reprogram(void *ctx)
-{
-	(void)vpit_next_event_ns(ctx);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = {data, size};
@@ -83,7 +78,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!uart || !dbg || !fw || !pic || !pit || !rtc || !pci || !ioapic || !pm)
 		abort();
 	(void)vacpi_tables_build(vm);
-	(void)on_reprogram;
 
 	while (in.left) {
 		unsigned op = (unsigned)take(&in, 1);
