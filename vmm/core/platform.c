@@ -1,8 +1,8 @@
 /*
  * The PC a guest sees: COM1, isa-debug-exit, fw_cfg, the 8259 pair, the
- * 8254 PIT, the CMOS RTC, a PCI host bridge, an IOAPIC and a LAPIC per vCPU,
- * and the wiring between them.  (No ACPI tables yet: guests count CPUs
- * through fw_cfg.)  ISA IRQ
+ * 8254 PIT, the CMOS RTC, a PCI host bridge, an IOAPIC, a LAPIC per vCPU,
+ * the ACPI PM block and the ACPI tables that describe them (RSDP at
+ * 0xe0000); and the wiring between them.  ISA IRQ
  * n goes to PIC line n and IOAPIC pin n, except IRQ 0 (the PIT), which the
  * MADT overrides to pin 2 as on real PCs.  The PIC's output reaches vCPU 0
  * through LINT0 when that is in ExtINT mode (virtual wire).
@@ -26,6 +26,7 @@ struct platform {
 	struct vrtc *rtc;
 	struct vpci_host *pci;
 	struct vioapic *ioapic;
+	struct vacpi_pm *acpi_pm;
 	struct timer_event pit_timer;
 };
 
@@ -126,8 +127,9 @@ bool platform_create(struct vm *vm, char *err, size_t errlen)
 	p->rtc = vrtc_create(vm);
 	p->pci = vpci_host_create(vm);
 	p->ioapic = vioapic_create(vm, VDEV_IOAPIC_BASE, ioapic_deliver, p);
+	p->acpi_pm = vacpi_pm_create(vm);
 	if (!p->uart || !p->debug_exit || !p->fw_cfg || !p->pic || !p->pit || !p->rtc || !p->pci ||
-	    !p->ioapic || !vlapic_init_all(vm)) {
+	    !p->ioapic || !p->acpi_pm || !vlapic_init_all(vm)) {
 		ksnprintf(err, errlen, "cannot create the virtual devices");
 		return false;
 	}
@@ -136,6 +138,10 @@ bool platform_create(struct vm *vm, char *err, size_t errlen)
 	vm->irq_pending = irq_pending;
 	vm->irq_accept = irq_accept;
 	vm->eoi_hook = eoi_hook;
+	if (!vacpi_tables_build(vm)) {
+		ksnprintf(err, errlen, "cannot write the ACPI tables into guest memory");
+		return false;
+	}
 	return true;
 }
 
@@ -151,6 +157,8 @@ void platform_destroy(struct vm *vm)
 	timer_event_cancel(&p->pit_timer);
 	vlapic_destroy_all(vm); /* also waits out a PIT callback in flight */
 	/* Device destructors: only what was created. */
+	if (p->acpi_pm)
+		vacpi_pm_destroy(p->acpi_pm);
 	if (p->ioapic)
 		vioapic_destroy(p->ioapic);
 	if (p->pci)

@@ -89,4 +89,17 @@ void vioapic_set_irq(struct vioapic *io, unsigned pin, bool level);
 /* The local APIC's EOI broadcast for a level-triggered vector. */
 void vioapic_eoi(struct vioapic *io, uint8_t vector);
 
+/* acpi_pm.c: the ACPI PM1a event/control blocks and PM timer at 0x600. */
+#define VACPI_PM_BASE	 0x600
+#define VACPI_S5_SLP_TYP 5 /* the DSDT's \_S5 value; PM1a_CNT SLP_TYP 5 powers off */
+struct vacpi_pm;
+struct vacpi_pm *vacpi_pm_create(struct vm *vm);
+void vacpi_pm_destroy(struct vacpi_pm *pm);
+
+/* acpi_tables.c: RSDP (at VACPI_RSDP_ADDR, where a BIOS-area scan finds it),
+ * RSDT, XSDT, FADT, FACS, DSDT and MADT for this VM's vCPUs and the devices
+ * above, written into guest memory; false when that memory is not RAM. */
+#define VACPI_RSDP_ADDR 0xe0000ull
+bool vacpi_tables_build(struct vm *vm);
+
 #endif

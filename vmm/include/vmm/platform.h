@@ -5,7 +5,7 @@
 #include <vmm/vm.h>
 
 /* Creates COM1, isa-debug-exit, fw_cfg, PICs, PIT, RTC, PCI host bridge,
- * IOAPIC and LAPICs; vm_destroy tears them down. */
+ * IOAPIC, LAPICs, ACPI PM block and ACPI tables; vm_destroy tears them down. */
 bool platform_create(struct vm *vm, char *err, size_t errlen);
 void platform_destroy(struct vm *vm);
 
