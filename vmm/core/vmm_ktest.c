@@ -57,6 +57,15 @@ static struct vm *smoke_vm(struct ktest_ctx *t, const uint8_t *code, size_t len,
 	return vm;
 }
 
+/* Starts the VM and waits for it to stop (at most timeout_ns). */
+static const struct vm_stop *run_to_stop(struct ktest_ctx *t, struct vm *vm, uint64_t timeout_ns)
+{
+	char err[96];
+
+	KEXPECT(t, vm_start(vm, err, sizeof(err)));
+	return vm_wait(vm, timeout_ns);
+}
+
 static void start_real_mode(struct vm *vm, uint16_t ip)
 {
 	static const struct vcpu_segment data = {.limit = 0xffff, .ar = 0x93};
@@ -90,9 +99,7 @@ KTEST(vmm_real_mode_io_cpuid_exit)
 	if (!vm)
 		return;
 	start_real_mode(vm, 0x1000);
-	char err[96];
-	KEXPECT(t, vm_start(vm, err, sizeof(err)));
-	const struct vm_stop *s = vm_wait(vm, 10 * NSEC_PER_SEC);
+	const struct vm_stop *s = run_to_stop(t, vm, 10 * NSEC_PER_SEC);
 	char out[16] = {0};
 	vm_console_read(vm, out, sizeof(out) - 1);
 	pr_info("ktest: vmm: stopped (%d, code %u): %s; console \"%s\"; %lu exits\n", s->reason,
@@ -116,9 +123,7 @@ KTEST(vmm_triple_fault_stops_vm)
 	if (!vm)
 		return;
 	start_real_mode(vm, 0x1000);
-	char err[96];
-	KEXPECT(t, vm_start(vm, err, sizeof(err)));
-	const struct vm_stop *s = vm_wait(vm, 10 * NSEC_PER_SEC);
+	const struct vm_stop *s = run_to_stop(t, vm, 10 * NSEC_PER_SEC);
 	pr_info("ktest: vmm: stopped (%d): %s\n", s->reason, s->detail);
 	KEXPECT(t, s->reason == VM_STOP_TRIPLE_FAULT);
 	vm_destroy(vm);
@@ -140,10 +145,8 @@ KTEST(vmm_timeout_stops_spinning_and_halted_guests)
 		if (!vm)
 			return;
 		start_real_mode(vm, 0x1000);
-		char err[96];
-		KEXPECT(t, vm_start(vm, err, sizeof(err)));
 		uint64_t t0 = clock_ns();
-		const struct vm_stop *s = vm_wait(vm, 200 * NSEC_PER_MSEC);
+		const struct vm_stop *s = run_to_stop(t, vm, 200 * NSEC_PER_MSEC);
 		uint64_t took = clock_ns() - t0;
 		KEXPECT(t, s->reason == VM_STOP_HOST);
 		KEXPECT(t, took >= 200 * NSEC_PER_MSEC && took < 2 * NSEC_PER_SEC);
@@ -205,9 +208,7 @@ KTEST(vmm_mmio_decode_and_dispatch)
 		return;
 	KEXPECT(t, vm_mmio_register(vm, 0x10000000, 16, probe_mmio, &probe));
 	start_flat32(vm, 0x1000);
-	char err[96];
-	KEXPECT(t, vm_start(vm, err, sizeof(err)));
-	const struct vm_stop *s = vm_wait(vm, 10 * NSEC_PER_SEC);
+	const struct vm_stop *s = run_to_stop(t, vm, 10 * NSEC_PER_SEC);
 	pr_info("ktest: vmm: stopped (%d, code %#x): %s\n", s->reason, s->code, s->detail);
 	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT && s->code == ((0x1235u << 1) | 1));
 	KEXPECT(t, probe.writes[1] == 0x1235);
@@ -250,10 +251,8 @@ KTEST(vmm_cpuid_exit_cost)
 		return;
 	KEXPECT(t, vm_pio_register(vm, 0x500, 4, tsc_report, &ticks));
 	start_flat32(vm, 0x1000);
-	char err[96];
 	uint64_t t0 = clock_ns();
-	KEXPECT(t, vm_start(vm, err, sizeof(err)));
-	const struct vm_stop *s = vm_wait(vm, 60 * NSEC_PER_SEC);
+	const struct vm_stop *s = run_to_stop(t, vm, 60 * NSEC_PER_SEC);
 	uint64_t ns = clock_ns() - t0;
 	uint64_t exits = vm_exit_count(vm);
 	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT && s->code == 1);
