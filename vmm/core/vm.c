@@ -313,6 +313,14 @@ size_t vm_console_read(struct vm *vm, char *buf, size_t len)
 	return n;
 }
 
+const char *vm_stop_reason_name(enum vm_stop_reason reason)
+{
+	static const char *const names[] = {"running",	    "debug exit", "power off", "reset",
+					    "triple fault", "unhandled",  "VMM error", "host stop"};
+
+	return (unsigned)reason < ARRAY_SIZE(names) ? names[reason] : "?";
+}
+
 void vm_stop(struct vm *vm, enum vm_stop_reason reason, uint32_t code, const char *fmt, ...)
 {
 	unsigned long flags = spin_lock_irqsave(&vm->stop_lock);
@@ -330,6 +338,8 @@ void vm_stop(struct vm *vm, enum vm_stop_reason reason, uint32_t code, const cha
 	spin_unlock_irqrestore(&vm->stop_lock, flags);
 	if (!first)
 		return;
+	pr_info("vm %s: stopped: %s (code %u): %s\n", vm->name, vm_stop_reason_name(reason), code,
+		vm->stop.detail);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	waitqueue_wake(&vm->stop_wait, WAKE_ALL);

@@ -29,9 +29,6 @@ struct guest_spec {
 	enum expect expect;
 };
 
-static const char *const reasons[] = {"running",      "debug exit", "power off", "reset",
-				      "triple fault", "unhandled",  "VMM error", "host stop"};
-
 /* Parses "guest NAME key=value..."; false for modules that are not test guests. */
 static bool parse_spec(const char *s, struct guest_spec *g)
 {
@@ -102,14 +99,14 @@ static bool judge(const struct guest_spec *g, struct vm *vm, const struct vm_sto
 		    console_has(vm, want, tail, sizeof(tail)))
 			return true;
 		ksnprintf(why, whylen, "stopped by %s (code %u: %s), wanted exit code 1 and \"%s\"",
-			  reasons[s->reason], s->code, s->detail, want);
+			  vm_stop_reason_name(s->reason), s->code, s->detail, want);
 		break;
 	case EXPECT_TRIPLE_FAULT:
 		if (s->reason == VM_STOP_TRIPLE_FAULT &&
 		    console_has(vm, "guest: EXPECT triple-fault", tail, sizeof(tail)))
 			return true;
 		ksnprintf(why, whylen, "stopped by %s (%s), wanted a triple fault",
-			  reasons[s->reason], s->detail);
+			  vm_stop_reason_name(s->reason), s->detail);
 		break;
 	case EXPECT_ANY:
 		if (s->reason != VM_STOP_ERROR)
@@ -147,8 +144,8 @@ static bool run_guest(const struct guest_spec *g, const struct boot_module *mod,
 	const struct vm_stop *s = vm_wait(vm, GUEST_TIMEOUT_NS);
 	uint64_t ms = (clock_ns() - t0) / NSEC_PER_MSEC;
 	ok = judge(g, vm, s, why, whylen);
-	ksnprintf(result, resultlen, "%s, %lu exits, %lu ms", reasons[s->reason], vm_exit_count(vm),
-		  ms);
+	ksnprintf(result, resultlen, "%s, %lu exits, %lu ms", vm_stop_reason_name(s->reason),
+		  vm_exit_count(vm), ms);
 out:
 	vm_destroy(vm);
 	if (cfg.group && !sched_group_destroy(cfg.group))

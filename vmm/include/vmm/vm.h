@@ -84,6 +84,7 @@ size_t vm_console_read(struct vm *vm, char *buf, size_t len); /* the latest byte
 void vm_stop(struct vm *vm, enum vm_stop_reason reason, uint32_t code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const struct vm_stop *vm_stopped(const struct vm *vm); /* NULL while running */
+const char *vm_stop_reason_name(enum vm_stop_reason reason);
 
 /* Interrupt lines from devices (GSI numbering: 0-15 ISA, IOAPIC pins above). */
 void vm_irq_line(struct vm *vm, unsigned gsi, bool level);
