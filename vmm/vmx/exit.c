@@ -58,17 +58,9 @@ static uint64_t read_gpr(struct vmx_vcpu *v, unsigned n)
 	return n == 4 ? vmread(VMCS_GUEST_RSP) : *gpr(v, n);
 }
 
-static void skip(void)
-{
-	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
-}
-
 static void inject_gp(struct vmx_vcpu *v)
 {
-	vmwrite(VMCS_ENTRY_INTR_INFO,
-		INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | INTR_INFO_DELIVER_CODE | 13);
-	vmwrite(VMCS_ENTRY_EXCEPTION_ERR, 0);
-	v->pending_event = true;
+	vmx_queue_exception(v, 13, true, 0);
 }
 
 /* MOV to CR0/CR4 that touched a host-owned bit (the others never exit). */
@@ -95,7 +87,7 @@ static bool cr_access(struct vmx_vcpu *v, struct vm_exit *exit)
 		vmwrite(VMCS_CR4_SHADOW, val);
 		vmwrite(VMCS_GUEST_CR4, vmx_cr4_real(val));
 	}
-	skip();
+	vmx_skip_insn_current();
 	return true;
 }
 
@@ -187,10 +179,10 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		return;
 	case EXIT_REASON_INVD:
 	case EXIT_REASON_WBINVD:
-		skip(); /* guest RAM is write-back and coherent: nothing to do */
+		vmx_skip_insn_current(); /* guest RAM is write-back and coherent: nothing to do */
 		return;
 	case EXIT_REASON_PAUSE:
-		skip();
+		vmx_skip_insn_current();
 		return;
 	case EXIT_REASON_XSETBV:
 		inject_gp(v); /* CPUID tells the guest there is no XSAVE */
@@ -202,8 +194,7 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 	case 50:
 	case 53:
 		/* Not offered by the guest's CPUID: #UD, as a CPU without them would. */
-		vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | 6);
-		v->pending_event = true;
+		vmx_queue_exception(v, 6, false, 0);
 		return;
 	default:
 		exit->kind = VM_EXIT_UNHANDLED;

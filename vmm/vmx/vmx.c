@@ -209,6 +209,17 @@ static struct vmx_vcpu *vmx_of(struct vcpu *vcpu)
 	return vcpu_backend(vcpu);
 }
 
+/* Loads v's (already set up) VMCS on this CPU unless it is current already. */
+static inline bool make_current(struct vmx_vcpu *v, unsigned cpu)
+{
+	if (current_vmcs[cpu] == v)
+		return true;
+	if (!vmptrld(v->vmcs_pa))
+		return false;
+	current_vmcs[cpu] = v;
+	return true;
+}
+
 /* Makes v's VMCS current on this CPU, setting it up on first use. */
 static bool load_vmcs(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit)
 {
@@ -230,12 +241,9 @@ static bool load_vmcs(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exi
 		if (!vmx_vmcs_setup(vcpu, v, vm_backend(vcpu_vm(vcpu)), exit->detail,
 				    sizeof(exit->detail)))
 			return false;
-	} else if (current_vmcs[cpu] != v) {
-		if (!vmptrld(v->vmcs_pa)) {
-			ksnprintf(exit->detail, sizeof(exit->detail), "VMPTRLD failed");
-			return false;
-		}
-		current_vmcs[cpu] = v;
+	} else if (!make_current(v, cpu)) {
+		ksnprintf(exit->detail, sizeof(exit->detail), "VMPTRLD failed");
+		return false;
 	}
 	return true;
 }
@@ -277,10 +285,10 @@ static unsigned long vmcs_enter(struct vmx_vcpu *v)
 	unsigned long flags = irq_save();
 	unsigned cpu = this_cpu()->id;
 
+	/* The pinning check only when a load is needed: this is every exit's path. */
 	if (v->cpu >= 0 && current_vmcs[cpu] != v) {
 		BUG_ON(v->cpu != (int)cpu); /* vCPU threads are pinned */
-		vmptrld(v->vmcs_pa);
-		current_vmcs[cpu] = v;
+		make_current(v, cpu);
 	}
 	return flags;
 }
@@ -312,31 +320,16 @@ static void vmx_set_sregs_op(struct vcpu *vcpu, const struct vcpu_sregs *s)
 	WITH_VMCS(vmx_of(vcpu), vmx_set_sregs(vmx_of(vcpu), s));
 }
 
-static void skip_insn_locked(void)
-{
-	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
-	/* An instruction completed: STI / MOV SS blocking ends with it. */
-	vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
-		vmread(VMCS_GUEST_INTERRUPTIBILITY) &
-		    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
-}
-
 static void vmx_skip_insn(struct vcpu *vcpu)
 {
-	WITH_VMCS(vmx_of(vcpu), skip_insn_locked());
+	WITH_VMCS(vmx_of(vcpu), vmx_skip_insn_current());
 }
 
 static void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
 {
 	struct vmx_vcpu *v = vmx_of(vcpu);
-	unsigned long flags = vmcs_enter(v);
 
-	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector |
-					  (has_error ? INTR_INFO_DELIVER_CODE : 0));
-	if (has_error)
-		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, error);
-	v->pending_event = true;
-	irq_restore(flags);
+	WITH_VMCS(v, vmx_queue_exception(v, vector, has_error, error));
 }
 
 static bool vmx_interrupt_ready(struct vcpu *vcpu)

@@ -85,6 +85,27 @@ bool vmx_ept_map(struct vmx_vm *vm, uint64_t gpa, paddr_t hpa, uint64_t size);
 /* exit.c */
 void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit);
 
+/* For exit handling and the vcpu_ops alike; v's VMCS must be current, with
+ * interrupts off.  Inline: both sit on every exit's path. */
+static inline void vmx_skip_insn_current(void)
+{
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+	/* An instruction completed: STI / MOV SS blocking ends with it. */
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+		vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+		    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
+}
+
+static inline void vmx_queue_exception(struct vmx_vcpu *v, uint8_t vector, bool has_error,
+				       uint32_t error)
+{
+	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector |
+					  (has_error ? INTR_INFO_DELIVER_CODE : 0));
+	if (has_error)
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, error);
+	v->pending_event = true;
+}
+
 /* The I/O and MSR bitmaps, shared by every vCPU (vmx.c). */
 extern paddr_t vmx_io_bitmap_a, vmx_io_bitmap_b, vmx_msr_bitmap;
 
