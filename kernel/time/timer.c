@@ -17,8 +17,6 @@
 #define MSR_TSC_DEADLINE 0x6e0
 #define TIMER_DIV_1	 0xb
 
-uint64_t clock_ns_to_tsc(uint64_t ns);
-
 struct timer_queue {
 	spinlock_t lock;
 	struct list events; /* sorted by deadline_ns */

@@ -100,7 +100,6 @@ uint64_t clock_ns(void)
 	return tsc_to_ns(rdtsc() - boot_tsc);
 }
 
-/* The TSC value at which clock_ns() reaches ns. */
 uint64_t clock_ns_to_tsc(uint64_t ns)
 {
 	return boot_tsc + ns_to_tsc(ns);

@@ -40,12 +40,10 @@ static uint64_t *fixed_mtrr(struct vcpu *vcpu, uint32_t msr)
 	return NULL;
 }
 
-static uint64_t apic_base(struct vcpu *vcpu)
+/* Fixed: the LAPIC can neither move nor be switched off (see guest_wrmsr). */
+static uint64_t apic_base(const struct vcpu *vcpu)
 {
-	if (!vcpu->apic_base)
-		vcpu->apic_base =
-		    APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
-	return vcpu->apic_base;
+	return APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
 }
 
 bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)

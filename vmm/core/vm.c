@@ -152,7 +152,6 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->nvcpus = cfg->vcpus;
 	vm->group = cfg->group;
 	vm->bus_lock = vm->console_lock = vm->stop_lock = vm->dev_lock = (spinlock_t)SPINLOCK_INIT;
-	waitqueue_init(&vm->stop_wait);
 	if (!ops->vm_init(vm, &vm->backend)) {
 		ksnprintf(err, errlen, "cannot set up second-level paging");
 		vm->ops = NULL;
@@ -342,7 +341,6 @@ void vm_stop(struct vm *vm, enum vm_stop_reason reason, uint32_t code, const cha
 		vm->stop.detail);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
-	waitqueue_wake(&vm->stop_wait, WAKE_ALL);
 }
 
 const struct vm_stop *vm_stopped(const struct vm *vm)

@@ -38,7 +38,7 @@ struct vcpu {
 	struct waitqueue wake; /* a halted vCPU sleeps here */
 	volatile bool kick;
 	/* MSRs kept for the guest (msr.c) */
-	uint64_t apic_base, pat, mtrr_def_type;
+	uint64_t pat, mtrr_def_type;
 	int64_t tsc_offset;
 	uint64_t mtrr_var[16], mtrr_fixed[11];
 	/* Application processors wait for a STARTUP IPI: its vector, or -1. */
@@ -69,7 +69,6 @@ struct vm {
 	spinlock_t stop_lock;
 	volatile bool stopped;
 	struct vm_stop stop;
-	struct waitqueue stop_wait;
 
 	/* Serialises all device emulation: bus handlers run holding it (irqsave),
 	 * device timer callbacks take it; vm_irq_line expects it held. */
