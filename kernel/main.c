@@ -103,7 +103,7 @@ static void run_vmtests(const char *cmdline)
 
 	if (!cmdline_get(cmdline, "vmtest", spec, sizeof(spec)))
 		return;
-	vmtest_run(spec);
+	vmtest_run(spec, cmdline_has(cmdline, "vmtest.echo"));
 	machine_poweroff();
 }
 

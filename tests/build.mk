@@ -17,9 +17,9 @@ $(UNIT_BIN): $(UNIT_TESTS) $(UNIT_UNDER_TEST) $(wildcard tests/unit/*.h) $(KERNE
 unit: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
-e2e: image iso
+e2e: image iso iso-linux
 	$(Q)python3 tests/e2e/run.py
 
 # The whole default suite: every runner, then one closing total.
-test: image iso $(UNIT_BIN)
+test: image iso iso-linux $(UNIT_BIN)
 	$(Q)tests/run-all

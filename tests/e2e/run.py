@@ -774,6 +774,50 @@ def bochs_vmtest(ctx, c):
     return res, f"{passed} guests passed, Bochs wall time {res.elapsed:.1f} s"
 
 
+LINUX_INIT_RE = re.compile(r"^linux\| linux guest: (\S+), (\d+) CPUs?, uptime ([\d.]+) s")
+HOST_TSC_RE = re.compile(r"^time: TSC at ([\d.]+) MHz")
+# Linux prints the TSC rate as "MHz TSC" when it differs from the processor's
+# (CPUID leaf 0x16, whole MHz), else only as "MHz processor".
+GUEST_TSC_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz TSC")
+GUEST_CPU_MHZ_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz processor")
+
+
+@case("bochs_linux", timeout=900)
+def bochs_linux(ctx, c):
+    """Bochs (VT-x), `vmtest=linux`: Debian's kernel boots in a Pallas VM to
+    its busybox init, which prints the marker and powers the VM off."""
+    iso = os.path.join(os.path.dirname(ctx.iso), "pallas-linux.iso")
+    res = boot(ctx, c.name, ["--smp", "1", "--mem", "1024",
+                             "--append", "vmtest=linux vmtest.echo",
+                             "--fail", PANIC_RE], c.timeout, image=iso, runner=BOCHS)
+    hit = res.find(VMTEST_SUM_RE)
+    if hit is None:
+        no_boot_problem(res, "`vmtest: N passed, N failed` line")
+    passed, failed = int(hit[2].group(1)), int(hit[2].group(2))
+    if (passed, failed) != (1, 0):
+        fail(f"vmtest: {passed} passed, {failed} failed; wanted the Linux guest alone to pass",
+             res)
+    init = res.find(LINUX_INIT_RE)
+    if init is None:
+        fail("the guest's init did not print its `linux guest: ...` line", res)
+    if res.find(r"^linux\| guest: PASS linux$") is None:
+        fail("the guest's console has no `guest: PASS linux` marker", res)
+    ok = res.find(VMTEST_OK_RE)
+    if ok is None or ok[2].group(1) != "linux":
+        fail("no `vmtest: ok linux` line", res)
+    # The guest takes the TSC rate from CPUID leaf 0x15; a wrong one makes
+    # its clock drift and its timekeeping watchdog give up on the TSC.
+    host, guest = res.find(HOST_TSC_RE), res.find(GUEST_TSC_RE) or res.find(GUEST_CPU_MHZ_RE)
+    if host is None or guest is None:
+        fail("no `time: TSC at` line from the host or `tsc: Detected` line from the guest", res)
+    host_mhz, guest_mhz = float(host[2].group(1)), float(guest[2].group(1))
+    if abs(guest_mhz - host_mhz) > host_mhz * 0.001:
+        fail(f"the guest detected a {guest_mhz} MHz TSC, the host's runs at {host_mhz} MHz", res)
+    kernel, uptime = init[2].group(1), float(init[2].group(3))
+    return res, (f"Linux {kernel} to init in {uptime:.0f} s of guest time, "
+                 f"Bochs wall time {res.elapsed:.1f} s")
+
+
 # ---------------------------------------------------------------- runner
 
 

@@ -36,7 +36,19 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.c.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.
 
 -include $(wildcard $(GUEST_OUT)/*.d $(GUEST_OUT)/lib/*.d)
 
-.PHONY: guests
+# The Linux guest: Debian's kernel and a busybox initramfs whose init is
+# tests/guests/linux/init, fetched and packed by tools/guest-linux.  It is
+# judged by its marker and an ACPI power-off.
+LINUX_GUEST_DIR := $(GUEST_OUT)/linux
+LINUX_GUEST := $(LINUX_GUEST_DIR)/bzImage $(LINUX_GUEST_DIR)/initrd.cpio
+LINUX_GUEST_SPEC := guest linux vcpus=1 mem=256 expect=poweroff timeout=900
+
+$(LINUX_GUEST) &: tools/guest-linux $(GUEST_DIR)/linux/init | $(DEPS_OK)
+	@echo "  GUEST   $(LINUX_GUEST_DIR)"
+	$(Q)tools/guest-linux $(LINUX_GUEST_DIR)
+
+.PHONY: guests guest-linux
 guests: $(GUEST_ELFS)
+guest-linux: $(LINUX_GUEST)
 all: guests
 test: guests

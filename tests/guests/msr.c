@@ -6,6 +6,7 @@ const char guest_name[] = "msr";
 
 #define MSR_TSC		  0x10
 #define MSR_APIC_BASE	  0x1b
+#define MSR_TSC_ADJUST	  0x3b
 #define MSR_SYSENTER_CS	  0x174
 #define MSR_SYSENTER_ESP  0x175
 #define MSR_SYSENTER_EIP  0x176
@@ -36,6 +37,23 @@ static void expect_gp(const char *what, bool faulted)
 	printf("%s: #GP\n", what);
 }
 
+/* IA32_TSC_ADJUST (SDM 18.17.3): a write to the TSC adds its delta to the
+ * adjust MSR, and a write to the adjust MSR moves the TSC by its delta. */
+static void check_tsc_adjust(uint64_t adj0)
+{
+	uint64_t moved = rdmsr(MSR_TSC_ADJUST) - adj0;
+	/* The write set the TSC 2^40 past a value read just before it. */
+	CHECK(moved <= (1ull << 40) && moved > (1ull << 40) - (1ull << 32),
+	      "TSC_ADJUST moved by %llx after a TSC write of +2^40", moved);
+	uint64_t before = rdtsc();
+	wrmsr(MSR_TSC_ADJUST, adj0 + moved - (1ull << 40));
+	uint64_t after = rdtsc();
+	CHECK(after < before && before - after > (1ull << 40) - (1ull << 32),
+	      "TSC_ADJUST -2^40 then rdtsc %llx (was %llx)", after, before);
+	CHECK(rdmsr(MSR_TSC_ADJUST) == adj0 + moved - (1ull << 40), "TSC_ADJUST did not read back");
+	printf("TSC_ADJUST follows TSC writes and moves the TSC\n");
+}
+
 static void check_tsc_msr(void)
 {
 	if (qemu_tcg() && rdmsr(MSR_TSC) == 0) {
@@ -50,12 +68,18 @@ static void check_tsc_msr(void)
 	printf("rdmsr TSC agrees with rdtsc\n");
 
 	/* Writing the TSC moves what RDTSC returns. */
+	uint32_t r[4];
+	cpuid(7, 0, r);
+	bool adjust = r[1] & (1u << 1);
+	uint64_t adj0 = adjust ? rdmsr(MSR_TSC_ADJUST) : 0;
 	uint64_t before = rdtsc();
 	wrmsr(MSR_TSC, before + (1ull << 40));
 	uint64_t after = rdtsc();
 	CHECK(after >= before + (1ull << 40), "wrmsr TSC +2^40 then rdtsc %llx (was %llx)", after,
 	      before);
 	printf("wrmsr TSC moved rdtsc by 2^40\n");
+	if (adjust)
+		check_tsc_adjust(adj0);
 }
 
 void guest_main(const struct mb_info *mbi)

@@ -5,7 +5,9 @@
  * APIC ID and a hypervisor leaf.  Every vCPU of a VM sees the same features.
  */
 #include <asm/cpu.h>
+#include <pallas/kernel.h>
 #include <pallas/string.h>
+#include <pallas/time.h>
 
 #include "vm_impl.h"
 
@@ -37,20 +39,78 @@
 #define L7B_XSAVE_DEPENDENT                                                                        \
 	((1u << 5) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) | (1u << 28) | \
 	 (1u << 30) | (1u << 31))
+/* leaf 7 EBX: features whose MSRs or instructions the VMM does not give the
+ * guest (SGX, INVPCID, RDT, MPX, Processor Trace); a guest that saw them
+ * would take #GP or #UD on first use. */
+#define L7B_NOT_VIRTUALIZED \
+	((1u << 2) | (1u << 10) | (1u << 12) | (1u << 14) | (1u << 15) | (1u << 25))
+#define L7B_TSC_ADJUST (1u << 1) /* msr.c emulates IA32_TSC_ADJUST */
+/* leaf 0x80000007 EDX: the invariant TSC */
+#define E7D_INVARIANT_TSC (1u << 8)
+
+/* The virtual LAPIC timer counts at 1 GHz before its divider (vlapic.c); the
+ * TSC leaves give that as the crystal, so that a guest takes both rates from
+ * CPUID instead of calibrating them against emulated timers. */
+#define VLAPIC_BUS_KHZ 1000000u
+
+/*
+ * Leaf 0x15 says TSC = crystal * EBX / EAX.  Linux computes crystal_kHz * EBX
+ * in 32 bits, so with the 1 GHz crystal EBX stays below 4295; the fraction
+ * closest to the host's rate under that bound is found once.
+ */
+#define L15_EBX_MAX 4294u
+
+static void tsc_ratio(uint32_t *num, uint32_t *den)
+{
+	static uint32_t best_num, best_den;
+	uint64_t khz = tsc_hz() / 1000;
+
+	if (!best_num && khz) {
+		uint64_t best_err = ~0ull;
+		for (uint32_t n = L15_EBX_MAX; n > 0 && best_err; n--) {
+			uint64_t d = ((uint64_t)n * VLAPIC_BUS_KHZ + khz / 2) / khz;
+			if (d == 0 || d > 0xffffffffu)
+				continue;
+			uint64_t got = (uint64_t)n * VLAPIC_BUS_KHZ / d;
+			uint64_t err = got > khz ? got - khz : khz - got;
+			if (err < best_err)
+				best_err = err, best_num = n, best_den = (uint32_t)d;
+		}
+	}
+	*num = best_num;
+	*den = best_den;
+}
+
+/* Leaves 0x15 and 0x16: the guest's TSC is the host's, so it runs at the rate
+ * the host measured. */
+static void tsc_leaves(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	if (leaf == 0x15) {
+		tsc_ratio(b, a);
+		*c = *a ? VLAPIC_BUS_KHZ * 1000u : 0;
+	} else {
+		*a = *b = (uint32_t)MIN(tsc_hz() / 1000000, 0xffffu);
+		*c = VLAPIC_BUS_KHZ / 1000;
+	}
+	*d = 0;
+}
 
 void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
-	uint32_t a, b, c, d, max;
+	/* Leaves 0x15 and 0x16 are always there: the VMM fills them itself. */
+	const uint32_t max = MAX_STD;
+	uint32_t a, b, c, d, host_max;
 
-	cpuid(0, 0, &max, &b, &c, &d);
-	max = max < MAX_STD ? max : MAX_STD;
+	cpuid(0, 0, &host_max, &b, &c, &d);
 	if (leaf == HV_LEAF) {
 		/* "PallasPallas": lets a guest know where it runs. */
 		out[0] = HV_LEAF;
 		memcpy(&out[1], "PallasPallas", 12);
 		return;
 	}
-	if ((leaf > max && leaf < 0x80000000u) || (leaf > HV_LEAF && leaf < 0x80000000u)) {
+	bool host_lacks = leaf > host_max && leaf < 0x15;
+	if (host_lacks || (leaf > max && leaf < 0x80000000u) ||
+	    (leaf > HV_LEAF && leaf < 0x80000000u)) {
 		memset(out, 0, 4 * sizeof(uint32_t));
 		return;
 	}
@@ -75,7 +135,9 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		break;
 	case 7:
 		if (sub == 0) {
-			b &= ~L7B_XSAVE_DEPENDENT;
+			a = 0; /* no further subleaves */
+			b &= ~(L7B_XSAVE_DEPENDENT | L7B_NOT_VIRTUALIZED);
+			b |= L7B_TSC_ADJUST;
 			c = d = 0;
 		} else {
 			a = b = c = d = 0;
@@ -85,8 +147,18 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		a = b = c = 0;
 		d = vcpu->id;
 		break;
+	case 0x15:
+	case 0x16:
+		tsc_leaves(leaf, &a, &b, &c, &d);
+		break;
 	case 0x80000001:
 		c &= ~E1_SVM;
+		break;
+	case 0x80000007:
+		/* The guest's TSC is the host's plus an offset, and Pallas keeps
+		 * its own time by a TSC it requires to be invariant. */
+		a = b = c = 0;
+		d = E7D_INVARIANT_TSC;
 		break;
 	}
 	out[0] = a, out[1] = b, out[2] = c, out[3] = d;

@@ -12,6 +12,7 @@
 #define MSR_TSC		  0x10
 #define MSR_PLATFORM_ID	  0x17
 #define MSR_APIC_BASE	  0x1b
+#define MSR_TSC_ADJUST	  0x3b
 #define MSR_FEATURE_CTL	  0x3a
 #define MSR_BIOS_SIGN	  0x8b
 #define MSR_MTRR_CAP	  0xfe
@@ -46,6 +47,14 @@ static uint64_t apic_base(const struct vcpu *vcpu)
 	return APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
 }
 
+/* The guest's TSC moves by delta; IA32_TSC_ADJUST records it (SDM 18.17.3). */
+static void move_tsc(struct vcpu *vcpu, int64_t delta)
+{
+	vcpu->tsc_offset += delta;
+	vcpu->tsc_adjust += delta;
+	vcpu->vm->ops->set_tsc_offset(vcpu, vcpu->tsc_offset);
+}
+
 bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
 	uint64_t *fixed = fixed_mtrr(vcpu, msr);
@@ -61,6 +70,9 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 	switch (msr) {
 	case MSR_TSC:
 		*value = rdtsc() + (uint64_t)vcpu->tsc_offset;
+		return true;
+	case MSR_TSC_ADJUST:
+		*value = (uint64_t)vcpu->tsc_adjust;
 		return true;
 	case MSR_PLATFORM_ID:
 	case MSR_BIOS_SIGN:
@@ -102,8 +114,10 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 	}
 	switch (msr) {
 	case MSR_TSC: /* the guest's TSC moves; the host's does not */
-		vcpu->tsc_offset = (int64_t)(value - rdtsc());
-		vcpu->vm->ops->set_tsc_offset(vcpu, vcpu->tsc_offset);
+		move_tsc(vcpu, (int64_t)(value - (rdtsc() + (uint64_t)vcpu->tsc_offset)));
+		return true;
+	case MSR_TSC_ADJUST:
+		move_tsc(vcpu, (int64_t)(value - (uint64_t)vcpu->tsc_adjust));
 		return true;
 	case MSR_BIOS_SIGN:
 	case MSR_MISC_ENABLE:

@@ -151,6 +151,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->mem_size = cfg->mem_size;
 	vm->nvcpus = cfg->vcpus;
 	vm->group = cfg->group;
+	vm->echo_console = cfg->echo_console;
 	vm->bus_lock = vm->console_lock = vm->stop_lock = vm->dev_lock = (spinlock_t)SPINLOCK_INIT;
 	if (!ops->vm_init(vm, &vm->backend)) {
 		ksnprintf(err, errlen, "cannot set up second-level paging");
@@ -290,12 +291,31 @@ void vm_mmio(struct vm *vm, uint64_t addr, unsigned size, bool write, uint64_t *
 		*val = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 }
 
+/* Whole lines only, so that two VMs' output does not interleave mid-line;
+ * control characters become '.', so a guest cannot drive the host's terminal. */
+static void echo_char(struct vm *vm, char c)
+{
+	if (c == '\r')
+		return;
+	if (c != '\n') {
+		if (vm->echo_len < sizeof(vm->echo_line) - 1)
+			vm->echo_line[vm->echo_len++] = (c >= 0x20 && c < 0x7f) ? c : '.';
+		return;
+	}
+	vm->echo_line[vm->echo_len] = 0;
+	pr_info("%s| %s\n", vm->name, vm->echo_line);
+	vm->echo_len = 0;
+}
+
 void vm_console_write(struct vm *vm, const char *s, size_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&vm->console_lock);
 
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		vm->console[vm->console_len++ % VM_CONSOLE_SIZE] = s[i];
+		if (vm->echo_console)
+			echo_char(vm, s[i]);
+	}
 	spin_unlock_irqrestore(&vm->console_lock, flags);
 }
 

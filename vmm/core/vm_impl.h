@@ -40,6 +40,7 @@ struct vcpu {
 	/* MSRs kept for the guest (msr.c) */
 	uint64_t pat, mtrr_def_type;
 	int64_t tsc_offset;
+	int64_t tsc_adjust; /* IA32_TSC_ADJUST: what guest writes have added to its TSC */
 	uint64_t mtrr_var[16], mtrr_fixed[11];
 	/* Application processors wait for a STARTUP IPI: its vector, or -1. */
 	volatile int sipi_vector;
@@ -65,6 +66,9 @@ struct vm {
 	char *console;
 	uint64_t
 	    console_len; /* total bytes ever written; the ring keeps the last VM_CONSOLE_SIZE */
+	bool echo_console;
+	char echo_line[120]; /* the line being echoed, cut at its size */
+	unsigned echo_len;
 
 	spinlock_t stop_lock;
 	volatile bool stopped;

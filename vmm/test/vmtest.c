@@ -1,9 +1,13 @@
 /*
  * `vmtest=NAME[,NAME...]` or `vmtest=all`: boot each named test guest (a boot
- * module whose string is "guest NAME vcpus=N mem=MIB expect=pass|triple-fault|any")
+ * module whose string is "guest NAME vcpus=N mem=MIB expect=E [timeout=S]")
  * in its own VM, judge how it stopped, and end with `vmtest: N passed, N failed`.
  * A guest that misbehaves stops its own VM; the next guest still runs, which
  * is itself what the hostile and triple-fault guests test.
+ *
+ * A guest is a Multiboot v1 kernel or a Linux bzImage; a Linux guest's
+ * initramfs is the module named "initrd NAME".  `vmtest.echo` copies each
+ * guest's console into the host log as it runs.
  */
 #include <pallas/boot.h>
 #include <pallas/cmdline.h>
@@ -17,15 +21,22 @@
 #include <vmm/vcpu.h>
 #include <vmm/vmtest.h>
 
-#define GUEST_TIMEOUT_NS (120 * NSEC_PER_SEC)
-#define CONSOLE_TAIL	 1024
+#define GUEST_TIMEOUT_S 120
+#define MAX_TIMEOUT_S	3600
+/* What the Linux guest's kernel is told: its console is the VM's UART, and a
+ * panic ends the VM at once instead of waiting for the timeout. */
+#define LINUX_CMDLINE "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1"
 
-enum expect { EXPECT_PASS, EXPECT_TRIPLE_FAULT, EXPECT_ANY };
+#define CONSOLE_TAIL 1024
+
+/* pass: the marker, then debug-exit code 1; poweroff: the marker, then ACPI S5. */
+enum expect { EXPECT_PASS, EXPECT_POWEROFF, EXPECT_TRIPLE_FAULT, EXPECT_ANY };
 
 struct guest_spec {
 	char name[32];
 	unsigned vcpus;
 	unsigned mem_mib;
+	unsigned timeout_s;
 	enum expect expect;
 };
 
@@ -46,9 +57,14 @@ static bool parse_spec(const char *s, struct guest_spec *g)
 	/* Out-of-range values are left for vm_create to refuse with a reason. */
 	g->vcpus = cmdline_get_u64(s, "vcpus", &n64) && n64 < 1000 ? (unsigned)n64 : 1;
 	g->mem_mib = cmdline_get_u64(s, "mem", &n64) && n64 < (1u << 20) ? (unsigned)n64 : 32;
+	g->timeout_s = cmdline_get_u64(s, "timeout", &n64) && n64 > 0 && n64 <= MAX_TIMEOUT_S
+			   ? (unsigned)n64
+			   : GUEST_TIMEOUT_S;
 	g->expect = EXPECT_PASS;
 	if (cmdline_get(s, "expect", v, sizeof(v))) {
-		if (strcmp(v, "triple-fault") == 0)
+		if (strcmp(v, "poweroff") == 0)
+			g->expect = EXPECT_POWEROFF;
+		else if (strcmp(v, "triple-fault") == 0)
 			g->expect = EXPECT_TRIPLE_FAULT;
 		else if (strcmp(v, "any") == 0)
 			g->expect = EXPECT_ANY;
@@ -93,13 +109,19 @@ static bool judge(const struct guest_spec *g, struct vm *vm, const struct vm_sto
 	size_t n = vm_console_read(vm, tail, sizeof(tail) - 1);
 
 	tail[n] = 0;
+	ksnprintf(want, sizeof(want), "guest: PASS %s", g->name);
 	switch (g->expect) {
 	case EXPECT_PASS:
-		ksnprintf(want, sizeof(want), "guest: PASS %s", g->name);
 		if (s->reason == VM_STOP_DEBUG_EXIT && s->code == 1 && contains(tail, n, want))
 			return true;
 		ksnprintf(why, whylen, "stopped by %s (code %u: %s), wanted exit code 1 and \"%s\"",
 			  vm_stop_reason_name(s->reason), s->code, s->detail, want);
+		break;
+	case EXPECT_POWEROFF:
+		if (s->reason == VM_STOP_POWER_OFF && contains(tail, n, want))
+			return true;
+		ksnprintf(why, whylen, "stopped by %s (%s), wanted a power-off after \"%s\"",
+			  vm_stop_reason_name(s->reason), s->detail, want);
 		break;
 	case EXPECT_TRIPLE_FAULT:
 		if (s->reason == VM_STOP_TRIPLE_FAULT &&
@@ -118,10 +140,48 @@ static bool judge(const struct guest_spec *g, struct vm *vm, const struct vm_sto
 	return false;
 }
 
-static bool run_guest(const struct guest_spec *g, const struct boot_module *mod, char *why,
-		      size_t whylen, char *result, size_t resultlen)
+/* The module named "initrd NAME", or NULL. */
+static const struct boot_module *find_initrd(const char *name)
 {
-	struct vm_config cfg = {.vcpus = g->vcpus, .mem_size = (uint64_t)g->mem_mib << 20};
+	for (uint32_t i = 0; i < boot_info.module_count; i++) {
+		const char *s = boot_info.modules[i].name;
+		if (strncmp(s, "initrd ", 7) == 0 && strcmp(s + 7, name) == 0)
+			return &boot_info.modules[i];
+	}
+	return NULL;
+}
+
+/* A bzImage goes through the Linux boot protocol, anything else through Multiboot. */
+static bool load_guest(const struct guest_spec *g, const struct boot_module *mod, struct vm *vm,
+		       uint64_t mem_size, char *why, size_t whylen)
+{
+	struct guest_mem_ops mem = {.write = mem_write, .mem_size = mem_size, .ctx = vm};
+	struct guest_boot boot = {.image = phys_to_virt(mod->base), .image_size = mod->size};
+	struct vcpu_regs regs;
+	struct vcpu_sregs sregs;
+	bool ok;
+
+	if (linux_probe(boot.image, boot.image_size)) {
+		const struct boot_module *initrd = find_initrd(g->name);
+		if (initrd) {
+			boot.initrd = phys_to_virt(initrd->base);
+			boot.initrd_size = initrd->size;
+		}
+		boot.cmdline = LINUX_CMDLINE;
+		ok = linux_load(&mem, &boot, &regs, &sregs, why, whylen);
+	} else {
+		ok = multiboot_load(&mem, &boot, &regs, &sregs, why, whylen);
+	}
+	if (ok)
+		vm_set_boot_state(vm, &regs, &sregs);
+	return ok;
+}
+
+static bool run_guest(const struct guest_spec *g, const struct boot_module *mod, bool echo,
+		      char *why, size_t whylen, char *result, size_t resultlen)
+{
+	struct vm_config cfg = {
+	    .vcpus = g->vcpus, .mem_size = (uint64_t)g->mem_mib << 20, .echo_console = echo};
 	ksnprintf(cfg.name, sizeof(cfg.name), "%s", g->name);
 	cfg.group = sched_group_create(NULL, SCHED_SHARES_DEFAULT, 0);
 	struct vm *vm = cfg.group ? vm_create(&cfg, why, whylen) : NULL;
@@ -129,18 +189,12 @@ static bool run_guest(const struct guest_spec *g, const struct boot_module *mod,
 
 	if (!vm)
 		goto out;
-	struct guest_mem_ops mem = {.write = mem_write, .mem_size = cfg.mem_size, .ctx = vm};
-	struct guest_boot boot = {.image = phys_to_virt(mod->base), .image_size = mod->size};
-	struct vcpu_regs regs;
-	struct vcpu_sregs sregs;
-	if (!platform_create(vm, why, whylen) ||
-	    !multiboot_load(&mem, &boot, &regs, &sregs, why, whylen))
+	if (!platform_create(vm, why, whylen) || !load_guest(g, mod, vm, cfg.mem_size, why, whylen))
 		goto out;
-	vm_set_boot_state(vm, &regs, &sregs);
 	uint64_t t0 = clock_ns();
 	if (!vm_start(vm, why, whylen))
 		goto out;
-	const struct vm_stop *s = vm_wait(vm, GUEST_TIMEOUT_NS);
+	const struct vm_stop *s = vm_wait(vm, (uint64_t)g->timeout_s * NSEC_PER_SEC);
 	uint64_t ms = (clock_ns() - t0) / NSEC_PER_MSEC;
 	ok = judge(g, vm, s, why, whylen);
 	ksnprintf(result, resultlen, "%s, %lu exits, %lu ms", vm_stop_reason_name(s->reason),
@@ -152,7 +206,7 @@ out:
 	return ok;
 }
 
-unsigned vmtest_run(const char *spec)
+unsigned vmtest_run(const char *spec, bool echo)
 {
 	unsigned passed = 0, failed = 0;
 	bool all = !spec[0] || strcmp(spec, "all") == 0;
@@ -163,7 +217,7 @@ unsigned vmtest_run(const char *spec)
 		if (!parse_spec(mod->name, &g) || (!all && !cmdline_list_contains(spec, g.name)))
 			continue;
 		char why[160] = "", result[96] = "";
-		if (run_guest(&g, mod, why, sizeof(why), result, sizeof(result))) {
+		if (run_guest(&g, mod, echo, why, sizeof(why), result, sizeof(result))) {
 			passed++;
 			pr_info("vmtest: ok %s (%s)\n", g.name, result);
 		} else {

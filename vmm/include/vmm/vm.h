@@ -48,6 +48,7 @@ struct vm_config {
 	unsigned vcpus;	   /* 1..VM_MAX_VCPUS */
 	uint64_t mem_size; /* bytes of RAM from guest-physical 0 (minus the PCI hole) */
 	struct sched_group *group;
+	bool echo_console; /* also print the guest's console lines in the host log */
 };
 
 /* Creates the VM with its RAM; NULL and a reason in err on failure. */

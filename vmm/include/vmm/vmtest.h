@@ -2,7 +2,10 @@
 #ifndef VMM_VMTEST_H
 #define VMM_VMTEST_H
 
-/* Runs the guests spec names ("all" or "": every one); returns how many failed. */
-unsigned vmtest_run(const char *spec);
+#include <pallas/types.h>
+
+/* Runs the guests spec names ("all" or "": every one); returns how many
+ * failed.  echo: print each guest's console lines in the host log too. */
+unsigned vmtest_run(const char *spec, bool echo);
 
 #endif
