@@ -82,19 +82,19 @@ static void collect(const struct acpi_header *root, size_t entry_size)
 	}
 }
 
-/* The DSDT hangs off the FADT rather than the root table; list it too. */
+/* The DSDT hangs off the FADT rather than the root table; list it too.  The
+ * FADT is parsed (and so checked) here already, for its DSDT address; the
+ * platform's copy of it is filled later with the other tables. */
 static void add_dsdt(void)
 {
 	const struct acpi_header *fadt = acpi_find("FACP", 0);
-	uint64_t pa = 0;
+	struct acpi_fadt_info f;
+	char err[96];
 
-	if (!fadt || ntables == ACPI_MAX_TABLES)
+	if (!fadt || ntables == ACPI_MAX_TABLES ||
+	    !acpi_parse_fadt(fadt, fadt->length, &f, err, sizeof(err)))
 		return;
-	if (fadt->length >= 148)
-		memcpy(&pa, (const uint8_t *)fadt + 140, 8); /* X_DSDT */
-	if (!pa && fadt->length >= 44)
-		memcpy(&pa, (const uint8_t *)fadt + 40, 4); /* DSDT */
-	const struct acpi_header *dsdt = map_table(pa);
+	const struct acpi_header *dsdt = map_table(f.dsdt);
 	if (dsdt && memcmp(dsdt->signature, "DSDT", 4) == 0)
 		tables[ntables++] = dsdt;
 }

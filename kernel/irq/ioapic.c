@@ -12,6 +12,8 @@
 #include <pallas/smp.h>
 #include <pallas/spinlock.h>
 
+#include "irq_impl.h"
+
 #define IOREGSEL    0x00
 #define IOWIN	    0x10
 #define IOAPIC_VER  0x01

@@ -8,8 +8,7 @@
 #include <pallas/irq.h>
 #include <pallas/kernel.h>
 
-void irq_vectors_init(void);
-void ioapic_init(void);
+#include "irq_impl.h"
 
 void irq_init(void)
 {

@@ -10,6 +10,8 @@
 #include <pallas/percpu.h>
 #include <pallas/spinlock.h>
 
+#include "irq_impl.h"
+
 struct vector_slot {
 	irq_handler_t handler;
 	void *arg;

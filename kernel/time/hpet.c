@@ -10,6 +10,8 @@
 #include <pallas/mm.h>
 #include <pallas/time.h>
 
+#include "refclock.h"
+
 #define HPET_CAP     0x000
 #define HPET_CONFIG  0x010
 #define HPET_COUNTER 0x0f0

@@ -9,6 +9,8 @@
 #include <pallas/kernel.h>
 #include <pallas/time.h>
 
+#include "refclock.h"
+
 #define PIT_HZ	    1193182u
 #define PIT_CH2	    0x42
 #define PIT_CMD	    0x43

@@ -7,6 +7,8 @@
 #include <pallas/acpi.h>
 #include <pallas/time.h>
 
+#include "refclock.h"
+
 #define PM_TIMER_HZ 3579545ull
 
 uint64_t pmtimer_measure_tsc(unsigned ms)

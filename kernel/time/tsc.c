@@ -11,9 +11,7 @@
 #include <pallas/kernel.h>
 #include <pallas/time.h>
 
-uint64_t pit_measure_tsc(unsigned ms);
-uint64_t hpet_measure_tsc(unsigned ms);
-uint64_t pmtimer_measure_tsc(unsigned ms);
+#include "refclock.h"
 
 static uint64_t hz;
 static uint64_t boot_tsc;
