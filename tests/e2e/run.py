@@ -782,12 +782,12 @@ GUEST_TSC_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz TSC
 GUEST_CPU_MHZ_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz processor")
 
 
-@case("bochs_linux", timeout=900)
+@case("bochs_linux", timeout=1200)
 def bochs_linux(ctx, c):
-    """Bochs (VT-x), `vmtest=linux`: Debian's kernel boots in a Pallas VM to
-    its busybox init, which prints the marker and powers the VM off."""
+    """Bochs (VT-x), `vmtest=linux`: Debian's kernel boots in a 2-vCPU Pallas VM
+    to its busybox init, which prints the marker and powers the VM off."""
     iso = os.path.join(os.path.dirname(ctx.iso), "pallas-linux.iso")
-    res = boot(ctx, c.name, ["--smp", "1", "--mem", "1024",
+    res = boot(ctx, c.name, ["--smp", "2", "--mem", "1024",
                              "--append", "vmtest=linux vmtest.echo",
                              "--fail", PANIC_RE], c.timeout, image=iso, runner=BOCHS)
     hit = res.find(VMTEST_SUM_RE)
@@ -813,8 +813,10 @@ def bochs_linux(ctx, c):
     host_mhz, guest_mhz = float(host[2].group(1)), float(guest[2].group(1))
     if abs(guest_mhz - host_mhz) > host_mhz * 0.001:
         fail(f"the guest detected a {guest_mhz} MHz TSC, the host's runs at {host_mhz} MHz", res)
-    kernel, uptime = init[2].group(1), float(init[2].group(3))
-    return res, (f"Linux {kernel} to init in {uptime:.0f} s of guest time, "
+    kernel, cpus, uptime = init[2].group(1), int(init[2].group(2)), float(init[2].group(3))
+    if cpus != 2:
+        fail(f"the guest's init counted {cpus} CPUs in /proc/cpuinfo, the VM has 2", res)
+    return res, (f"Linux {kernel} on {cpus} vCPUs to init in {uptime:.0f} s of guest time, "
                  f"Bochs wall time {res.elapsed:.1f} s")
 
 

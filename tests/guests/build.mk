@@ -41,7 +41,7 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.c.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.
 # judged by its marker and an ACPI power-off.
 LINUX_GUEST_DIR := $(GUEST_OUT)/linux
 LINUX_GUEST := $(LINUX_GUEST_DIR)/bzImage $(LINUX_GUEST_DIR)/initrd.cpio
-LINUX_GUEST_SPEC := guest linux vcpus=1 mem=256 expect=poweroff timeout=900
+LINUX_GUEST_SPEC := guest linux vcpus=2 mem=256 expect=poweroff timeout=900
 
 $(LINUX_GUEST) &: tools/guest-linux $(GUEST_DIR)/linux/init | $(DEPS_OK)
 	@echo "  GUEST   $(LINUX_GUEST_DIR)"
