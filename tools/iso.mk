@@ -20,15 +20,12 @@ iso: $(ISO)
 
 # The VMM's test guests ride along as Multiboot2 modules named
 # "guest NAME vcpus=N mem=MIB expect=E" (tests/guests/guests.txt), for
-# `vmtest=`.  The first passing guest comes again at the end, so that the
-# last misbehaving guest is also followed by one that must pass.
+# `vmtest=`; tools/guest-modules lists them, for the UEFI image too.
 ISO_GUEST_MANIFEST := tests/guests/guests.txt
-ISO_GUEST_MODULES = awk '!/^\#/ && NF == 4 { \
-		line = "module2 /boot/guests/" $$1 ".elf guest " $$1 " vcpus=" $$2 " mem=" $$3 " expect=" $$4; \
-		print line; if (!again && $$4 == "pass") again = line } END { print again }' $(ISO_GUEST_MANIFEST)
+ISO_GUEST_MODULES = tools/guest-modules 'module2 /boot/guests/' $(ISO_GUEST_MANIFEST)
 
 # Rebuilt when the command line changes, so `make iso ISO_CMDLINE=...` works.
-$(ISO_ROOT)/boot/grub/grub.cfg: tools/iso.mk $(ISO_GUEST_MANIFEST) FORCE
+$(ISO_ROOT)/boot/grub/grub.cfg: tools/iso.mk tools/guest-modules $(ISO_GUEST_MANIFEST) FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q){ printf '%s\n' \
 		'serial --unit=0 --speed=115200' \
