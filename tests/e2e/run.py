@@ -747,12 +747,10 @@ def manifest_guests():
     return rows
 
 
-@case("bochs_vmtest", timeout=900)
-def bochs_vmtest(ctx, c):
-    """Bochs (VT-x), `vmtest=all`: every test guest in a VM behaves as the
-    manifest expects; the misbehaving ones are followed by guests that pass."""
-    res = boot(ctx, c.name, ["--smp", "2", "--mem", "2048", "--append", "vmtest=all",
-                             "--fail", PANIC_RE], c.timeout, runner=BOCHS)
+def check_vmtest(res):
+    """The log of a `vmtest=all` boot: every test guest in a VM behaved as the
+    manifest expects, in the order the boot modules list them, then power-off.
+    Returns the number of guests that passed."""
     hit = res.find(VMTEST_SUM_RE)
     fails = [t for t in res.texts() if t.startswith("vmtest: FAIL")]
     if hit is None:
@@ -764,14 +762,78 @@ def bochs_vmtest(ctx, c):
     guests = manifest_guests()
     want = len(guests) + 1  # the first passing guest runs again at the end
     if passed != want:
-        fail(f"vmtest ran {passed} guests, the ISO carries {want}", res)
+        fail(f"vmtest ran {passed} guests, the boot modules carry {want}", res)
     oks = [m.group(1) for m in (VMTEST_OK_RE.search(t) for t in res.texts()) if m]
     order = [g[0] for g in guests] + [next(g[0] for g in guests if g[3] == "pass")]
     if oks != order:
         fail(f"guests passed in the order {oks}, expected {order}", res)
     if res.rc != 0:
-        fail(f"vmtest summary printed but Bochs exit status {res.rc}, expected 0", res)
+        fail(f"vmtest summary printed but {res.runner.name} exit status {res.rc}, "
+             "expected 0", res)
+    return passed
+
+
+@case("bochs_vmtest", timeout=900)
+def bochs_vmtest(ctx, c):
+    """Bochs (VT-x), `vmtest=all`: every test guest in a VM behaves as the
+    manifest expects; the misbehaving ones are followed by guests that pass."""
+    res = boot(ctx, c.name, ["--smp", "2", "--mem", "2048", "--append", "vmtest=all",
+                             "--fail", PANIC_RE], c.timeout, runner=BOCHS)
+    passed = check_vmtest(res)
     return res, f"{passed} guests passed, Bochs wall time {res.elapsed:.1f} s"
+
+
+# ---------------------------------------------------------------- AMD-V in QEMU TCG
+
+SVM_CPU = "qemu64,+svm,+npt"  # what QEMU TCG emulates: NPT, no NRIP save, no decode assists
+SVM_BACKEND_RE = re.compile(r"^vmm: svm backend on (\d+) CPUs?$")
+NO_VIRT_RE = re.compile(r"no virtualization")
+
+
+def require_svm_backend(res, cpus):
+    """The VMM chose the AMD-V backend on every CPU, and nothing fell back to
+    the no-virtualization path."""
+    hit = res.find(SVM_BACKEND_RE)
+    if hit is None:
+        fail("no `vmm: svm backend on N CPUs` line: the VMM did not pick AMD-V", res)
+    if int(hit[2].group(1)) != cpus:
+        fail(f"svm backend enabled on {hit[2].group(1)} CPUs, expected {cpus}", res)
+    refused = [t for t in res.texts() if NO_VIRT_RE.search(t)]
+    if refused:
+        fail(f"a VM was refused under SVM: {refused[0]}", res)
+
+
+@case("qemu_svm_vmtest", timeout=600)
+def qemu_svm_vmtest(ctx, c):
+    """QEMU TCG (AMD-V with NPT), `vmtest=all`: every test guest, from the UEFI
+    image's boot modules, behaves as the manifest expects (as bochs_vmtest)."""
+    res = boot(ctx, c.name, ["--accel", "tcg", "--cpu", SVM_CPU, "--smp", "2",
+                             "--mem", "2048", "--append", "vmtest=all", "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    require_svm_backend(res, 2)
+    passed = check_vmtest(res)
+    return res, f"{passed} guests passed, QEMU wall time {res.elapsed:.1f} s"
+
+
+VMM_KTEST_OK_RE = re.compile(r"^ktest: ok (vmm_\S+)")
+
+
+@case("qemu_svm_ktest", timeout=180)
+def qemu_svm_ktest(ctx, c):
+    """QEMU TCG (AMD-V with NPT), 2 CPUs, `ktest`: all pass with the VMM tests
+    running real VMs on the svm backend, then power-off."""
+    res = boot(ctx, c.name, ["--accel", "tcg", "--cpu", SVM_CPU, "--smp", "2",
+                             "--append", "ktest", "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    passed = check_ktest(res)
+    require_svm_backend(res, 2)
+    vmm = [m.group(1) for m in (VMM_KTEST_OK_RE.search(t) for t in res.texts()) if m]
+    if len(vmm) < 5:
+        fail(f"only {len(vmm)} vmm_* ktests passed ({', '.join(vmm)}), expected at least 5",
+             res)
+    if res.find(r"^vmm: bench: \d+ CPUID exits") is None:
+        fail("vmm_cpuid_exit_cost printed no `vmm: bench:` line", res)
+    return res, f"{passed} passed, {len(vmm)} of them VMM tests on SVM"
 
 
 # ---------------------------------------------------------------- runner
