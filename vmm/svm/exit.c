@@ -14,8 +14,6 @@
 #define MSR_TSC_AUX 0xc0000103
 #define EFER_LMA    (1ull << 10)
 #define EFER_SVME   (1ull << 12)
-/* EFER bits a guest may set: SCE, LME, NXE (what its CPUID offers). */
-#define EFER_GUEST (1ull << 0 | 1ull << 8 | 1ull << 11)
 
 static const char *exit_name(uint64_t code)
 {
@@ -89,9 +87,10 @@ static bool efer_access(struct svm_vcpu *v, bool write)
 		return true;
 	}
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)g->rax;
-	if (val & ~(EFER_GUEST | EFER_LMA))
+	if (val & ~(svm_caps.guest_efer | EFER_LMA))
 		return false;
-	g->efer = (val & EFER_GUEST) | (g->efer & EFER_LMA) | EFER_SVME;
+	/* LMA is the CPU's to set (on CR0.PG with LME); writes leave it alone. */
+	g->efer = (val & svm_caps.guest_efer) | (g->efer & EFER_LMA) | EFER_SVME;
 	return true;
 }
 
@@ -101,7 +100,9 @@ static void msr_exit(struct svm_vcpu *v, struct vm_exit *exit)
 	bool write = v->vmcb->c.exit_info1 & 1;
 
 	note_next_rip(v, 2);
-	if (msr == MSR_EFER || (msr == MSR_TSC_AUX && write)) {
+	/* TSC_AUX writes exit only to be kept for the next VMRUN; without RDTSCP
+	 * the MSR does not exist and the core's #GP is right. */
+	if (msr == MSR_EFER || (msr == MSR_TSC_AUX && write && svm_caps.rdtscp)) {
 		bool ok = true;
 		if (msr == MSR_EFER)
 			ok = efer_access(v, write);

@@ -41,14 +41,6 @@ static paddr_t zeroed_page(void)
 	return p;
 }
 
-static bool has_rdtscp(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid(0x80000001, 0, &a, &b, &c, &d);
-	return d & (1u << 27);
-}
-
 static bool svm_probe(char *err, size_t errlen)
 {
 	if (!svm_caps_read(err, errlen))
@@ -75,7 +67,7 @@ static bool svm_cpu_enable(char *err, size_t errlen)
 	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
-	c->tsc_aux = has_rdtscp() ? rdmsr(MSR_TSC_AUX) : 0;
+	c->tsc_aux = svm_caps.rdtscp ? rdmsr(MSR_TSC_AUX) : 0;
 	/* Generation 1 flushes whatever earlier SVM users (firmware, a previous
 	 * kernel) left tagged with the ASIDs we hand out. */
 	c->asid_gen = 1;

@@ -41,6 +41,8 @@ void svm_enter(struct svm_guest_regs *regs, paddr_t vmcb_pa, paddr_t host_vmcb_p
 struct svm_caps {
 	uint32_t nasid;
 	bool npt, nrip, decode_assists, flush_by_asid, pause_filter;
+	bool rdtscp;	     /* the host has TSC_AUX */
+	uint64_t guest_efer; /* the EFER bits a guest may set: those the CPU has */
 };
 extern struct svm_caps svm_caps;
 bool svm_caps_read(char *err, size_t errlen);

@@ -9,7 +9,12 @@
 
 #include "svm.h"
 
-#define CPUID_EXT_SVM	   (1u << 2)
+#define CPUID_EXT_SVM	   (1u << 2)  /* 0x80000001 ECX */
+#define CPUID_EXT_SYSCALL  (1u << 11) /* 0x80000001 EDX */
+#define CPUID_EXT_NX	   (1u << 20)
+#define CPUID_EXT_RDTSCP   (1u << 27)
+#define EFER_SCE	   (1ull << 0)
+#define EFER_LME	   (1ull << 8)
 #define MSR_VM_CR	   0xc0010114
 #define VM_CR_SVMDIS	   (1ull << 4)
 #define SVM_EDX_NPT	   (1u << 0)
@@ -31,6 +36,11 @@ bool svm_caps_read(char *err, size_t errlen)
 		ksnprintf(err, errlen, "the CPU has no SVM");
 		return false;
 	}
+	/* A guest EFER bit the CPU lacks would make VMRUN fail: offer only these. */
+	uint64_t efer = EFER_LME;
+	efer |= (d & CPUID_EXT_SYSCALL) ? EFER_SCE : 0;
+	efer |= (d & CPUID_EXT_NX) ? EFER_NXE : 0;
+	bool rdtscp = d & CPUID_EXT_RDTSCP;
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
 		ksnprintf(err, errlen, "SVM is disabled by the firmware (VM_CR.SVMDIS)");
 		return false;
@@ -41,7 +51,9 @@ bool svm_caps_read(char *err, size_t errlen)
 				     .nrip = d & SVM_EDX_NRIP,
 				     .decode_assists = d & SVM_EDX_DECODE,
 				     .flush_by_asid = d & SVM_EDX_FLUSH_ASID,
-				     .pause_filter = d & SVM_EDX_PAUSE};
+				     .pause_filter = d & SVM_EDX_PAUSE,
+				     .rdtscp = rdtscp,
+				     .guest_efer = efer};
 	if (!svm_caps.npt) {
 		ksnprintf(err, errlen, "no nested paging (NPT)");
 		return false;

@@ -17,6 +17,7 @@
 #define CR0_ET	    (1ull << 4)
 #define CR0_NW	    (1ull << 29)
 #define CR0_CD	    (1ull << 30)
+#define EFER_LMA    (1ull << 10)
 #define EFER_SVME   (1ull << 12)
 #define PAT_DEFAULT 0x0007040600070406ull
 #define IOPM_ORDER  2 /* 12 KiB used */
@@ -87,7 +88,8 @@ void svm_set_sregs(struct svm_vcpu *v, const struct vcpu_sregs *s)
 	g->cr2 = s->cr2;
 	g->cr3 = s->cr3;
 	g->cr4 = s->cr4;
-	g->efer = s->efer | EFER_SVME;
+	/* A bit the CPU lacks would make VMRUN fail; LMA comes with long mode. */
+	g->efer = (s->efer & (svm_caps.guest_efer | EFER_LMA)) | EFER_SVME;
 	/* The VMCB's CPL is what the guest runs at: SS.DPL once protected. */
 	g->cpl = (s->cr0 & CR0_PE) ? (uint8_t)((g->ss.attrib >> 5) & 3) : 0;
 }
