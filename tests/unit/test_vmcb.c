@@ -20,8 +20,8 @@ END_TEST
 
 START_TEST(round_trip)
 {
-	static const uint32_t ars[] = {0x9b, 0x93, 0x82, 0x8b, 0xc09b, 0xc093, 0xa09b, 0xc0f3,
-				       0xf0ff};
+	static const uint32_t ars[] = {0x9b,   0x93,   0x82,   0x8b,  0xc09b,
+				       0xc093, 0xa09b, 0xc0f3, 0xf0ff};
 	for (unsigned i = 0; i < sizeof(ars) / sizeof(ars[0]); i++)
 		ck_assert_uint_eq(vmcb_attrib_to_ar(vmcb_attrib_from_ar(ars[i])), ars[i]);
 }
