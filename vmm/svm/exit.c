@@ -220,9 +220,10 @@ void svm_handle_exit(struct vcpu *vcpu, struct svm_vcpu *v, struct vm_exit *exit
 	exit->kind = VM_EXIT_NONE;
 	if (code == VMEXIT_INVALID) {
 		exit->kind = VM_EXIT_ERROR;
+		/* The state VMRUN checks most: what a loader or the core last wrote. */
 		ksnprintf(exit->detail, sizeof(exit->detail),
-			  "VMRUN refused the guest state (VMEXIT_INVALID), rip %#lx",
-			  v->vmcb->s.rip);
+			  "VMRUN refused the guest state: cr0 %#lx cr4 %#lx efer %#lx rip %#lx",
+			  v->vmcb->s.cr0, v->vmcb->s.cr4, v->vmcb->s.efer, v->vmcb->s.rip);
 		return;
 	}
 	v->vmcb->c.event_inj = 0;
