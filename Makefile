@@ -36,8 +36,8 @@ include vmm/build.mk
 include vmm/load/build.mk
 include tests/fuzz/build.mk
 include boot/build.mk
-include tools/build.mk
 include tests/guests/build.mk
+include tools/build.mk
 include tools/iso.mk
 include tests/build.mk
 

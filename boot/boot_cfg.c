@@ -4,9 +4,10 @@
 #include "boot_cfg.h"
 #include "fmt.h"
 
-enum key { KEY_CMDLINE, KEY_CONSOLE, KEY_KERNEL, KEY_INITRD, KEY_COUNT };
+enum key { KEY_CMDLINE, KEY_CONSOLE, KEY_KERNEL, KEY_INITRD, KEY_MODULE, KEY_COUNT };
 
-static const char *const key_names[KEY_COUNT] = {"cmdline", "console", "kernel", "initrd"};
+static const char *const key_names[KEY_COUNT] = {"cmdline", "console", "kernel", "initrd",
+						 "module"};
 
 /* A piece of the input; the text is not NUL-terminated. */
 struct span {
@@ -71,6 +72,7 @@ void boot_cfg_defaults(struct boot_cfg *cfg)
 	cfg->console = BOOT_CONSOLE_SERIAL | BOOT_CONSOLE_FB;
 	copy_str(cfg->kernel, BOOT_CFG_DEFAULT_KERNEL);
 	cfg->initrd[0] = 0;
+	cfg->module_count = 0;
 }
 
 static int parse_console(struct span v, uint32_t *console, unsigned line, char *err, size_t errlen)
@@ -124,6 +126,32 @@ static int parse_path(struct span v, char *dst, const char *key, unsigned line, 
 	return 0;
 }
 
+/* "PATH [STRING]": the path ends at the first blank; the string is the rest. */
+static int parse_module(struct span v, struct boot_cfg *out, unsigned line, char *err,
+			size_t errlen)
+{
+	if (out->module_count == BOOT_MODULES_MAX)
+		return fail(err, errlen, line, "too many modules (limit %u)", BOOT_MODULES_MAX);
+	struct boot_cfg_module *m = &out->modules[out->module_count];
+	size_t i = 0;
+	while (i < v.n && !is_blank(v.p[i]))
+		i++;
+	if (parse_path((struct span){v.p, i}, m->path, "module", line, err, errlen))
+		return -1;
+	struct span str = trim((struct span){v.p + i, v.n - i});
+	if (str.n >= BOOT_MODNAME_MAX)
+		return fail(err, errlen, line, "module string is too long (%zu bytes, limit %u)",
+			    str.n, BOOT_MODNAME_MAX - 1);
+	for (size_t k = 0; k < str.n; k++) {
+		if ((unsigned char)str.p[k] > 0x7e)
+			return fail(err, errlen, line, "module string must be printable ASCII");
+		m->string[k] = str.p[k];
+	}
+	m->string[str.n] = 0;
+	out->module_count++;
+	return 0;
+}
+
 static int parse_value(enum key k, struct span v, struct boot_cfg *out, unsigned line, char *err,
 		       size_t errlen)
 {
@@ -144,6 +172,8 @@ static int parse_value(enum key k, struct span v, struct boot_cfg *out, unsigned
 		return parse_path(v, out->kernel, "kernel", line, err, errlen);
 	case KEY_INITRD:
 		return parse_path(v, out->initrd, "initrd", line, err, errlen);
+	case KEY_MODULE:
+		return parse_module(v, out, line, err, errlen);
 	default:
 		return fail(err, errlen, line, "internal error: key %d", (int)k);
 	}
@@ -202,16 +232,21 @@ int boot_cfg_parse(const char *text, size_t len, struct boot_cfg *out, char *err
 		while (k < KEY_COUNT && !span_is(key, key_names[k]))
 			k++;
 		if (k == KEY_COUNT)
-			return fail(
-			    err, errlen, line,
-			    "unknown key '%.*s' (expected cmdline, console, kernel or initrd)",
-			    (int)(key.n < QUOTE_MAX ? key.n : QUOTE_MAX), key.p);
-		if (seen_on[k])
+			return fail(err, errlen, line,
+				    "unknown key '%.*s' (expected cmdline, console, kernel, initrd "
+				    "or module)",
+				    (int)(key.n < QUOTE_MAX ? key.n : QUOTE_MAX), key.p);
+		if (seen_on[k] && k != KEY_MODULE)
 			return fail(err, errlen, line, "duplicate key '%s' (first set on line %u)",
 				    key_names[k], seen_on[k]);
 		seen_on[k] = line;
 		if (parse_value(k, value, out, line, err, errlen))
 			return -1;
+		/* The initrd is a module too: both must fit in boot_info. */
+		if (out->initrd[0] && out->module_count == BOOT_MODULES_MAX)
+			return fail(err, errlen, line,
+				    "too many modules (limit %u, the initrd included)",
+				    BOOT_MODULES_MAX);
 	}
 	return 0;
 }

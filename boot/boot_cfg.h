@@ -6,6 +6,9 @@
  *   console = serial,fb            where the kernel prints (default both)
  *   kernel  = \pallas\kernel.elf   the kernel on the ESP (this is the default)
  *   initrd  = \pallas\ct0.cpio     CT0's initrd (optional)
+ *   module  = \pallas\guests\hello.elf guest hello vcpus=1 mem=128
+ *             a boot module (repeatable, in order): a path, then a string
+ *             that becomes the module's name, as a GRUB module2 line's does
  *
  * The file comes from a disk anyone may have written, so the parser trusts
  * nothing: the size is bounded, and any line it does not fully understand is
@@ -23,11 +26,19 @@
 #define BOOT_CFG_PATH_MAX	256 /* bytes, with the NUL */
 #define BOOT_CFG_DEFAULT_KERNEL "\\pallas\\kernel.elf"
 
+/* The initrd and the module lines together fill at most BOOT_MODULES_MAX. */
+struct boot_cfg_module {
+	char path[BOOT_CFG_PATH_MAX];
+	char string[BOOT_MODNAME_MAX]; /* may be "" */
+};
+
 struct boot_cfg {
 	char cmdline[BOOT_CMDLINE_MAX];
 	uint32_t console; /* BOOT_CONSOLE_* bits, never 0 */
 	char kernel[BOOT_CFG_PATH_MAX];
 	char initrd[BOOT_CFG_PATH_MAX]; /* "" when there is none */
+	unsigned module_count;
+	struct boot_cfg_module modules[BOOT_MODULES_MAX];
 };
 
 /* The settings an absent boot.cfg stands for. */

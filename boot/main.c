@@ -1,7 +1,7 @@
 /*
  * BOOTX64.EFI: the Pallas loader.
  *
- * Reads \pallas\boot.cfg, loads the kernel ELF (and the CT0 initrd) from the
+ * Reads \pallas\boot.cfg, loads the kernel ELF (the CT0 initrd, modules) from the
  * ESP it was started from, describes the machine in a struct boot_info,
  * builds the kernel's first page tables, exits boot services and jumps.
  * Every failure before the jump is reported on the console and handed back
@@ -98,6 +98,8 @@ static EFI_STATUS boot(void)
 	st = load_kernel(root, cfg.kernel, &plan, bi);
 	if (!EFI_ERROR(st) && cfg.initrd[0])
 		st = load_module(root, cfg.initrd, "initrd", bi);
+	for (unsigned i = 0; !EFI_ERROR(st) && i < cfg.module_count; i++)
+		st = load_module(root, cfg.modules[i].path, cfg.modules[i].string, bi);
 	root->Close(root);
 	if (EFI_ERROR(st))
 		return st;

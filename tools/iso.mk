@@ -20,12 +20,9 @@ iso: $(ISO)
 
 # The VMM's test guests ride along as Multiboot2 modules named
 # "guest NAME vcpus=N mem=MIB expect=E" (tests/guests/guests.txt), for
-# `vmtest=`.  The first passing guest comes again at the end, so that the
-# last misbehaving guest is also followed by one that must pass.
+# `vmtest=`; tools/guest-modules lists them, for the UEFI image too.
 ISO_GUEST_MANIFEST := tests/guests/guests.txt
-ISO_GUEST_MODULES = awk '!/^\#/ && NF == 4 { \
-		line = "module2 /boot/guests/" $$1 ".elf guest " $$1 " vcpus=" $$2 " mem=" $$3 " expect=" $$4; \
-		print line; if (!again && $$4 == "pass") again = line } END { print again }' $(ISO_GUEST_MANIFEST)
+ISO_GUEST_MODULES = tools/guest-modules 'module2 /boot/guests/' $(ISO_GUEST_MANIFEST)
 
 # grub.cfg for an ISO: $(1) prints the module2 lines.  Rebuilt when the
 # command line changes, so `make iso ISO_CMDLINE=...` works.
@@ -53,7 +50,7 @@ define iso_build
 	$(Q)mv -f $@.tmp $@
 endef
 
-$(ISO_ROOT)/boot/grub/grub.cfg: tools/iso.mk $(ISO_GUEST_MANIFEST) FORCE
+$(ISO_ROOT)/boot/grub/grub.cfg: tools/iso.mk tools/guest-modules $(ISO_GUEST_MANIFEST) FORCE
 	$(call iso_grub_cfg,$(ISO_GUEST_MODULES))
 
 $(ISO): $(KERNEL_ELF) $(GUEST_ELFS) $(ISO_ROOT)/boot/grub/grub.cfg | $(DEPS_OK)
@@ -69,9 +66,7 @@ ISO_LINUX_ROOT := $(BUILD)/iso-linux
 iso-linux: $(ISO_LINUX)
 
 $(ISO_LINUX_ROOT)/boot/grub/grub.cfg: tools/iso.mk tests/guests/build.mk FORCE
-	$(call iso_grub_cfg,printf '%s\n' \
-		'module2 /boot/guests/linux.bzImage $(LINUX_GUEST_SPEC)' \
-		'module2 /boot/guests/linux.cpio initrd linux')
+	$(call iso_grub_cfg,$(call linux_guest_modules,module2 /boot/guests/))
 
 $(ISO_LINUX): $(KERNEL_ELF) $(LINUX_GUEST) $(ISO_LINUX_ROOT)/boot/grub/grub.cfg | $(DEPS_OK)
 	$(Q)mkdir -p $(ISO_LINUX_ROOT)/boot/guests

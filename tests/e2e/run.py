@@ -747,12 +747,10 @@ def manifest_guests():
     return rows
 
 
-@case("bochs_vmtest", timeout=900)
-def bochs_vmtest(ctx, c):
-    """Bochs (VT-x), `vmtest=all`: every test guest in a VM behaves as the
-    manifest expects; the misbehaving ones are followed by guests that pass."""
-    res = boot(ctx, c.name, ["--smp", "2", "--mem", "2048", "--append", "vmtest=all",
-                             "--fail", PANIC_RE], c.timeout, runner=BOCHS)
+def check_vmtest(res):
+    """The log of a `vmtest=all` boot: every test guest in a VM behaved as the
+    manifest expects, in the order the boot modules list them, then power-off.
+    Returns the number of guests that passed."""
     hit = res.find(VMTEST_SUM_RE)
     fails = [t for t in res.texts() if t.startswith("vmtest: FAIL")]
     if hit is None:
@@ -764,13 +762,24 @@ def bochs_vmtest(ctx, c):
     guests = manifest_guests()
     want = len(guests) + 1  # the first passing guest runs again at the end
     if passed != want:
-        fail(f"vmtest ran {passed} guests, the ISO carries {want}", res)
+        fail(f"vmtest ran {passed} guests, the boot modules carry {want}", res)
     oks = [m.group(1) for m in (VMTEST_OK_RE.search(t) for t in res.texts()) if m]
     order = [g[0] for g in guests] + [next(g[0] for g in guests if g[3] == "pass")]
     if oks != order:
         fail(f"guests passed in the order {oks}, expected {order}", res)
     if res.rc != 0:
-        fail(f"vmtest summary printed but Bochs exit status {res.rc}, expected 0", res)
+        fail(f"vmtest summary printed but {res.runner.name} exit status {res.rc}, "
+             "expected 0", res)
+    return passed
+
+
+@case("bochs_vmtest", timeout=900)
+def bochs_vmtest(ctx, c):
+    """Bochs (VT-x), `vmtest=all`: every test guest in a VM behaves as the
+    manifest expects; the misbehaving ones are followed by guests that pass."""
+    res = boot(ctx, c.name, ["--smp", "2", "--mem", "2048", "--append", "vmtest=all",
+                             "--fail", PANIC_RE], c.timeout, runner=BOCHS)
+    passed = check_vmtest(res)
     return res, f"{passed} guests passed, Bochs wall time {res.elapsed:.1f} s"
 
 
@@ -782,14 +791,11 @@ GUEST_TSC_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz TSC
 GUEST_CPU_MHZ_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz processor")
 
 
-@case("bochs_linux", timeout=1200)
-def bochs_linux(ctx, c):
-    """Bochs (VT-x), `vmtest=linux`: Debian's kernel boots in a 2-vCPU Pallas VM
-    to its busybox init, which prints the marker and powers the VM off."""
-    iso = os.path.join(os.path.dirname(ctx.iso), "pallas-linux.iso")
-    res = boot(ctx, c.name, ["--smp", "2", "--mem", "1024",
-                             "--append", "vmtest=linux vmtest.echo",
-                             "--fail", PANIC_RE], c.timeout, image=iso, runner=BOCHS)
+def check_linux(res, cpus, tsc_tolerance):
+    """The Linux guest ran alone and passed: its init counted `cpus` CPUs,
+    printed the marker, and the VM powered off; the TSC rate Linux found is
+    within tsc_tolerance (a fraction) of the host's.  Returns the init's
+    (kernel release, uptime)."""
     hit = res.find(VMTEST_SUM_RE)
     if hit is None:
         no_boot_problem(res, "`vmtest: N passed, N failed` line")
@@ -805,19 +811,101 @@ def bochs_linux(ctx, c):
     ok = res.find(VMTEST_OK_RE)
     if ok is None or ok[2].group(1) != "linux":
         fail("no `vmtest: ok linux` line", res)
-    # The guest takes the TSC rate from CPUID leaf 0x15; a wrong one makes
-    # its clock drift and its timekeeping watchdog give up on the TSC.
+    # A wrong TSC rate makes the guest's clock drift and its timekeeping
+    # watchdog give up on the TSC.
     host, guest = res.find(HOST_TSC_RE), res.find(GUEST_TSC_RE) or res.find(GUEST_CPU_MHZ_RE)
     if host is None or guest is None:
         fail("no `time: TSC at` line from the host or `tsc: Detected` line from the guest", res)
     host_mhz, guest_mhz = float(host[2].group(1)), float(guest[2].group(1))
-    if abs(guest_mhz - host_mhz) > host_mhz * 0.001:
+    if abs(guest_mhz - host_mhz) > host_mhz * tsc_tolerance:
         fail(f"the guest detected a {guest_mhz} MHz TSC, the host's runs at {host_mhz} MHz", res)
-    kernel, cpus, uptime = init[2].group(1), int(init[2].group(2)), float(init[2].group(3))
-    if cpus != 2:
-        fail(f"the guest's init counted {cpus} CPUs in /proc/cpuinfo, the VM has 2", res)
-    return res, (f"Linux {kernel} on {cpus} vCPUs to init in {uptime:.0f} s of guest time, "
+    if int(init[2].group(2)) != cpus:
+        fail(f"the guest's init counted {init[2].group(2)} CPUs in /proc/cpuinfo, "
+             f"the VM has {cpus}", res)
+    return init[2].group(1), float(init[2].group(3))
+
+
+@case("bochs_linux", timeout=1200)
+def bochs_linux(ctx, c):
+    """Bochs (VT-x), `vmtest=linux`: Debian's kernel boots in a 2-vCPU Pallas VM
+    to its busybox init, which prints the marker and powers the VM off."""
+    iso = os.path.join(os.path.dirname(ctx.iso), "pallas-linux.iso")
+    res = boot(ctx, c.name, ["--smp", "2", "--mem", "1024",
+                             "--append", "vmtest=linux vmtest.echo",
+                             "--fail", PANIC_RE], c.timeout, image=iso, runner=BOCHS)
+    # On Intel, Linux takes the rate from CPUID leaf 0x15, which Pallas fills.
+    kernel, uptime = check_linux(res, 2, 0.001)
+    return res, (f"Linux {kernel} on 2 vCPUs to init in {uptime:.0f} s of guest time, "
                  f"Bochs wall time {res.elapsed:.1f} s")
+
+
+# ---------------------------------------------------------------- AMD-V in QEMU TCG
+
+SVM_CPU = "qemu64,+svm,+npt"  # what QEMU TCG emulates: NPT, no NRIP save, no decode assists
+SVM_BACKEND_RE = re.compile(r"^vmm: svm backend on (\d+) CPUs?$")
+NO_VIRT_RE = re.compile(r"no virtualization")
+
+
+def require_svm_backend(res, cpus):
+    """The VMM chose the AMD-V backend on every CPU, and nothing fell back to
+    the no-virtualization path."""
+    hit = res.find(SVM_BACKEND_RE)
+    if hit is None:
+        fail("no `vmm: svm backend on N CPUs` line: the VMM did not pick AMD-V", res)
+    if int(hit[2].group(1)) != cpus:
+        fail(f"svm backend enabled on {hit[2].group(1)} CPUs, expected {cpus}", res)
+    refused = [t for t in res.texts() if NO_VIRT_RE.search(t)]
+    if refused:
+        fail(f"a VM was refused under SVM: {refused[0]}", res)
+
+
+@case("qemu_svm_vmtest", timeout=600)
+def qemu_svm_vmtest(ctx, c):
+    """QEMU TCG (AMD-V with NPT), `vmtest=all`: every test guest, from the UEFI
+    image's boot modules, behaves as the manifest expects (as bochs_vmtest)."""
+    res = boot(ctx, c.name, ["--accel", "tcg", "--cpu", SVM_CPU, "--smp", "2",
+                             "--mem", "2048", "--append", "vmtest=all", "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    require_svm_backend(res, 2)
+    passed = check_vmtest(res)
+    return res, f"{passed} guests passed, QEMU wall time {res.elapsed:.1f} s"
+
+
+VMM_KTEST_OK_RE = re.compile(r"^ktest: ok (vmm_\S+)")
+
+
+@case("qemu_svm_ktest", timeout=180)
+def qemu_svm_ktest(ctx, c):
+    """QEMU TCG (AMD-V with NPT), 2 CPUs, `ktest`: all pass with the VMM tests
+    running real VMs on the svm backend, then power-off."""
+    res = boot(ctx, c.name, ["--accel", "tcg", "--cpu", SVM_CPU, "--smp", "2",
+                             "--append", "ktest", "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    passed = check_ktest(res)
+    require_svm_backend(res, 2)
+    vmm = [m.group(1) for m in (VMM_KTEST_OK_RE.search(t) for t in res.texts()) if m]
+    if len(vmm) < 5:
+        fail(f"only {len(vmm)} vmm_* ktests passed ({', '.join(vmm)}), expected at least 5",
+             res)
+    if res.find(r"^vmm: bench: \d+ CPUID exits") is None:
+        fail("vmm_cpuid_exit_cost printed no `vmm: bench:` line", res)
+    return res, f"{passed} passed, {len(vmm)} of them VMM tests on SVM"
+
+
+@case("qemu_svm_linux", timeout=600)
+def qemu_svm_linux(ctx, c):
+    """QEMU TCG (AMD-V with NPT), `vmtest=linux`: the Linux guest of bochs_linux
+    boots on 2 vCPUs to its init under the SVM backend."""
+    image = os.path.join(os.path.dirname(ctx.image), "pallas-linux.img")
+    res = boot(ctx, c.name, ["--accel", "tcg", "--cpu", SVM_CPU, "--smp", "2",
+                             "--mem", "1024", "--append", "vmtest=linux vmtest.echo",
+                             "--fail", PANIC_RE, "--fail", LOADER_ERR_RE],
+               c.timeout, image=image)
+    require_svm_backend(res, 2)
+    # On AMD, Linux calibrates the TSC against the virtual PIT itself.
+    kernel, uptime = check_linux(res, 2, 0.01)
+    return res, (f"Linux {kernel} on 2 vCPUs to init in {uptime:.1f} s of guest time, "
+                 f"QEMU wall time {res.elapsed:.1f} s")
 
 
 # ---------------------------------------------------------------- runner

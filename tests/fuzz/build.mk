@@ -16,7 +16,7 @@ FUZZ_TARGETS += boot_cfg kernel_elf acpi vdev
 # For each target: the sources under test, and the seeds (evaluated late, so
 # the kernel counts when it has been built).
 FUZZ_SRCS_boot_cfg := boot/boot_cfg.c boot/fmt.c
-FUZZ_SEEDS_boot_cfg = boot/boot.cfg
+FUZZ_SEEDS_boot_cfg = boot/boot.cfg $(wildcard $(IMAGE_CFG))
 FUZZ_SRCS_kernel_elf := boot/kernel_elf.c boot/fmt.c
 FUZZ_SEEDS_kernel_elf = $(wildcard $(KERNEL_ELF))
 FUZZ_SRCS_acpi := kernel/acpi/check.c kernel/acpi/madt.c kernel/acpi/fadt.c kernel/acpi/hpet.c \

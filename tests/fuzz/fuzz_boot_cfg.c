@@ -38,6 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(strchr(cfg.kernel, '/') == NULL);
 		require(cfg.console != 0 &&
 			(cfg.console & ~(uint32_t)(BOOT_CONSOLE_SERIAL | BOOT_CONSOLE_FB)) == 0);
+		require(cfg.module_count + (cfg.initrd[0] != 0) <= BOOT_MODULES_MAX);
+		for (unsigned i = 0; i < cfg.module_count; i++) {
+			require(cfg.modules[i].path[0] == '\\');
+			require(memchr(cfg.modules[i].path, 0, sizeof(cfg.modules[i].path)) !=
+				NULL);
+			require(memchr(cfg.modules[i].string, 0, sizeof(cfg.modules[i].string)) !=
+				NULL);
+		}
 	} else {
 		require(rc == -1);
 		if (errlen)

@@ -42,6 +42,9 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.c.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.
 LINUX_GUEST_DIR := $(GUEST_OUT)/linux
 LINUX_GUEST := $(LINUX_GUEST_DIR)/bzImage $(LINUX_GUEST_DIR)/initrd.cpio
 LINUX_GUEST_SPEC := guest linux vcpus=2 mem=256 expect=poweroff timeout=900
+# Prints the two module lines, each path starting with $(1): the kernel and its initramfs.
+linux_guest_modules = printf '%s\n' '$(1)linux.bzImage $(LINUX_GUEST_SPEC)' \
+	'$(1)linux.cpio initrd linux'
 
 $(LINUX_GUEST) &: tools/guest-linux $(GUEST_DIR)/linux/init | $(DEPS_OK)
 	@echo "  GUEST   $(LINUX_GUEST_DIR)"

@@ -125,14 +125,16 @@ END_TEST
 
 START_TEST(bad_lines_name_their_number)
 {
-	refuse("# hello\ncmdline = a\nkernal = \\k\n",
-	       "line 3: unknown key 'kernal' (expected cmdline, console, kernel or initrd)");
+	refuse(
+	    "# hello\ncmdline = a\nkernal = \\k\n",
+	    "line 3: unknown key 'kernal' (expected cmdline, console, kernel, initrd or module)");
 	refuse("cmdline = a\r\n\r\ncmdline = b\r\n",
 	       "line 3: duplicate key 'cmdline' (first set on line 1)");
 	refuse("\n\njust some words\n", "line 3: expected 'key = value'");
 	refuse(" = value\n", "line 1: missing key before '='");
-	refuse("CMDLINE = a\n",
-	       "line 1: unknown key 'CMDLINE' (expected cmdline, console, kernel or initrd)");
+	refuse(
+	    "CMDLINE = a\n",
+	    "line 1: unknown key 'CMDLINE' (expected cmdline, console, kernel, initrd or module)");
 	refuse("cmdline = a\x1b[31m\n", "line 1: contains control character 0x1b");
 	refuse("cmdline = a\rb\n", "line 1: contains control character 0x0d");
 	refuse("cmdline = a\x7f\n", "line 1: contains control character 0x7f");
@@ -191,6 +193,69 @@ START_TEST(small_error_buffer)
 }
 END_TEST
 
+START_TEST(modules_keep_their_order_and_strings)
+{
+	ck_assert_int_eq(parse("module = \\pallas\\guests\\hello.elf guest hello vcpus=1 mem=128 "
+			       "expect=pass\n"
+			       "initrd = /pallas/ct0.cpio\n"
+			       "module\t=\tpallas/guests/smp.elf \t guest smp vcpus=2  \r\n"
+			       "module = \\bare.elf\n"
+			       "module = \\pallas\\guests\\hello.elf guest hello vcpus=1\n"),
+			 0);
+	ck_assert_uint_eq(cfg.module_count, 4);
+	ck_assert_str_eq(cfg.modules[0].path, "\\pallas\\guests\\hello.elf");
+	ck_assert_str_eq(cfg.modules[0].string, "guest hello vcpus=1 mem=128 expect=pass");
+	/* Unrooted, '/' separators and blanks around the string: like any path. */
+	ck_assert_str_eq(cfg.modules[1].path, "\\pallas\\guests\\smp.elf");
+	ck_assert_str_eq(cfg.modules[1].string, "guest smp vcpus=2");
+	ck_assert_str_eq(cfg.modules[2].path, "\\bare.elf");
+	ck_assert_str_eq(cfg.modules[2].string, "");
+	/* The same file may come twice (the ISO runs its first guest again). */
+	ck_assert_str_eq(cfg.modules[3].path, cfg.modules[0].path);
+	ck_assert_str_eq(cfg.initrd, "\\pallas\\ct0.cpio");
+	ck_assert_int_eq(parse("cmdline = x\n"), 0);
+	ck_assert_uint_eq(cfg.module_count, 0);
+}
+END_TEST
+
+START_TEST(module_limits)
+{
+	static char text[BOOT_CFG_MAX_SIZE];
+	char *p = text;
+
+	refuse("module =\n", "line 1: module needs a value");
+	refuse("\nmodule = \\g.elf guest h\xc3\xa4llo\n",
+	       "line 2: module string must be printable ASCII");
+	/* The string fills a boot module's name: 63 bytes fit, 64 do not. */
+	p += sprintf(p, "module = \\g.elf ");
+	memset(p, 's', BOOT_MODNAME_MAX - 1);
+	p[BOOT_MODNAME_MAX - 1] = 0;
+	ck_assert_int_eq(parse(text), 0);
+	ck_assert_uint_eq(strlen(cfg.modules[0].string), BOOT_MODNAME_MAX - 1);
+	p[BOOT_MODNAME_MAX - 1] = 's';
+	p[BOOT_MODNAME_MAX] = 0;
+	refuse(text, "line 1: module string is too long (64 bytes, limit 63)");
+	/* BOOT_MODULES_MAX lines fit; one more is refused on its own line. */
+	p = text;
+	for (unsigned i = 0; i < BOOT_MODULES_MAX; i++)
+		p += sprintf(p, "module = \\g%u.elf guest g%u\n", i, i);
+	ck_assert_int_eq(parse(text), 0);
+	ck_assert_uint_eq(cfg.module_count, BOOT_MODULES_MAX);
+	ck_assert_str_eq(cfg.modules[BOOT_MODULES_MAX - 1].string, "guest g31");
+	strcpy(p, "module = \\extra.elf\n");
+	refuse(text, "line 33: too many modules (limit 32)");
+	/* The initrd takes a slot too, wherever its line is. */
+	strcpy(p, "initrd = \\ct0.cpio\n");
+	refuse(text, "line 33: too many modules (limit 32, the initrd included)");
+	p = text + sprintf(text, "initrd = \\ct0.cpio\n");
+	for (unsigned i = 0; i < BOOT_MODULES_MAX - 1; i++)
+		p += sprintf(p, "module = \\g%u.elf\n", i);
+	ck_assert_int_eq(parse(text), 0);
+	strcpy(p, "module = \\last.elf\n");
+	refuse(text, "line 33: too many modules (limit 32, the initrd included)");
+}
+END_TEST
+
 UNIT_SUITE(boot_cfg_suite)
 {
 	Suite *s = suite_create("boot_cfg");
@@ -209,6 +274,8 @@ UNIT_SUITE(boot_cfg_suite)
 	tcase_add_test(tc, size_limit);
 	tcase_add_test(tc, quote_at_end_of_file);
 	tcase_add_test(tc, small_error_buffer);
+	tcase_add_test(tc, modules_keep_their_order_and_strings);
+	tcase_add_test(tc, module_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }

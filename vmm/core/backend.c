@@ -1,6 +1,6 @@
 /*
  * Choosing the virtualization backend once, at the first VM: VT-x on Intel,
- * AMD-V on AMD (when built), and turning it on on every host CPU.
+ * AMD-V on AMD, and turning it on on every host CPU.
  */
 #include <pallas/kernel.h>
 #include <pallas/sched.h>
@@ -10,6 +10,7 @@
 #include <vmm/vcpu.h>
 
 extern const struct vcpu_ops vmx_ops;
+extern const struct vcpu_ops svm_ops;
 
 static const struct vcpu_ops *chosen;
 static bool tried;
@@ -28,7 +29,7 @@ static void enable_here(void *arg)
 
 static const struct vcpu_ops *select_once(void)
 {
-	static const struct vcpu_ops *const candidates[] = {&vmx_ops};
+	static const struct vcpu_ops *const candidates[] = {&vmx_ops, &svm_ops};
 	char err[96] = "";
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
@@ -36,7 +37,10 @@ static const struct vcpu_ops *select_once(void)
 			chosen = candidates[i];
 			break;
 		}
-		ksnprintf(why, sizeof(why), "%s: %s", candidates[i]->name, err);
+		/* Every backend's reason: "vmx: ...; svm: ...". */
+		size_t n = strlen(why);
+		ksnprintf(why + n, sizeof(why) - n, "%s%s: %s", n ? "; " : "", candidates[i]->name,
+			  err);
 	}
 	if (!chosen)
 		return NULL;

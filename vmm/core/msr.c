@@ -9,21 +9,23 @@
 
 #include "vm_impl.h"
 
-#define MSR_TSC		  0x10
-#define MSR_PLATFORM_ID	  0x17
-#define MSR_APIC_BASE	  0x1b
-#define MSR_TSC_ADJUST	  0x3b
-#define MSR_FEATURE_CTL	  0x3a
-#define MSR_BIOS_SIGN	  0x8b
-#define MSR_MTRR_CAP	  0xfe
-#define MSR_MISC_ENABLE	  0x1a0
-#define MSR_MTRR_VAR	  0x200 /* 16 of them: base/mask pairs for 8 ranges */
-#define MSR_MTRR_FIX64K	  0x250
-#define MSR_MTRR_FIX16K_0 0x258
-#define MSR_MTRR_FIX16K_1 0x259
-#define MSR_MTRR_FIX4K	  0x268 /* 8 of them */
-#define MSR_PAT		  0x277
-#define MSR_MTRR_DEF	  0x2ff
+#define MSR_TSC		    0x10
+#define MSR_PLATFORM_ID	    0x17
+#define MSR_APIC_BASE	    0x1b
+#define MSR_TSC_ADJUST	    0x3b
+#define MSR_FEATURE_CTL	    0x3a
+#define MSR_BIOS_SIGN	    0x8b
+#define MSR_MTRR_CAP	    0xfe
+#define MSR_MISC_ENABLE	    0x1a0
+#define MSR_MTRR_VAR	    0x200 /* 16 of them: base/mask pairs for 8 ranges */
+#define MSR_MTRR_FIX64K	    0x250
+#define MSR_MTRR_FIX16K_0   0x258
+#define MSR_MTRR_FIX16K_1   0x259
+#define MSR_MTRR_FIX4K	    0x268 /* 8 of them */
+#define MSR_PAT		    0x277
+#define MSR_MTRR_DEF	    0x2ff
+#define MSR_AMD_SYSCFG	    0xc0010010
+#define MSR_AMD_INT_PENDING 0xc0010055 /* Linux reads it on old AMD families for C1E */
 
 #define APIC_BASE_DEFAULT 0xfee00000ull
 #define APIC_BASE_BSP	  (1ull << 8)
@@ -76,6 +78,8 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 		return true;
 	case MSR_PLATFORM_ID:
 	case MSR_BIOS_SIGN:
+	case MSR_AMD_SYSCFG:	  /* no memory encryption, no fixed-MTRR DRAM bits */
+	case MSR_AMD_INT_PENDING: /* C1E is not active */
 		*value = 0;
 		return true;
 	case MSR_APIC_BASE:
@@ -122,6 +126,8 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 	case MSR_BIOS_SIGN:
 	case MSR_MISC_ENABLE:
 		return true; /* accepted and ignored, as hypervisors commonly do */
+	case MSR_AMD_SYSCFG:
+		return value == 0; /* none of its features are offered */
 	case MSR_APIC_BASE:
 		/* The LAPIC cannot move or be turned off (x2APIC is not offered). */
 		return (value & ~APIC_BASE_BSP) == (apic_base(vcpu) & ~APIC_BASE_BSP);

@@ -1,13 +1,16 @@
 /*
  * VMM self-tests with guests assembled here: real-mode code, port I/O,
- * CPUID, debug exit, triple fault.  Where the CPU has no usable
- * virtualization, vm_create must refuse with a reason instead.
+ * CPUID, debug exit, triple fault, on whichever backend the CPU has (VT-x
+ * or AMD-V).  Where the CPU has no usable virtualization, vm_create must
+ * refuse with a reason instead.
  */
 #include <pallas/kernel.h>
 #include <pallas/ktest.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
 #include <vmm/vcpu.h>
+
+static void tsc_report(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val);
 
 struct smoke_devs {
 	struct vm *vm;
@@ -43,7 +46,7 @@ static struct vm *smoke_vm(struct ktest_ctx *t, const uint8_t *code, size_t len,
 
 	*unsupported = false;
 	if (!vm) {
-		/* Acceptable only when the CPU offers no VT-x: then say why. */
+		/* Acceptable only when the CPU offers neither VT-x nor AMD-V: then say why. */
 		*unsupported = strncmp(err, "no virtualization", 17) == 0;
 		KEXPECT(t, *unsupported);
 		pr_info("ktest: vmm: %s\n", err);
@@ -107,6 +110,48 @@ KTEST(vmm_real_mode_io_cpuid_exit)
 	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT && s->code == 11);
 	KEXPECT(t, strcmp(out, "OK") == 0);
 	KEXPECT(t, vm_exit_count(vm) >= 4);
+	vm_destroy(vm);
+}
+
+/*
+ * What a guest sees of the hypervisor's own machinery: VMMCALL (an SVM
+ * instruction the guest's CPUID does not offer) is #UD, handled by the
+ * guest; EFER reads without SVME; and a guest writing 0 to EFER does not
+ * take away what the backend needs (VMRUN fails without EFER.SVME).
+ */
+KTEST(vmm_guest_sees_no_virtualization)
+{
+	/* vmmcall; mov ecx,0xc0000080; rdmsr; mov dx,0x500; out dx,eax;
+	 * xor eax,eax; xor edx,edx; wrmsr; mov dx,0x3f8; mov al,'K'; out dx,al;
+	 * mov dx,0xf4; mov eax,5; out dx,eax; hlt */
+	static const uint8_t code[] = {
+	    0x0f, 0x01, 0xd9, 0x66, 0xb9, 0x80, 0x00, 0x00, 0xc0, 0x0f, 0x32, 0xba, 0x00, 0x05,
+	    0x66, 0xef, 0x66, 0x31, 0xc0, 0x66, 0x31, 0xd2, 0x0f, 0x30, 0xba, 0xf8, 0x03, 0xb0,
+	    0x4b, 0xee, 0xba, 0xf4, 0x00, 0x66, 0xb8, 0x05, 0x00, 0x00, 0x00, 0x66, 0xef, 0xf4};
+	/* #UD handler: push ax; push dx; mov dx,0x3f8; mov al,'U'; out dx,al; pop dx;
+	 * pop ax; push bp; mov bp,sp; add word [bp+2],3; pop bp; iret */
+	static const uint8_t ud[] = {0x50, 0x52, 0xba, 0xf8, 0x03, 0xb0, 0x55, 0xee, 0x5a, 0x58,
+				     0x55, 0x89, 0xe5, 0x83, 0x46, 0x02, 0x03, 0x5d, 0xcf};
+	static const uint8_t ivt_ud[4] = {0x00, 0x11, 0x00, 0x00}; /* vector 6: 0000:1100 */
+	struct smoke_devs d = {0};
+	uint32_t efer = ~0u;
+	bool unsupported;
+	struct vm *vm = smoke_vm(t, code, sizeof(code), &d, &unsupported);
+
+	if (!vm)
+		return;
+	KEXPECT(t, vm_gpa_write(vm, 0x1100, ud, sizeof(ud)));
+	KEXPECT(t, vm_gpa_write(vm, 6 * 4, ivt_ud, sizeof(ivt_ud)));
+	KEXPECT(t, vm_pio_register(vm, 0x500, 4, tsc_report, &efer));
+	start_real_mode(vm, 0x1000);
+	const struct vm_stop *s = run_to_stop(t, vm, 10 * NSEC_PER_SEC);
+	char out[16] = {0};
+	vm_console_read(vm, out, sizeof(out) - 1);
+	pr_info("ktest: vmm: stopped (%d, code %u): %s; console \"%s\"; guest EFER %#x\n",
+		s->reason, s->code, s->detail, out, efer);
+	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT && s->code == 11);
+	KEXPECT(t, strcmp(out, "UK") == 0);
+	KEXPECT(t, efer == 0); /* real mode: no SCE, LME, NXE, and no SVME */
 	vm_destroy(vm);
 }
 

@@ -1,0 +1,288 @@
+/*
+ * The AMD-V backend behind vcpu_ops: turning SVM on, and running a vCPU.
+ * VMRUN saves and restores only part of the host (segments CS/SS/DS/ES,
+ * GDTR/IDTR, CR0/3/4, EFER, RFLAGS, RSP, RAX); the rest (FS/GS/TR/LDTR,
+ * KERNEL_GS_BASE, STAR/LSTAR/CSTAR/SFMASK, SYSENTER) is swapped with
+ * VMSAVE/VMLOAD of a per-CPU host VMCB in svm_entry.S, the FPU here.
+ * Each vCPU thread is pinned, so its ASID belongs to one host CPU.
+ */
+#include <asm/cpu.h>
+#include <asm/irq.h>
+#include <pallas/kernel.h>
+#include <pallas/mm.h>
+#include <pallas/percpu.h>
+#include <pallas/smp.h>
+#include <pallas/string.h>
+
+#include "svm.h"
+
+#define MSR_VM_HSAVE_PA 0xc0010117
+#define MSR_TSC_AUX	0xc0000103
+#define EFER_SVME	(1ull << 12)
+#define RFLAGS_IF	(1ull << 9)
+
+struct svm_cpu {
+	paddr_t hsave_pa;     /* where VMRUN keeps the host state */
+	paddr_t host_vmcb_pa; /* what VMSAVE/VMLOAD keep of the host */
+	uint64_t tsc_aux;     /* the host's TSC_AUX */
+	/* ASIDs are handed out per CPU; a new generation flushes them all. */
+	uint32_t next_asid;
+	uint64_t asid_gen;
+};
+
+static struct svm_cpu svm_cpus[MAX_CPUS];
+
+static paddr_t zeroed_page(void)
+{
+	paddr_t p = page_alloc(0);
+
+	if (p)
+		memset(phys_to_virt(p), 0, PAGE_SIZE);
+	return p;
+}
+
+static bool svm_probe(char *err, size_t errlen)
+{
+	if (!svm_caps_read(err, errlen))
+		return false;
+	if (!svm_permission_maps_init()) {
+		ksnprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static bool svm_cpu_enable(char *err, size_t errlen)
+{
+	unsigned cpu = this_cpu()->id;
+	struct svm_cpu *c = &svm_cpus[cpu];
+
+	if (!c->hsave_pa) {
+		c->hsave_pa = zeroed_page();
+		c->host_vmcb_pa = zeroed_page();
+		if (!c->hsave_pa || !c->host_vmcb_pa) {
+			ksnprintf(err, errlen, "out of memory");
+			return false;
+		}
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	c->tsc_aux = svm_caps.rdtscp ? rdmsr(MSR_TSC_AUX) : 0;
+	/* Generation 1 flushes whatever earlier SVM users (firmware, a previous
+	 * kernel) left tagged with the ASIDs we hand out. */
+	c->asid_gen = 1;
+	c->next_asid = 1;
+	return true;
+}
+
+static bool svm_vm_init(struct vm *vm, void **backend)
+{
+	struct svm_vm *v = kzalloc(sizeof(*v));
+
+	if (!v)
+		return false;
+	v->lock = (spinlock_t)SPINLOCK_INIT;
+	if (!svm_npt_init(v)) {
+		kfree(v);
+		return false;
+	}
+	*backend = v;
+	return true;
+}
+
+/* No CPU keeps translations of a destroyed VM: its vCPUs' ASIDs are never
+ * used again without a flush (a vCPU gets a fresh ASID, see assign_asid). */
+static void svm_vm_destroy(void *backend)
+{
+	struct svm_vm *v = backend;
+
+	svm_npt_destroy(v);
+	kfree(v);
+}
+
+static bool svm_map(void *backend, uint64_t gpa, paddr_t hpa, uint64_t size)
+{
+	return svm_npt_map(backend, gpa, hpa, size);
+}
+
+static bool svm_vcpu_init(struct vcpu *vcpu, void **backend)
+{
+	struct svm_vcpu *v = kzalloc(sizeof(*v));
+
+	if (!v)
+		return false;
+	v->vmcb_pa = zeroed_page();
+	if (!v->vmcb_pa) {
+		kfree(v);
+		return false;
+	}
+	v->vmcb = phys_to_virt(v->vmcb_pa);
+	v->cpu = -1;
+	svm_vmcb_init(v, vm_backend(vcpu_vm(vcpu)));
+	/* Save a clean FPU image for the guest to start from. */
+	__asm__ volatile("fninit; fxsave64 %0" : "=m"(v->fpu));
+	*backend = v;
+	return true;
+}
+
+static void svm_vcpu_destroy(void *backend)
+{
+	struct svm_vcpu *v = backend;
+
+	page_free(v->vmcb_pa, 0);
+	kfree(v);
+}
+
+static struct svm_vcpu *svm_of(struct vcpu *vcpu)
+{
+	return vcpu_backend(vcpu);
+}
+
+/*
+ * A vCPU keeps its ASID while its CPU's generation lasts.  When the CPU runs
+ * out, a new generation starts with a flush of every ASID, so an ASID is
+ * never reused with another vCPU's translations still in the TLB.
+ */
+static void assign_asid(struct svm_vcpu *v, struct svm_cpu *c)
+{
+	struct vmcb_control *ctl = &v->vmcb->c;
+
+	ctl->tlb_control = TLB_CONTROL_NONE;
+	if (v->asid_gen == c->asid_gen)
+		return;
+	if (c->next_asid >= svm_caps.nasid) {
+		c->asid_gen++;
+		c->next_asid = 1;
+	}
+	if (c->next_asid == 1)
+		ctl->tlb_control = TLB_CONTROL_FLUSH_ALL;
+	v->asid = c->next_asid++;
+	v->asid_gen = c->asid_gen;
+	ctl->asid = v->asid;
+}
+
+static void enter_guest(struct svm_vcpu *v, struct svm_cpu *c)
+{
+	uint8_t host_fpu[512] __attribute__((aligned(16)));
+	bool swap_aux = v->tsc_aux != c->tsc_aux;
+
+	v->vmcb->c.clean = 0;
+	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
+	if (swap_aux)
+		wrmsr(MSR_TSC_AUX, v->tsc_aux);
+	/* With GIF clear nothing interrupts the switch; with IF set, a host
+	 * interrupt arriving in the guest is an INTR exit (V_INTR_MASKING),
+	 * taken by the host after STGI once interrupts are on again. */
+	__asm__ volatile("clgi; sti" ::: "memory");
+	svm_enter(&v->regs, v->vmcb_pa, c->host_vmcb_pa);
+	__asm__ volatile("cli; stgi" ::: "memory");
+	if (swap_aux)
+		wrmsr(MSR_TSC_AUX, c->tsc_aux);
+	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(v->fpu) : "m"(host_fpu));
+}
+
+static void svm_run(struct vcpu *vcpu, struct vm_exit *exit)
+{
+	struct svm_vcpu *v = svm_of(vcpu);
+	unsigned long flags = irq_save();
+	unsigned cpu = this_cpu()->id;
+
+	memset(exit, 0, sizeof(*exit));
+	if (v->cpu >= 0 && v->cpu != (int)cpu) {
+		exit->kind = VM_EXIT_ERROR;
+		ksnprintf(exit->detail, sizeof(exit->detail), "vCPU moved from host CPU %d to %u",
+			  v->cpu, cpu);
+		irq_restore(flags);
+		return;
+	}
+	v->cpu = (int)cpu;
+	assign_asid(v, &svm_cpus[cpu]);
+	enter_guest(v, &svm_cpus[cpu]);
+	svm_handle_exit(vcpu, v, exit);
+	irq_restore(flags);
+}
+
+/* The VMCB is memory: the get/set operations need no CPU state, only that
+ * the vCPU is not running, which holds (the core calls them from its thread). */
+static void svm_get_regs_op(struct vcpu *vcpu, struct vcpu_regs *r)
+{
+	svm_get_regs(svm_of(vcpu), r);
+}
+
+static void svm_set_regs_op(struct vcpu *vcpu, const struct vcpu_regs *r)
+{
+	svm_set_regs(svm_of(vcpu), r);
+}
+
+static void svm_get_sregs_op(struct vcpu *vcpu, struct vcpu_sregs *s)
+{
+	svm_get_sregs(svm_of(vcpu), s);
+}
+
+static void svm_set_sregs_op(struct vcpu *vcpu, const struct vcpu_sregs *s)
+{
+	svm_set_sregs(svm_of(vcpu), s);
+}
+
+static void svm_skip_insn_op(struct vcpu *vcpu)
+{
+	svm_skip_insn(svm_of(vcpu));
+}
+
+static void svm_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
+{
+	svm_queue_exception(svm_of(vcpu), vector, has_error, error);
+}
+
+/* Not ready: a virtual interrupt (V_IRQ) is posted so the CPU exits with
+ * VINTR as soon as the guest could take it. */
+static bool svm_interrupt_ready(struct vcpu *vcpu)
+{
+	struct svm_vcpu *v = svm_of(vcpu);
+	struct vmcb_control *c = &v->vmcb->c;
+	bool ready =
+	    !v->pending_event && (v->vmcb->s.rflags & RFLAGS_IF) && !(c->int_state & INT_SHADOW);
+
+	if (ready) {
+		c->int_ctl &= ~V_IRQ;
+		c->intercept_misc1 &= ~INTERCEPT_VINTR;
+	} else {
+		c->int_ctl |= V_IRQ | V_IGN_TPR | V_INTR_PRIO_MAX;
+		c->intercept_misc1 |= INTERCEPT_VINTR;
+	}
+	return ready;
+}
+
+static void svm_inject_interrupt(struct vcpu *vcpu, uint8_t vector)
+{
+	struct svm_vcpu *v = svm_of(vcpu);
+
+	v->vmcb->c.event_inj = EVENT_VALID | EVENT_TYPE_INTR | vector;
+	v->pending_event = true;
+}
+
+static void svm_set_tsc_offset(struct vcpu *vcpu, int64_t offset)
+{
+	svm_of(vcpu)->vmcb->c.tsc_offset = (uint64_t)offset;
+}
+
+const struct vcpu_ops svm_ops = {
+    .name = "svm",
+    .probe = svm_probe,
+    .cpu_enable = svm_cpu_enable,
+    .vm_init = svm_vm_init,
+    .vm_destroy = svm_vm_destroy,
+    .map = svm_map,
+    .vcpu_init = svm_vcpu_init,
+    .vcpu_destroy = svm_vcpu_destroy,
+    .run = svm_run,
+    .get_regs = svm_get_regs_op,
+    .set_regs = svm_set_regs_op,
+    .get_sregs = svm_get_sregs_op,
+    .set_sregs = svm_set_sregs_op,
+    .skip_insn = svm_skip_insn_op,
+    .inject_exception = svm_inject_exception,
+    .interrupt_ready = svm_interrupt_ready,
+    .inject_interrupt = svm_inject_interrupt,
+    .set_tsc_offset = svm_set_tsc_offset,
+};

@@ -1,0 +1,83 @@
+/* The AMD-V backend's own state (vmm/svm/ only). */
+#ifndef SVM_SVM_H
+#define SVM_SVM_H
+
+#include <pallas/spinlock.h>
+#include <vmm/vcpu.h>
+
+#include "vmcb.h"
+
+/* Guest registers the VMCB does not hold (it has RAX, RSP, RIP, RFLAGS);
+ * svm_entry.S knows this layout. */
+struct svm_guest_regs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct svm_vm {
+	uint64_t *npt_pml4;
+	paddr_t npt_root;
+	spinlock_t lock; /* NPT updates */
+};
+
+struct svm_vcpu {
+	struct svm_guest_regs regs;
+	struct vmcb *vmcb;
+	paddr_t vmcb_pa;
+	int cpu;       /* the host CPU it runs on; -1 before its first run */
+	uint32_t asid; /* on that CPU, valid while asid_gen matches the CPU's */
+	uint64_t asid_gen;
+	uint64_t next_rip;  /* where the instruction that caused the last exit ends */
+	bool pending_event; /* event_inj holds an event for the next entry */
+	uint64_t tsc_aux;   /* the guest's TSC_AUX (writes are intercepted) */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+};
+
+/* svm_entry.S: VMSAVE host, VMLOAD guest, VMRUN, VMSAVE guest, VMLOAD host.
+ * Called with GIF clear. */
+void svm_enter(struct svm_guest_regs *regs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
+
+/* svm_caps.c: CPUID 0x8000000A, read once at probe time. */
+struct svm_caps {
+	uint32_t nasid;
+	bool npt, nrip, decode_assists, flush_by_asid, pause_filter;
+	bool rdtscp;	     /* the host has TSC_AUX */
+	uint64_t guest_efer; /* the EFER bits a guest may set: those the CPU has */
+};
+extern struct svm_caps svm_caps;
+bool svm_caps_read(char *err, size_t errlen);
+
+/* vmcb.c */
+void svm_vmcb_init(struct svm_vcpu *v, struct svm_vm *vm);
+void svm_set_regs(struct svm_vcpu *v, const struct vcpu_regs *r);
+void svm_get_regs(struct svm_vcpu *v, struct vcpu_regs *r);
+void svm_set_sregs(struct svm_vcpu *v, const struct vcpu_sregs *s);
+void svm_get_sregs(struct svm_vcpu *v, struct vcpu_sregs *s);
+extern paddr_t svm_iopm_pa, svm_msrpm_pa;
+bool svm_permission_maps_init(void);
+
+/* npt.c */
+bool svm_npt_init(struct svm_vm *vm);
+void svm_npt_destroy(struct svm_vm *vm);
+bool svm_npt_map(struct svm_vm *vm, uint64_t gpa, paddr_t hpa, uint64_t size);
+
+/* exit.c */
+void svm_handle_exit(struct vcpu *vcpu, struct svm_vcpu *v, struct vm_exit *exit);
+
+static inline void svm_queue_exception(struct svm_vcpu *v, uint8_t vector, bool has_error,
+				       uint32_t error)
+{
+	v->vmcb->c.event_inj = EVENT_VALID | EVENT_TYPE_EXC | vector |
+			       (has_error ? EVENT_HAS_ERROR | ((uint64_t)error << 32) : 0);
+	v->pending_event = true;
+}
+
+/* Moves the guest past the instruction that caused the last exit. */
+static inline void svm_skip_insn(struct svm_vcpu *v)
+{
+	v->vmcb->s.rip = v->next_rip;
+	/* An instruction completed: the STI / MOV SS shadow ends with it. */
+	v->vmcb->c.int_state &= ~INT_SHADOW;
+}
+
+#endif
