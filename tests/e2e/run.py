@@ -1014,7 +1014,10 @@ def main(argv):
     interrupted = False
     pool = ThreadPoolExecutor(max_workers=min(opts.jobs, len(cases)))
     try:
-        futures = [pool.submit(worker, c) for c in cases]
+        # Longest first: the slow emulator runs overlap the many short
+        # boots instead of starting last and running alone.
+        futures = [pool.submit(worker, c)
+                   for c in sorted(cases, key=lambda c: c.timeout, reverse=True)]
         for f in futures:
             while not f.done():
                 time.sleep(0.2)
