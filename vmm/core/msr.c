@@ -2,16 +2,17 @@
  * The MSRs a guest may use beyond those the backend passes through (the
  * SYSCALL/SWAPGS set, SYSENTER, EFER, FS/GS base).  Values the guest may
  * write are kept per vCPU and read back; they do not change how the host
- * runs it (RAM is write-back whatever the MTRRs say).  Anything else is #GP,
- * as on a CPU without that MSR.
+ * runs it (RAM is write-back whatever the MTRRs say).  The LAPIC's MSRs
+ * (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC) are the virtual LAPIC's.
+ * Anything else is #GP, as on a CPU without that MSR.
  */
 #include <asm/cpu.h>
 
+#include "vlapic.h"
 #include "vm_impl.h"
 
 #define MSR_TSC		  0x10
 #define MSR_PLATFORM_ID	  0x17
-#define MSR_APIC_BASE	  0x1b
 #define MSR_FEATURE_CTL	  0x3a
 #define MSR_BIOS_SIGN	  0x8b
 #define MSR_MTRR_CAP	  0xfe
@@ -24,10 +25,7 @@
 #define MSR_PAT		  0x277
 #define MSR_MTRR_DEF	  0x2ff
 
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_BSP	  (1ull << 8)
-#define APIC_BASE_ENABLE  (1ull << 11)
-#define PAT_DEFAULT	  0x0007040600070406ull
+#define PAT_DEFAULT 0x0007040600070406ull
 
 static uint64_t *fixed_mtrr(struct vcpu *vcpu, uint32_t msr)
 {
@@ -40,12 +38,6 @@ static uint64_t *fixed_mtrr(struct vcpu *vcpu, uint32_t msr)
 	return NULL;
 }
 
-/* Fixed: the LAPIC can neither move nor be switched off (see guest_wrmsr). */
-static uint64_t apic_base(const struct vcpu *vcpu)
-{
-	return APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
-}
-
 bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
 	uint64_t *fixed = fixed_mtrr(vcpu, msr);
@@ -54,6 +46,8 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 		*value = *fixed;
 		return true;
 	}
+	if (vlapic_owns_msr(msr))
+		return vlapic_rdmsr(vcpu, msr, value);
 	if (msr >= MSR_MTRR_VAR && msr < MSR_MTRR_VAR + 16) {
 		*value = vcpu->mtrr_var[msr - MSR_MTRR_VAR];
 		return true;
@@ -65,9 +59,6 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 	case MSR_PLATFORM_ID:
 	case MSR_BIOS_SIGN:
 		*value = 0;
-		return true;
-	case MSR_APIC_BASE:
-		*value = apic_base(vcpu);
 		return true;
 	case MSR_FEATURE_CTL:
 		*value = 1; /* locked, VMX off */
@@ -96,6 +87,8 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 		*fixed = value;
 		return true;
 	}
+	if (vlapic_owns_msr(msr))
+		return vlapic_wrmsr(vcpu, msr, value);
 	if (msr >= MSR_MTRR_VAR && msr < MSR_MTRR_VAR + 16) {
 		vcpu->mtrr_var[msr - MSR_MTRR_VAR] = value;
 		return true;
@@ -108,9 +101,6 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 	case MSR_BIOS_SIGN:
 	case MSR_MISC_ENABLE:
 		return true; /* accepted and ignored, as hypervisors commonly do */
-	case MSR_APIC_BASE:
-		/* The LAPIC cannot move or be turned off (x2APIC is not offered). */
-		return (value & ~APIC_BASE_BSP) == (apic_base(vcpu) & ~APIC_BASE_BSP);
 	case MSR_PAT:
 		for (int i = 0; i < 8; i++) {
 			uint8_t type = (value >> (8 * i)) & 0xff;
