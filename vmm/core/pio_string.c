@@ -14,9 +14,7 @@
 #include "pio_string.h"
 #include "vm_impl.h"
 
-#define FL_DF	 (1ull << 10)
-#define PF_WRITE (1u << 1)
-#define PF_USER	 (1u << 2)
+#define FL_DF (1ull << 10)
 
 /* Where a few guest-linear bytes live: at most one page boundary apart. */
 struct span {
@@ -25,19 +23,27 @@ struct span {
 	unsigned n;
 };
 
-/* Translates [linear, linear + len), len <= 4096; false with *fault the
- * first address the guest has not mapped. */
-static bool translate(struct vm *vm, const struct vcpu_sregs *s, bool wrap32, uint64_t linear,
-		      size_t len, struct span *sp, uint64_t *fault)
+/* How an access is checked, and where it faulted. */
+struct access {
+	bool wrap32, write, user;
+	uint64_t fault;
+	uint32_t pf_error;
+};
+
+/* Translates [linear, linear + len), len <= 4096; false with the fault's
+ * address and #PF error code in *a. */
+static bool translate(struct vm *vm, const struct vcpu_sregs *s, struct access *a, uint64_t linear,
+		      size_t len, struct span *sp)
 {
 	size_t done = 0;
 
 	sp->n = 0;
 	while (done < len && sp->n < 2) {
-		uint64_t va = wrap32 ? (uint32_t)(linear + done) : linear + done;
+		uint64_t va = a->wrap32 ? (uint32_t)(linear + done) : linear + done;
 		size_t n = MIN((size_t)(4096 - (va & 4095)), len - done);
-		if (!gva_to_gpa(vm, s, va, &sp->gpa[sp->n])) {
-			*fault = va;
+		if (!gva_to_gpa_access(vm, s, va, a->write, a->user, &sp->gpa[sp->n],
+				       &a->pf_error)) {
+			a->fault = va;
 			return false;
 		}
 		sp->len[sp->n++] = n;
@@ -85,13 +91,12 @@ static size_t fetch(struct vm *vm, const struct vcpu_sregs *s, enum cpu_mode mod
 	    linear_of(s, mode, MMIO_SEG_CS, mode == CPU_MODE_LONG64 ? rip : (uint32_t)rip);
 	size_t got = 0;
 	struct span sp;
-	uint64_t fault;
+	struct access a = {.wrap32 = mode != CPU_MODE_LONG64};
 
 	while (got < MMIO_INSN_MAX) {
 		uint64_t va = linear + got;
 		size_t n = MIN((size_t)(4096 - (va & 4095)), MMIO_INSN_MAX - got);
-		if (!translate(vm, s, mode != CPU_MODE_LONG64, va, n, &sp, &fault) ||
-		    !span_copy(vm, &sp, buf + got, false))
+		if (!translate(vm, s, &a, va, n, &sp) || !span_copy(vm, &sp, buf + got, false))
 			break;
 		got += n;
 	}
@@ -99,29 +104,28 @@ static size_t fetch(struct vm *vm, const struct vcpu_sregs *s, enum cpu_mode mod
 }
 
 static void page_fault(struct vcpu *vcpu, const struct vcpu_regs *r, struct vcpu_sregs *s,
-		       uint64_t addr, bool write)
+		       const struct access *a)
 {
 	const struct vcpu_ops *ops = vcpu->vm->ops;
-	bool user = ((s->ss.ar >> 5) & 3) == 3;
 
 	ops->set_regs(vcpu, r); /* the elements done so far; rip stays */
-	s->cr2 = addr;
+	s->cr2 = a->fault;
 	ops->set_sregs(vcpu, s);
-	ops->inject_exception(vcpu, 14, true, (write ? PF_WRITE : 0) | (user ? PF_USER : 0));
+	ops->inject_exception(vcpu, 14, true, a->pf_error);
 }
 
 /* One element: OUTS reads guest memory then the port, INS the port then
  * memory; either way the page is checked first, so a fault leaves the
  * device untouched (a port read has side effects). */
-static bool element(struct vcpu *vcpu, const struct vm_exit *e, uint64_t linear, bool wrap32,
-		    const struct vcpu_sregs *s, uint64_t *fault, bool *not_ram)
+static bool element(struct vcpu *vcpu, const struct vm_exit *e, uint64_t linear,
+		    const struct vcpu_sregs *s, struct access *a, bool *not_ram)
 {
 	struct vm *vm = vcpu->vm;
 	struct span sp;
 	uint32_t v = 0;
 
 	*not_ram = false;
-	if (!translate(vm, s, wrap32, linear, e->io.size, &sp, fault))
+	if (!translate(vm, s, a, linear, e->io.size, &sp))
 		return false;
 	if (e->io.write) {
 		*not_ram = !span_copy(vm, &sp, (uint8_t *)&v, false);
@@ -156,13 +160,15 @@ void pio_string_exit(struct vcpu *vcpu, const struct vm_exit *e)
 	uint64_t count = d.rep ? pio_string_get(r.rcx, d.addr_size) : 1;
 	uint64_t *index = d.out ? &r.rsi : &r.rdi;
 	enum mmio_seg seg = d.out ? d.seg : MMIO_SEG_ES; /* INS cannot override ES */
+	struct access a = {.wrap32 = mode != CPU_MODE_LONG64,
+			   .write = !d.out, /* INS stores to memory */
+			   .user = (r.rflags & (1ull << 17)) || ((s.ss.ar >> 5) & 3) == 3};
 	for (unsigned n = 0; count && n < PIO_STRING_MAX_PER_EXIT; n++) {
 		uint64_t linear = linear_of(&s, mode, seg, pio_string_get(*index, d.addr_size));
-		uint64_t fault;
 		bool not_ram;
-		if (!element(vcpu, e, linear, mode != CPU_MODE_LONG64, &s, &fault, &not_ram)) {
+		if (!element(vcpu, e, linear, &s, &a, &not_ram)) {
 			if (!not_ram) {
-				page_fault(vcpu, &r, &s, fault, !d.out);
+				page_fault(vcpu, &r, &s, &a);
 				return;
 			}
 			vm_stop(vm, VM_STOP_UNHANDLED, 0,

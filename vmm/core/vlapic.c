@@ -195,8 +195,8 @@ static void deadline_arm(struct vlapic *l)
 
 	if (l->vm->dying)
 		return;
-	if (l->tsc_deadline > tsc)
-		due = now + MIN(tsc_to_ns(l->tsc_deadline - tsc) + 1, MAX_ARM_NS);
+	if (l->tsc_deadline > tsc) /* capped before converting: no overflow */
+		due = now + tsc_to_ns(MIN(l->tsc_deadline - tsc, ns_to_tsc(MAX_ARM_NS))) + 1;
 	due = MAX(due, l->last_fire_ns + MIN_PERIOD_NS);
 	if (due <= now)
 		deadline_fire(l);
