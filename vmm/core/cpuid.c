@@ -1,8 +1,9 @@
 /*
  * The guest's CPUID: the host's, minus what the VMM does not virtualize
- * (VMX/SVM, XSAVE and AVX, MONITOR, x2APIC and the TSC deadline timer until
- * the virtual LAPIC has them, performance counters), with the vCPU's own
- * APIC ID and a hypervisor leaf.  Every vCPU of a VM sees the same features.
+ * (VMX/SVM, XSAVE and AVX, MONITOR, performance counters), plus what the
+ * virtual LAPIC offers whatever the host has (x2APIC, the TSC-deadline
+ * timer), with the vCPU's own APIC ID, an x2APIC topology leaf and a
+ * hypervisor leaf.  Every vCPU of a VM sees the same features.
  */
 #include <asm/cpu.h>
 #include <pallas/kernel.h>
@@ -95,6 +96,26 @@ static void tsc_leaves(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uin
 	*d = 0;
 }
 
+/* Leaf 0xB: one thread per core (SMT level), every vCPU a core of one
+ * package (core level), the vCPU id as x2APIC ID at every sub-leaf. */
+static void x2apic_topology(struct vcpu *vcpu, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
+			    uint32_t *d)
+{
+	unsigned n = vm_vcpu_count(vcpu->vm), shift = 0;
+
+	while ((1u << shift) < n)
+		shift++;
+	*d = vcpu->id;
+	*c = sub & 0xff;
+	if (sub == 0) {
+		*a = 0, *b = 1, *c |= 1u << 8;
+	} else if (sub == 1) {
+		*a = shift, *b = n, *c |= 2u << 8;
+	} else {
+		*a = *b = 0; /* level type 0: no more levels */
+	}
+}
+
 void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
 	/* Leaves 0x15 and 0x16 are always there: the VMM fills them itself. */
@@ -120,9 +141,9 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		a = max;
 		break;
 	case 1:
-		c &= ~(C1_MONITOR | C1_VMX | C1_SMX | C1_EST | C1_TM2 | C1_PDCM | C1_X2APIC |
-		       C1_DEADLINE | C1_XSAVE | C1_OSXSAVE | C1_AVX);
-		c |= C1_HV;
+		c &= ~(C1_MONITOR | C1_VMX | C1_SMX | C1_EST | C1_TM2 | C1_PDCM | C1_XSAVE |
+		       C1_OSXSAVE | C1_AVX);
+		c |= C1_HV | C1_X2APIC | C1_DEADLINE;
 		d &= ~(D1_MCE | D1_MCA | D1_ACPI_TM | D1_TM | D1_PBE); /* no machine-check MSRs */
 		/* APIC ID and logical processor count of this vCPU's package. */
 		b = (b & 0x0000ffffu) | (vm_vcpu_count(vcpu->vm) << 16) | (vcpu->id << 24);
@@ -143,9 +164,8 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 			a = b = c = d = 0;
 		}
 		break;
-	case 0xb: /* x2APIC topology: one thread per core, vCPU id as x2APIC ID */
-		a = b = c = 0;
-		d = vcpu->id;
+	case 0xb:
+		x2apic_topology(vcpu, sub, &a, &b, &c, &d);
 		break;
 	case 0x15:
 	case 0x16:

@@ -2,16 +2,17 @@
  * The MSRs a guest may use beyond those the backend passes through (the
  * SYSCALL/SWAPGS set, SYSENTER, EFER, FS/GS base).  Values the guest may
  * write are kept per vCPU and read back; they do not change how the host
- * runs it (RAM is write-back whatever the MTRRs say).  Anything else is #GP,
- * as on a CPU without that MSR.
+ * runs it (RAM is write-back whatever the MTRRs say).  The LAPIC's MSRs
+ * (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC) are the virtual LAPIC's.
+ * Anything else is #GP, as on a CPU without that MSR.
  */
 #include <asm/cpu.h>
 
+#include "vlapic.h"
 #include "vm_impl.h"
 
 #define MSR_TSC		    0x10
 #define MSR_PLATFORM_ID	    0x17
-#define MSR_APIC_BASE	    0x1b
 #define MSR_TSC_ADJUST	    0x3b
 #define MSR_FEATURE_CTL	    0x3a
 #define MSR_BIOS_SIGN	    0x8b
@@ -27,10 +28,7 @@
 #define MSR_AMD_SYSCFG	    0xc0010010
 #define MSR_AMD_INT_PENDING 0xc0010055 /* Linux reads it on old AMD families for C1E */
 
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_BSP	  (1ull << 8)
-#define APIC_BASE_ENABLE  (1ull << 11)
-#define PAT_DEFAULT	  0x0007040600070406ull
+#define PAT_DEFAULT 0x0007040600070406ull
 
 static uint64_t *fixed_mtrr(struct vcpu *vcpu, uint32_t msr)
 {
@@ -41,12 +39,6 @@ static uint64_t *fixed_mtrr(struct vcpu *vcpu, uint32_t msr)
 	if (msr >= MSR_MTRR_FIX4K && msr < MSR_MTRR_FIX4K + 8)
 		return &vcpu->mtrr_fixed[3 + msr - MSR_MTRR_FIX4K];
 	return NULL;
-}
-
-/* Fixed: the LAPIC can neither move nor be switched off (see guest_wrmsr). */
-static uint64_t apic_base(const struct vcpu *vcpu)
-{
-	return APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
 }
 
 /* The guest's TSC moves by delta; IA32_TSC_ADJUST records it (SDM 18.17.3). */
@@ -65,6 +57,8 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 		*value = *fixed;
 		return true;
 	}
+	if (vlapic_owns_msr(msr))
+		return vlapic_rdmsr(vcpu, msr, value);
 	if (msr >= MSR_MTRR_VAR && msr < MSR_MTRR_VAR + 16) {
 		*value = vcpu->mtrr_var[msr - MSR_MTRR_VAR];
 		return true;
@@ -81,9 +75,6 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 	case MSR_AMD_SYSCFG:	  /* no memory encryption, no fixed-MTRR DRAM bits */
 	case MSR_AMD_INT_PENDING: /* C1E is not active */
 		*value = 0;
-		return true;
-	case MSR_APIC_BASE:
-		*value = apic_base(vcpu);
 		return true;
 	case MSR_FEATURE_CTL:
 		*value = 1; /* locked, VMX off */
@@ -112,6 +103,8 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 		*fixed = value;
 		return true;
 	}
+	if (vlapic_owns_msr(msr))
+		return vlapic_wrmsr(vcpu, msr, value);
 	if (msr >= MSR_MTRR_VAR && msr < MSR_MTRR_VAR + 16) {
 		vcpu->mtrr_var[msr - MSR_MTRR_VAR] = value;
 		return true;
@@ -128,9 +121,6 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 		return true; /* accepted and ignored, as hypervisors commonly do */
 	case MSR_AMD_SYSCFG:
 		return value == 0; /* none of its features are offered */
-	case MSR_APIC_BASE:
-		/* The LAPIC cannot move or be turned off (x2APIC is not offered). */
-		return (value & ~APIC_BASE_BSP) == (apic_base(vcpu) & ~APIC_BASE_BSP);
 	case MSR_PAT:
 		for (int i = 0; i < 8; i++) {
 			uint8_t type = (value >> (8 * i)) & 0xff;

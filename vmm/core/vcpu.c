@@ -11,6 +11,7 @@
 #include <pallas/time.h>
 #include <vmm/mmio.h>
 
+#include "pio_string.h"
 #include "vlapic.h"
 #include "vm_impl.h"
 
@@ -43,9 +44,7 @@ static void do_io(struct vcpu *vcpu, const struct vm_exit *e)
 	struct vm *vm = vcpu->vm;
 
 	if (e->io.string) {
-		vm_stop(vm, VM_STOP_UNHANDLED, 0,
-			"vCPU %u: string port I/O (port %#x) is not supported", vcpu->id,
-			e->io.port);
+		pio_string_exit(vcpu, e);
 		return;
 	}
 	uint32_t v = e->io.data;

@@ -1,10 +1,14 @@
 /*
- * The virtual LAPIC in xAPIC mode: ID, version, TPR/PPR, EOI, SVR, LDR/DFR,
- * ISR/TMR/IRR, ESR, ICR (fixed, lowest-priority, INIT and STARTUP IPIs, with
- * shorthands), the LVTs, and the timer in one-shot and periodic mode counting
- * at 1 GHz before the divider.  All state is guarded by the VM's device lock
- * (dev_lock): MMIO handlers run with it held; the timer callback takes it.
+ * The virtual LAPIC: ID, version, TPR/PPR, EOI, SVR, LDR/DFR, ISR/TMR/IRR,
+ * ESR, ICR (fixed, lowest-priority, INIT and STARTUP IPIs, with shorthands),
+ * the LVTs, and the timer in one-shot and periodic mode counting at 1 GHz
+ * before the divider, or in TSC-deadline mode.  xAPIC mode answers on the
+ * MMIO page, x2APIC mode on MSRs 0x800-0x8ff (IA32_APIC_BASE switches, and
+ * can disable the LAPIC).  All state is guarded by the VM's device lock
+ * (dev_lock): MMIO handlers run with it held; MSR accesses and the timer
+ * callback take it.
  */
+#include <asm/cpu.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
 #include <pallas/percpu.h>
@@ -13,6 +17,7 @@
 #include <pallas/time.h>
 
 #include "vlapic.h"
+#include "vlapic_msr.h"
 #include "vm_impl.h"
 
 #define REG_ID	       0x020
@@ -41,6 +46,7 @@
 
 #define LVT_MASKED   (1u << 16)
 #define LVT_PERIODIC (1u << 17)
+#define LVT_TSC_MODE (1u << 18) /* timer mode 10b: TSC deadline */
 #define SVR_ENABLED  (1u << 8)
 #define MODE_EXTINT  7
 /* The shortest timer period or delay the host honours: a guest asking for
@@ -48,15 +54,20 @@
  * timer interrupt. */
 #define MIN_PERIOD_NS (50 * NSEC_PER_USEC)
 #define VERSION	      0x00060014u /* 7 LVT entries, version 0x14 */
+/* A deadline further out is armed this far, then re-checked. */
+#define MAX_ARM_NS (10 * NSEC_PER_SEC)
 
 struct vlapic {
 	struct vm *vm;
 	struct vcpu *vcpu;
-	uint32_t id, tpr, ldr, dfr, svr, esr, icr_hi;
+	enum vlapic_mode mode;
+	uint32_t id, tpr, ldr, dfr, svr, esr, icr_hi, icr_lo;
 	uint32_t lvt[NLVT]; /* 0x320 + 16 * i: timer, thermal, perf, lint0, lint1, error */
 	uint32_t irr[8], isr[8], tmr[8];
 	uint32_t timer_init, timer_div_reg;
 	uint64_t timer_start_ns, timer_tick_ns; /* ns per count */
+	uint64_t tsc_deadline;			/* guest TSC; 0: disarmed */
+	uint64_t last_fire_ns;			/* TSC-deadline interrupts keep this far apart */
 	struct timer_event timer;
 };
 
@@ -118,7 +129,7 @@ int vlapic_pending(struct vlapic *l)
 {
 	int v = highest(l->irr);
 
-	if (v < 0 || !(l->svr & SVR_ENABLED))
+	if (v < 0 || !(l->svr & SVR_ENABLED) || l->mode == VLAPIC_DISABLED)
 		return -1;
 	return ((uint32_t)v & 0xf0) > (ppr(l) & 0xf0) ? v : -1;
 }
@@ -133,6 +144,8 @@ bool vlapic_accepts_extint(struct vlapic *l)
 {
 	uint32_t lint0 = l->lvt[3];
 
+	if (l->mode == VLAPIC_DISABLED)
+		return true; /* a disabled LAPIC passes INTR straight to the CPU */
 	return !(lint0 & LVT_MASKED) && ((lint0 >> 8) & 7) == MODE_EXTINT;
 }
 
@@ -144,11 +157,64 @@ static uint64_t divide_by(uint32_t div_reg)
 	return code == 7 ? 1 : 2ull << code;
 }
 
+static bool deadline_mode(const struct vlapic *l)
+{
+	return ((l->lvt[0] >> 17) & 3) == 2;
+}
+
+static uint64_t guest_tsc(const struct vlapic *l)
+{
+	return rdtsc() + (uint64_t)l->vcpu->tsc_offset;
+}
+
+static void deadline_arm(struct vlapic *l);
+
+/* The deadline passed: the interrupt (unless masked), and IA32_TSC_DEADLINE
+ * reads 0 again.  The host clock and the guest TSC may round apart: a timer
+ * that came early is armed again for the rest, so it is never early. */
+static void deadline_fire(struct vlapic *l)
+{
+	if (!l->tsc_deadline)
+		return;
+	if (guest_tsc(l) < l->tsc_deadline) {
+		deadline_arm(l);
+		return;
+	}
+	if (!(l->lvt[0] & LVT_MASKED))
+		set_irr(l, l->lvt[0] & 0xff, false);
+	l->tsc_deadline = 0;
+	l->last_fire_ns = clock_ns();
+}
+
+/* A deadline already past fires at once, but never sooner than MIN_PERIOD_NS
+ * after the last one: a guest re-arming in the past in its handler gets one
+ * interrupt per floor period, not a host stuck in its timer path. */
+static void deadline_arm(struct vlapic *l)
+{
+	uint64_t now = clock_ns(), tsc = guest_tsc(l), due = now;
+
+	if (l->vm->dying)
+		return;
+	if (l->tsc_deadline > tsc) /* capped before converting: no overflow */
+		due = now + tsc_to_ns(MIN(l->tsc_deadline - tsc, ns_to_tsc(MAX_ARM_NS))) + 1;
+	due = MAX(due, l->last_fire_ns + MIN_PERIOD_NS);
+	if (due <= now)
+		deadline_fire(l);
+	else
+		timer_event_arm(&l->timer, due);
+}
+
 static void timer_fire(struct timer_event *ev)
 {
 	struct vlapic *l = container_of(ev, struct vlapic, timer);
 	unsigned long flags = spin_lock_irqsave(&l->vm->dev_lock);
 	uint32_t lvt = l->lvt[0];
+
+	if (deadline_mode(l)) {
+		deadline_fire(l);
+		spin_unlock_irqrestore(&l->vm->dev_lock, flags);
+		return;
+	}
 
 	if (l->timer_init && !(lvt & LVT_MASKED))
 		set_irr(l, lvt & 0xff, false);
@@ -165,6 +231,8 @@ static void timer_fire(struct timer_event *ev)
 
 static void timer_start(struct vlapic *l, uint32_t count)
 {
+	if (deadline_mode(l))
+		return; /* the initial count is ignored in TSC-deadline mode */
 	timer_event_cancel(&l->timer);
 	l->timer_init = count;
 	l->timer_tick_ns = divide_by(l->timer_div_reg); /* 1 GHz / divider */
@@ -186,10 +254,19 @@ static uint32_t timer_current(const struct vlapic *l)
 
 /* --- IPIs --- */
 
-static bool matches(const struct vlapic *l, uint32_t dest, bool logical)
+/* wide: a 32-bit x2APIC destination; else 8 bits (xAPIC ICR, the IOAPIC). */
+static bool matches(const struct vlapic *l, uint32_t dest, bool logical, bool wide)
 {
+	uint32_t all = wide ? 0xffffffffu : 0xffu;
+
+	if (l->mode == VLAPIC_DISABLED)
+		return false;
 	if (!logical)
-		return dest == 0xff || dest == l->id;
+		return dest == all || dest == l->id;
+	if (l->mode == VLAPIC_X2APIC) { /* cluster in 31:16, members in 15:0 */
+		uint32_t ldr = x2apic_ldr(l->id);
+		return dest == all || ((dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff));
+	}
 	uint32_t ldr = l->ldr >> 24;
 	if ((l->dfr >> 28) == 0xf) /* flat */
 		return (ldr & dest) != 0;
@@ -201,7 +278,7 @@ void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, ui
 {
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vlapic *l = vm->vlapics[i];
-		if (!matches(l, dest, logical))
+		if (!matches(l, dest, logical, false))
 			continue;
 		if (mode == 0 || mode == 1) {
 			set_irr(l, vector, level);
@@ -216,16 +293,16 @@ static void send_ipi(struct vlapic *src, uint32_t icr_lo)
 	struct vm *vm = src->vm;
 	uint8_t vector = icr_lo & 0xff, mode = (icr_lo >> 8) & 7;
 	unsigned shorthand = (icr_lo >> 18) & 3;
-	bool logical = icr_lo & (1u << 11);
-	uint32_t dest = src->icr_hi >> 24;
+	bool logical = icr_lo & (1u << 11), wide = src->mode == VLAPIC_X2APIC;
+	uint32_t dest = wide ? src->icr_hi : src->icr_hi >> 24;
 
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vlapic *l = vm->vlapics[i];
-		bool hit = shorthand == 0   ? matches(l, dest, logical)
+		bool hit = shorthand == 0   ? matches(l, dest, logical, wide)
 			   : shorthand == 1 ? l == src
 			   : shorthand == 2 ? true
 					    : l != src;
-		if (!hit)
+		if (!hit || l->mode == VLAPIC_DISABLED)
 			continue;
 		if (mode == 0 || mode == 1)
 			set_irr(l, vector, false);
@@ -289,12 +366,27 @@ static void eoi(struct vlapic *l)
 		l->vm->eoi_hook(l->vm->irq_ctx, (uint8_t)v);
 }
 
+/* Mode 11b is reserved (taken as periodic); entering or leaving TSC-deadline
+ * mode disarms the timer, whichever way it was armed. */
+static void lvt_timer_mode(struct vlapic *l, uint32_t *v)
+{
+	if (((*v >> 17) & 3) == 3)
+		*v &= ~LVT_TSC_MODE;
+	if (((l->lvt[0] ^ *v) & LVT_TSC_MODE) == 0)
+		return;
+	timer_event_cancel(&l->timer);
+	l->timer_init = 0;
+	l->tsc_deadline = 0;
+}
+
 static void reg_write(struct vlapic *l, unsigned reg, uint32_t v)
 {
 	if (reg >= REG_LVT_TIMER && reg <= REG_LVT_ERROR) {
 		unsigned i = (reg - REG_LVT_TIMER) / 16;
 		if (!(l->svr & SVR_ENABLED))
 			v |= LVT_MASKED; /* a disabled LAPIC keeps its LVTs masked */
+		if (i == 0)
+			lvt_timer_mode(l, &v);
 		l->lvt[i] = v;
 		return;
 	}
@@ -328,6 +420,7 @@ static void reg_write(struct vlapic *l, unsigned reg, uint32_t v)
 		l->icr_hi = v & 0xff000000u;
 		return;
 	case REG_ICR_LO:
+		l->icr_lo = v & ~(1u << 12);
 		send_ipi(l, v);
 		return;
 	case REG_TIMER_INIT:
@@ -351,8 +444,9 @@ static void lapic_mmio(void *dev, uint64_t addr, unsigned size, bool write, uint
 		return;
 	}
 	struct vlapic *l = vm->vlapics[vcpu->id];
-	/* Registers are 32 bits at 16-byte strides; other accesses read 0, write nothing. */
-	if (size != 4 || (reg & 15)) {
+	/* Registers are 32 bits at 16-byte strides; other accesses read 0, write
+	 * nothing.  In x2APIC mode or disabled, the page is not the LAPIC's. */
+	if (size != 4 || (reg & 15) || l->mode != VLAPIC_XAPIC) {
 		if (!write)
 			*val = 0;
 		return;
@@ -361,6 +455,24 @@ static void lapic_mmio(void *dev, uint64_t addr, unsigned size, bool write, uint
 		reg_write(l, reg, (uint32_t)*val);
 	else
 		*val = reg_read(l, reg);
+}
+
+/* Power-up state, also what re-enabling a disabled LAPIC starts from. */
+static void reset(struct vlapic *l)
+{
+	timer_event_cancel(&l->timer);
+	l->mode = VLAPIC_XAPIC;
+	l->id = l->vcpu->id;
+	l->tpr = l->ldr = l->esr = l->icr_hi = l->icr_lo = 0;
+	l->dfr = 0xffffffffu;
+	l->svr = 0xff;
+	for (int j = 0; j < NLVT; j++)
+		l->lvt[j] = LVT_MASKED;
+	memset(l->irr, 0, sizeof(l->irr));
+	memset(l->isr, 0, sizeof(l->isr));
+	memset(l->tmr, 0, sizeof(l->tmr));
+	l->timer_init = l->timer_div_reg = 0;
+	l->tsc_deadline = 0;
 }
 
 bool vlapic_init_all(struct vm *vm)
@@ -372,17 +484,13 @@ bool vlapic_init_all(struct vm *vm)
 		vm->vlapics[i] = l;
 		l->vm = vm;
 		l->vcpu = &vm->vcpus[i];
-		l->id = i;
-		l->dfr = 0xffffffffu;
-		l->svr = 0xff;
-		for (int j = 0; j < NLVT; j++)
-			l->lvt[j] = LVT_MASKED;
+		timer_event_init(&l->timer, timer_fire);
+		reset(l);
 		if (i == 0) { /* virtual-wire mode, as the firmware leaves the BSP */
 			l->svr |= SVR_ENABLED;
 			l->lvt[3] = MODE_EXTINT << 8;
 			l->lvt[4] = 4u << 8; /* NMI */
 		}
-		timer_event_init(&l->timer, timer_fire);
 	}
 	return vm_mmio_register(vm, VLAPIC_BASE, 0x1000, lapic_mmio, vm);
 }
@@ -404,4 +512,133 @@ void vlapic_destroy_all(struct vm *vm)
 struct vlapic *vlapic_of(struct vm *vm, unsigned vcpu)
 {
 	return vm->vlapics[vcpu];
+}
+
+/* --- the MSR interface --- */
+
+static uint64_t base_msr(const struct vlapic *l)
+{
+	uint64_t v = VLAPIC_BASE | (l->vcpu->id == 0 ? APIC_BASE_BSP : 0);
+
+	if (l->mode == VLAPIC_XAPIC)
+		v |= APIC_BASE_ENABLE;
+	else if (l->mode == VLAPIC_X2APIC)
+		v |= APIC_BASE_ENABLE | APIC_BASE_EXTD;
+	return v;
+}
+
+static bool set_base(struct vlapic *l, uint64_t value)
+{
+	enum vlapic_mode to = vlapic_mode_of(value);
+
+	if (!vlapic_base_write_ok(base_msr(l), value, VLAPIC_BASE))
+		return false;
+	if (to == l->mode)
+		return true;
+	if (l->mode == VLAPIC_DISABLED)
+		reset(l); /* re-enabled: the power-up state, in xAPIC mode */
+	if (to == VLAPIC_X2APIC) {
+		l->id = l->vcpu->id; /* the x2APIC ID; the LDR follows from it */
+		l->icr_hi = 0;
+	} else if (to == VLAPIC_DISABLED) {
+		timer_event_cancel(&l->timer);
+		l->timer_init = 0;
+		l->tsc_deadline = 0;
+		memset(l->irr, 0, sizeof(l->irr));
+	}
+	l->mode = to;
+	return true;
+}
+
+static uint64_t x2_read(struct vlapic *l, unsigned reg)
+{
+	switch (reg) {
+	case REG_ID:
+		return l->id;
+	case REG_LDR:
+		return x2apic_ldr(l->id);
+	case REG_ICR_LO:
+		return ((uint64_t)l->icr_hi << 32) | l->icr_lo;
+	}
+	return reg_read(l, reg);
+}
+
+static void x2_write(struct vlapic *l, unsigned reg, uint64_t v)
+{
+	if (reg == REG_ICR_LO) { /* one 64-bit write: destination, then send */
+		l->icr_hi = (uint32_t)(v >> 32);
+		l->icr_lo = (uint32_t)v;
+		send_ipi(l, (uint32_t)v);
+	} else if (reg == VLAPIC_REG_SELF_IPI) {
+		set_irr(l, v & 0xff, false); /* fixed, edge, to this LAPIC */
+	} else {
+		reg_write(l, reg, (uint32_t)v);
+	}
+}
+
+bool vlapic_owns_msr(uint32_t msr)
+{
+	return msr == MSR_APIC_BASE || msr == MSR_TSC_DEADLINE ||
+	       (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST);
+}
+
+/* Runs access(l, msr, value) under the device lock; #GP without a LAPIC. */
+static bool locked(struct vcpu *vcpu, uint32_t msr, uint64_t *value,
+		   bool (*access)(struct vlapic *, uint32_t, uint64_t *))
+{
+	struct vm *vm = vcpu->vm;
+
+	if (!vm->vlapics[vcpu->id])
+		return false;
+	unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
+	bool ok = access(vm->vlapics[vcpu->id], msr, value);
+	spin_unlock_irqrestore(&vm->dev_lock, flags);
+	return ok;
+}
+
+static bool rdmsr_locked(struct vlapic *l, uint32_t msr, uint64_t *value)
+{
+	if (msr == MSR_APIC_BASE) {
+		*value = base_msr(l);
+		return true;
+	}
+	if (msr == MSR_TSC_DEADLINE) { /* reads 0 in the other timer modes */
+		*value = deadline_mode(l) ? l->tsc_deadline : 0;
+		return true;
+	}
+	int reg = x2apic_msr_reg(msr, false, 0);
+	if (reg < 0 || l->mode != VLAPIC_X2APIC)
+		return false;
+	*value = x2_read(l, (unsigned)reg);
+	return true;
+}
+
+static bool wrmsr_locked(struct vlapic *l, uint32_t msr, uint64_t *value)
+{
+	if (msr == MSR_APIC_BASE)
+		return set_base(l, *value);
+	if (msr == MSR_TSC_DEADLINE) {
+		if (!deadline_mode(l))
+			return true; /* ignored in the other timer modes */
+		timer_event_cancel(&l->timer);
+		l->tsc_deadline = *value; /* 0 disarms */
+		if (*value)
+			deadline_arm(l);
+		return true;
+	}
+	int reg = x2apic_msr_reg(msr, true, *value);
+	if (reg < 0 || l->mode != VLAPIC_X2APIC)
+		return false;
+	x2_write(l, (unsigned)reg, *value);
+	return true;
+}
+
+bool vlapic_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
+{
+	return locked(vcpu, msr, value, rdmsr_locked);
+}
+
+bool vlapic_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
+{
+	return locked(vcpu, msr, &value, wrmsr_locked);
 }

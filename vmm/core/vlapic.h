@@ -19,6 +19,11 @@ void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, ui
 /* The highest-priority deliverable vector, or -1; and its acceptance (IRR -> ISR). */
 int vlapic_pending(struct vlapic *l);
 void vlapic_accept(struct vlapic *l, int vector);
+/* IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC range 0x800-0x8ff, for
+ * the vCPU's own LAPIC; false means #GP. */
+bool vlapic_owns_msr(uint32_t msr);
+bool vlapic_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value);
+bool vlapic_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value);
 /* Whether LINT0 passes the 8259's ExtINT to this vCPU. */
 bool vlapic_accepts_extint(struct vlapic *l);
 

@@ -205,6 +205,10 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_lo);
 void fw_cfg_read(uint16_t key, void *buf, size_t len);
 bool fw_cfg_present(void);
 
+/* Whether CPUID 0x40000000 says QEMU TCG (TCGTCGTCGTCG), the reference
+ * machine: features its CPU model lacks may be skipped only there. */
+bool under_qemu_tcg(void);
+
 /* xorshift32: deterministic pseudo-random numbers for stress loops. */
 static inline uint32_t xorshift32(uint32_t *s)
 {

@@ -80,3 +80,11 @@ bool fw_cfg_present(void)
 	fw_cfg_read(FW_CFG_SIGNATURE, sig, sizeof(sig));
 	return memcmp(sig, "QEMU", 4) == 0;
 }
+
+bool under_qemu_tcg(void)
+{
+	uint32_t r[4];
+
+	cpuid(0x40000000, 0, r);
+	return r[1] == 0x54474354 && r[2] == 0x43544743 && r[3] == 0x47435447;
+}
