@@ -23,6 +23,11 @@ $(DEPS_OK): tools/deps
 	$(Q)touch $@
 
 PALLAS_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# Rewritten only when the version changes; what prints the version depends on
+# it, so an incremental build never reports a stale one.
+VERSION_STAMP := $(BUILD)/version
+$(shell mkdir -p $(BUILD) && echo '$(PALLAS_VERSION)' | cmp -s - $(VERSION_STAMP) || \
+	echo '$(PALLAS_VERSION)' > $(VERSION_STAMP))
 
 .PHONY: all image run test unit e2e fuzz clean format deps
 .DEFAULT_GOAL := all

@@ -25,6 +25,7 @@ BOOT_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -z noexecstack -T $(E
 BOOT_SRCS := $(sort $(wildcard boot/*.c boot/*.S))
 BOOT_OBJS := $(patsubst boot/%,$(BOOT_BUILD)/%.o,$(BOOT_SRCS))
 
+$(BOOT_BUILD)/main.c.o: $(VERSION_STAMP)
 $(BOOT_BUILD)/%.c.o: boot/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"

@@ -26,6 +26,7 @@ KERNEL_FONT := $(KBUILD)/font.psf
 $(KERNEL_FONT): $(DEPS_OK)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gunzip -c $(KERNEL_FONT_SRC) > $@
+$(KBUILD)/kernel/main.c.o: $(VERSION_STAMP)
 $(KBUILD)/drivers/fb/font_data.S.o: $(KERNEL_FONT)
 $(KBUILD)/drivers/fb/font_data.S.o: KERNEL_EXTRA = -DFONT_PATH='"$(abspath $(KERNEL_FONT))"'
 
