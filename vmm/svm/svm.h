@@ -27,7 +27,7 @@ struct svm_vm {
 typedef void (*svm_enter_fn)(struct svm_guest_regs *regs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
 
 struct svm_vcpu {
-	struct svm_guest_regs regs; /* first: svm_enter_dregs finds the vCPU from it */
+	struct svm_guest_regs regs; /* svm_enter_dregs finds the vCPU from it */
 	svm_enter_fn enter;
 	struct vcpu_dregs dregs; /* DR0-DR3; DR6 and DR7 are the VMCB's */
 	struct vmcb *vmcb;

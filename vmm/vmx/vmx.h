@@ -38,7 +38,7 @@ struct vmx_vm {
 typedef int (*vmx_enter_fn)(struct vmx_guest_regs *regs, int launched);
 
 struct vmx_vcpu {
-	struct vmx_guest_regs regs; /* first: vmx_enter_dregs finds the vCPU from it */
+	struct vmx_guest_regs regs; /* vmx_enter_dregs finds the vCPU from it */
 	vmx_enter_fn enter;
 	struct vcpu_dregs dregs;
 	void *vmcs;
