@@ -160,6 +160,9 @@ static bool handled_here(struct svm_vcpu *v, uint64_t code)
 		note_next_rip(v, 2);
 		svm_skip_insn(v);
 		return true;
+	case VMEXIT_DR_FIRST ... VMEXIT_DR_LAST:
+		svm_dregs_grant(v); /* the instruction runs again, on the guest's registers */
+		return true;
 	case VMEXIT_XSETBV:
 		svm_queue_exception(v, 13, true, 0); /* CPUID tells the guest there is no XSAVE */
 		return true;

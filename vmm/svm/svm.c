@@ -118,6 +118,8 @@ static bool svm_vcpu_init(struct vcpu *vcpu, void **backend)
 	}
 	v->vmcb = phys_to_virt(v->vmcb_pa);
 	v->cpu = -1;
+	v->enter = svm_enter;
+	dregs_reset(&v->dregs);
 	svm_vmcb_init(v, vm_backend(vcpu_vm(vcpu)));
 	/* Save a clean FPU image for the guest to start from. */
 	__asm__ volatile("fninit; fxsave64 %0" : "=m"(v->fpu));
@@ -174,7 +176,7 @@ static void enter_guest(struct svm_vcpu *v, struct svm_cpu *c)
 	 * interrupt arriving in the guest is an INTR exit (V_INTR_MASKING),
 	 * taken by the host after STGI once interrupts are on again. */
 	__asm__ volatile("clgi; sti" ::: "memory");
-	svm_enter(&v->regs, v->vmcb_pa, c->host_vmcb_pa);
+	v->enter(&v->regs, v->vmcb_pa, c->host_vmcb_pa);
 	__asm__ volatile("cli; stgi" ::: "memory");
 	if (swap_aux)
 		wrmsr(MSR_TSC_AUX, c->tsc_aux);

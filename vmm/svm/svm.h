@@ -3,6 +3,7 @@
 #define SVM_SVM_H
 
 #include <pallas/spinlock.h>
+#include <vmm/debugreg.h>
 #include <vmm/vcpu.h>
 
 #include "vmcb.h"
@@ -20,8 +21,15 @@ struct svm_vm {
 	spinlock_t lock; /* NPT updates */
 };
 
+/* svm_enter, or svm_enter_dregs while the guest's DR0-DR3 must be in the
+ * hardware (debugreg.c): chosen per vCPU, so a guest that never touches its
+ * debug registers pays nothing on its exits. */
+typedef void (*svm_enter_fn)(struct svm_guest_regs *regs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
+
 struct svm_vcpu {
-	struct svm_guest_regs regs;
+	struct svm_guest_regs regs; /* svm_enter_dregs finds the vCPU from it */
+	svm_enter_fn enter;
+	struct vcpu_dregs dregs; /* DR0-DR3; DR6 and DR7 are the VMCB's */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	int cpu;       /* the host CPU it runs on; -1 before its first run */
@@ -60,6 +68,11 @@ bool svm_permission_maps_init(void);
 bool svm_npt_init(struct svm_vm *vm);
 void svm_npt_destroy(struct svm_vm *vm);
 bool svm_npt_map(struct svm_vm *vm, uint64_t gpa, paddr_t hpa, uint64_t size);
+
+/* debugreg.c */
+#define SVM_DR_INTERCEPTS 0x00ff00ffu /* reads and writes of DR0-DR7 */
+void svm_enter_dregs(struct svm_guest_regs *regs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
+void svm_dregs_grant(struct svm_vcpu *v);
 
 /* exit.c */
 void svm_handle_exit(struct vcpu *vcpu, struct svm_vcpu *v, struct vm_exit *exit);

@@ -177,7 +177,8 @@ static void reset_state(struct svm_vcpu *v)
 
 static void setup_intercepts(struct vmcb_control *c)
 {
-	c->intercept_exceptions = 1u << 18; /* #MC: the host's business */
+	c->intercept_exceptions = 1u << 18;  /* #MC: the host's business */
+	c->intercept_dr = SVM_DR_INTERCEPTS; /* until the guest touches them, see debugreg.c */
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_INIT | INTERCEPT_CPUID |
 			     INTERCEPT_INVD | INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO |
 			     INTERCEPT_MSR | INTERCEPT_SHUTDOWN;

@@ -151,6 +151,8 @@ _Static_assert(offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 #define EVENT_TYPE_SOFT (4u << 8)
 
 /* exit_code */
+#define VMEXIT_DR_FIRST	 0x20 /* 0x20-0x2f reads of DR0-DR15, 0x30-0x3f writes */
+#define VMEXIT_DR_LAST	 0x3f
 #define VMEXIT_EXCP_BASE 0x40
 #define VMEXIT_INTR	 0x60
 #define VMEXIT_NMI	 0x61

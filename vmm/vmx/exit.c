@@ -126,6 +126,18 @@ static void requeue_vectoring_event(struct vmx_vcpu *v)
 	v->pending_event = true;
 }
 
+/* The reason is read again here, so that the hot path keeps no register
+ * for it across the calls of the exits it handles. */
+static void unhandled(struct vm_exit *exit)
+{
+	unsigned reason = vmread(VMCS_EXIT_REASON) & 0xffff;
+
+	exit->kind = VM_EXIT_UNHANDLED;
+	ksnprintf(exit->detail, sizeof(exit->detail),
+		  "unhandled VM exit %u (%s), qualification %#lx, at rip %#lx", reason,
+		  reason_name(reason), vmread(VMCS_EXIT_QUALIFICATION), vmread(VMCS_GUEST_RIP));
+}
+
 void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit)
 {
 	uint32_t raw = (uint32_t)vmread(VMCS_EXIT_REASON);
@@ -177,6 +189,9 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		if (!cr_access(v, exit))
 			exit->kind = VM_EXIT_UNHANDLED;
 		return;
+	case EXIT_REASON_DR_ACCESS:
+		vmx_dregs_grant(v); /* the instruction runs again, on the guest's registers */
+		return;
 	case EXIT_REASON_INVD:
 	case EXIT_REASON_WBINVD:
 		vmx_skip_insn_current(); /* guest RAM is write-back and coherent: nothing to do */
@@ -196,11 +211,12 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		/* Not offered by the guest's CPUID: #UD, as a CPU without them would. */
 		vmx_queue_exception(v, 6, false, 0);
 		return;
+	case EXIT_REASON_EXCEPTION:
+		/* The other exceptions that exit are not the guest's. */
+		if (!vmx_debug_exception(v))
+			unhandled(exit);
+		return;
 	default:
-		exit->kind = VM_EXIT_UNHANDLED;
-		ksnprintf(exit->detail, sizeof(exit->detail),
-			  "unhandled VM exit %u (%s), qualification %#lx, at rip %#lx", reason,
-			  reason_name(reason), vmread(VMCS_EXIT_QUALIFICATION),
-			  vmread(VMCS_GUEST_RIP));
+		unhandled(exit);
 	}
 }

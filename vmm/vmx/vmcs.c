@@ -183,14 +183,14 @@ static bool setup_controls(struct vmx_vcpu *v, struct vmx_vm *vm, char *err, siz
 			vmx_caps.pin_allowed0, vmx_caps.pin_allowed1, &pin) ||
 	    !vmx_adjust(PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
 			    PROC_RDPMC_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
-			    PROC_TSC_OFFSETTING | PROC_SECONDARY,
+			    PROC_TSC_OFFSETTING | PROC_MOV_DR_EXITING | PROC_SECONDARY,
 			vmx_caps.proc_allowed0, vmx_caps.proc_allowed1, &proc) ||
 	    !vmx_adjust(PROC2_EPT | PROC2_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING, 0,
 			vmx_caps.proc2_allowed1, &proc2) ||
-	    !vmx_adjust(EXIT_HOST_64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER, vmx_caps.exit_allowed0,
-			vmx_caps.exit_allowed1, &exitc) ||
-	    !vmx_adjust(ENTRY_LOAD_EFER, vmx_caps.entry_allowed0, vmx_caps.entry_allowed1,
-			&entry)) {
+	    !vmx_adjust(EXIT_HOST_64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_DEBUG,
+			vmx_caps.exit_allowed0, vmx_caps.exit_allowed1, &exitc) ||
+	    !vmx_adjust(ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG, vmx_caps.entry_allowed0,
+			vmx_caps.entry_allowed1, &entry)) {
 		ksnprintf(err, errlen, "the CPU does not allow the VMX controls Pallas needs");
 		return false;
 	}
@@ -202,7 +202,8 @@ static bool setup_controls(struct vmx_vcpu *v, struct vmx_vm *vm, char *err, siz
 	vmwrite(VMCS_PROC_CTLS2, proc2);
 	vmwrite(VMCS_EXIT_CTLS, exitc);
 	vmwrite(VMCS_ENTRY_CTLS, entry);
-	vmwrite(VMCS_EXCEPTION_BITMAP, 1u << 18); /* #MC: the host's business */
+	/* #MC: the host's business; #DB: its DR6 bits are recorded (debugreg.c). */
+	vmwrite(VMCS_EXCEPTION_BITMAP, 1u << 18 | 1u << EXCEPTION_DB);
 	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
 	vmwrite(VMCS_IO_BITMAP_A, vmx_io_bitmap_a);
 	vmwrite(VMCS_IO_BITMAP_B, vmx_io_bitmap_b);

@@ -159,6 +159,7 @@
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 
 /* VM-exit controls */
+#define EXIT_SAVE_DEBUG	   (1u << 2)
 #define EXIT_HOST_64	   (1u << 9)
 #define EXIT_ACK_INTERRUPT (1u << 15)
 #define EXIT_SAVE_PAT	   (1u << 18)
@@ -167,9 +168,10 @@
 #define EXIT_LOAD_EFER	   (1u << 21)
 
 /* VM-entry controls */
-#define ENTRY_GUEST_64	(1u << 9)
-#define ENTRY_LOAD_PAT	(1u << 14)
-#define ENTRY_LOAD_EFER (1u << 15)
+#define ENTRY_LOAD_DEBUG (1u << 2)
+#define ENTRY_GUEST_64	 (1u << 9)
+#define ENTRY_LOAD_PAT	 (1u << 14)
+#define ENTRY_LOAD_EFER	 (1u << 15)
 
 /* Exit reasons (basic, bits 15:0) */
 #define EXIT_REASON_EXCEPTION	     0
@@ -202,6 +204,8 @@
 #define EXIT_REASON_WBINVD	     54
 #define EXIT_REASON_XSETBV	     55
 #define EXIT_REASON_FAILED_ENTRY     (1u << 31)
+
+#define EXCEPTION_DB 1
 
 /* Interruption-information fields */
 #define INTR_INFO_VALID	       (1u << 31)

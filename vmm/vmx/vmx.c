@@ -173,6 +173,8 @@ static bool vmx_vcpu_init(struct vcpu *vcpu, void **backend)
 	v->vmcs = phys_to_virt(v->vmcs_pa);
 	*(uint32_t *)v->vmcs = vmx_caps.revision;
 	v->cpu = -1;
+	v->enter = vmx_enter;
+	dregs_reset(&v->dregs);
 	unsigned long flags = spin_lock_irqsave(&vpid_lock);
 	v->vpid = next_vpid++;
 	if (next_vpid == 0)
@@ -261,7 +263,7 @@ static void vmx_run(struct vcpu *vcpu, struct vm_exit *exit)
 	}
 	uint8_t host_fpu[512] __attribute__((aligned(16)));
 	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
-	int failed = vmx_enter(&v->regs, v->launched);
+	int failed = v->enter(&v->regs, v->launched);
 	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(v->fpu) : "m"(host_fpu));
 	if (failed) {
 		exit->kind = VM_EXIT_ERROR;

@@ -3,6 +3,7 @@
 #define VMX_VMX_H
 
 #include <pallas/spinlock.h>
+#include <vmm/debugreg.h>
 #include <vmm/vcpu.h>
 
 #include "vmcs_fields.h"
@@ -31,8 +32,15 @@ struct vmx_vm {
 	spinlock_t lock; /* EPT updates */
 };
 
+/* vmx_enter, or vmx_enter_dregs while the guest's debug registers must be
+ * in the hardware (debugreg.c): chosen per vCPU, so a guest that never
+ * touches them pays nothing on its exits. */
+typedef int (*vmx_enter_fn)(struct vmx_guest_regs *regs, int launched);
+
 struct vmx_vcpu {
-	struct vmx_guest_regs regs;
+	struct vmx_guest_regs regs; /* vmx_enter_dregs finds the vCPU from it */
+	vmx_enter_fn enter;
+	struct vcpu_dregs dregs;
 	void *vmcs;
 	paddr_t vmcs_pa;
 	int cpu; /* the host CPU the VMCS was set up on; -1 before */
@@ -81,6 +89,11 @@ void vmx_get_sregs(struct vmx_vcpu *v, struct vcpu_sregs *s);
 bool vmx_ept_init(struct vmx_vm *vm);
 void vmx_ept_destroy(struct vmx_vm *vm);
 bool vmx_ept_map(struct vmx_vm *vm, uint64_t gpa, paddr_t hpa, uint64_t size);
+
+/* debugreg.c */
+int vmx_enter_dregs(struct vmx_guest_regs *regs, int launched);
+void vmx_dregs_grant(struct vmx_vcpu *v);
+bool vmx_debug_exception(struct vmx_vcpu *v);
 
 /* exit.c */
 void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit);
