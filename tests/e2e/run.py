@@ -902,8 +902,9 @@ def qemu_svm_linux(ctx, c):
                              "--fail", PANIC_RE, "--fail", LOADER_ERR_RE],
                c.timeout, image=image)
     require_svm_backend(res, 2)
-    # On AMD, Linux calibrates the TSC against the virtual PIT itself.
-    kernel, uptime = check_linux(res, 2, 0.01)
+    # On AMD, Linux measures the TSC against the virtual PIT or PM timer
+    # itself, which a loaded host skews: only a gross error fails.
+    kernel, uptime = check_linux(res, 2, 0.05)
     return res, (f"Linux {kernel} on 2 vCPUs to init in {uptime:.1f} s of guest time, "
                  f"QEMU wall time {res.elapsed:.1f} s")
 
