@@ -29,6 +29,22 @@ KTEST(clock_tracks_tsc)
 	KEXPECT(t, dn <= dt + 2);
 }
 
+/* ns_to_tsc and tsc_to_ns agree over a day to within a few parts in a
+ * billion (plus one TSC tick): a timer deadline converted one way and the
+ * clock the other would otherwise drift apart with uptime, and events would
+ * come early by the drift. */
+KTEST(clock_conversions_agree)
+{
+	static const uint64_t spans[] = {NSEC_PER_SEC, 3600 * NSEC_PER_SEC, 86400 * NSEC_PER_SEC};
+
+	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
+		uint64_t x = spans[i], back = tsc_to_ns(ns_to_tsc(x));
+		uint64_t err = back > x ? back - x : x - back;
+		uint64_t tick_ns = tsc_to_ns(1000) / 1000 + 1;
+		KEXPECT(t, err <= x / 100000000 + tick_ns);
+	}
+}
+
 static volatile uint64_t fired_at[4];
 static struct timer_event ktest_events[4]; /* the last one is cancelled */
 

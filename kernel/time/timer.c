@@ -40,14 +40,29 @@ static struct timer_event *first(struct timer_queue *q)
 				      : container_of(q->events.next, struct timer_event, node);
 }
 
+/*
+ * The TSC value at which clock_ns() will have reached deadline_ns.  Counted
+ * from now, not converted from the boot TSC: the two fixed-point conversions
+ * are not exact inverses, and an absolute conversion drifts early with uptime.
+ * An early interrupt finds nothing due and programs the same passed deadline
+ * again, an interrupt storm that lasted as long as the drift.  A relative
+ * conversion is off by a fraction of the remaining time only, so each early
+ * interrupt comes closer, and the +1 keeps it moving.
+ */
+static uint64_t deadline_tsc(uint64_t deadline_ns)
+{
+	uint64_t tsc = rdtsc(), now = clock_ns();
+
+	return deadline_ns > now ? tsc + ns_to_tsc(deadline_ns - now) + 1 : MAX(tsc, 1);
+}
+
 /* Programs this CPU's LAPIC timer for the queue's first event (or stops it). */
 static void program(struct timer_queue *q)
 {
 	struct timer_event *ev = first(q);
 
 	if (tsc_deadline) {
-		/* 0 disarms; a deadline in the past fires at once. */
-		wrmsr(MSR_TSC_DEADLINE, ev ? MAX(clock_ns_to_tsc(ev->deadline_ns), 1) : 0);
+		wrmsr(MSR_TSC_DEADLINE, ev ? deadline_tsc(ev->deadline_ns) : 0); /* 0 disarms */
 		return;
 	}
 	if (!ev) {

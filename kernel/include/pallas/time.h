@@ -20,8 +20,6 @@ uint64_t tsc_hz(void);
 uint64_t clock_ns(void);
 uint64_t tsc_to_ns(uint64_t tsc);
 uint64_t ns_to_tsc(uint64_t ns);
-/* The TSC value at which clock_ns() reaches ns. */
-uint64_t clock_ns_to_tsc(uint64_t ns);
 /* Busy-waits; for device start-up sequences, not for waiting on events. */
 void udelay(uint64_t us);
 
