@@ -75,14 +75,21 @@ static bool svm_cpu_enable(char *err, size_t errlen)
 	return true;
 }
 
+/* Nested page tables are in the host's own long-mode format.  The CPU walks
+ * them as user accesses, so every entry carries U. */
+#define NPT_P	  (1ull << 0)
+#define NPT_RW	  (1ull << 1)
+#define NPT_US	  (1ull << 2)
+#define NPT_FLAGS (NPT_P | NPT_RW | NPT_US)
+static const struct slat_format npt_format = {NPT_P, NPT_FLAGS, NPT_FLAGS};
+
 static bool svm_vm_init(struct vm *vm, void **backend)
 {
 	struct svm_vm *v = kzalloc(sizeof(*v));
 
 	if (!v)
 		return false;
-	v->lock = (spinlock_t)SPINLOCK_INIT;
-	if (!svm_npt_init(v)) {
+	if (!slat_init(&v->npt, &npt_format)) {
 		kfree(v);
 		return false;
 	}
@@ -96,13 +103,13 @@ static void svm_vm_destroy(void *backend)
 {
 	struct svm_vm *v = backend;
 
-	svm_npt_destroy(v);
+	slat_destroy(&v->npt);
 	kfree(v);
 }
 
 static bool svm_map(void *backend, uint64_t gpa, paddr_t hpa, uint64_t size)
 {
-	return svm_npt_map(backend, gpa, hpa, size);
+	return slat_map(&((struct svm_vm *)backend)->npt, gpa, hpa, size);
 }
 
 static bool svm_vcpu_init(struct vcpu *vcpu, void **backend)

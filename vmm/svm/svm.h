@@ -2,8 +2,8 @@
 #ifndef SVM_SVM_H
 #define SVM_SVM_H
 
-#include <pallas/spinlock.h>
 #include <vmm/debugreg.h>
+#include <vmm/slat.h>
 #include <vmm/vcpu.h>
 
 #include "vmcb.h"
@@ -16,9 +16,7 @@ struct svm_guest_regs {
 };
 
 struct svm_vm {
-	uint64_t *npt_pml4;
-	paddr_t npt_root;
-	spinlock_t lock; /* NPT updates */
+	struct slat npt;
 };
 
 /* svm_enter, or svm_enter_dregs while the guest's DR0-DR3 must be in the
@@ -65,9 +63,6 @@ extern paddr_t svm_iopm_pa, svm_msrpm_pa;
 bool svm_permission_maps_init(void);
 
 /* npt.c */
-bool svm_npt_init(struct svm_vm *vm);
-void svm_npt_destroy(struct svm_vm *vm);
-bool svm_npt_map(struct svm_vm *vm, uint64_t gpa, paddr_t hpa, uint64_t size);
 
 /* debugreg.c */
 #define SVM_DR_INTERCEPTS 0x00ff00ffu /* reads and writes of DR0-DR7 */

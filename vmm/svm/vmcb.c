@@ -206,7 +206,7 @@ void svm_vmcb_init(struct svm_vcpu *v, struct svm_vm *vm)
 	/* The guest's IF masks only virtual interrupts; the host's still exit. */
 	c->int_ctl = V_INTR_MASKING;
 	c->nested_ctl = NESTED_CTL_NP;
-	c->nested_cr3 = vm->npt_root;
+	c->nested_cr3 = vm->npt.root;
 	c->clean = 0; /* nothing cached: the VMCB is written freely between runs */
 	reset_state(v);
 }

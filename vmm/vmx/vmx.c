@@ -123,17 +123,24 @@ static bool vmx_cpu_enable(char *err, size_t errlen)
 	return true;
 }
 
+/* EPT entries: an entry is present if it allows any access; leaves are write-back. */
+#define EPT_RWX	    7ull
+#define EPT_WB	    (6ull << 3) /* memory type of a leaf */
+#define EPTP_WB	    6ull
+#define EPTP_WALK_4 (3ull << 3)
+static const struct slat_format ept_format = {EPT_RWX, EPT_RWX, EPT_RWX | EPT_WB};
+
 static bool vmx_vm_init(struct vm *vm, void **backend)
 {
 	struct vmx_vm *v = kzalloc(sizeof(*v));
 
 	if (!v)
 		return false;
-	v->lock = (spinlock_t)SPINLOCK_INIT;
-	if (!vmx_ept_init(v)) {
+	if (!slat_init(&v->ept, &ept_format)) {
 		kfree(v);
 		return false;
 	}
+	v->eptp = v->ept.root | EPTP_WALK_4 | EPTP_WB;
 	*backend = v;
 	return true;
 }
@@ -150,13 +157,13 @@ static void vmx_vm_destroy(void *backend)
 	/* A later VM may get the same EPT root: no CPU may keep its translations. */
 	flush_ept_everywhere(&v->eptp);
 	smp_call_others(flush_ept_everywhere, &v->eptp);
-	vmx_ept_destroy(v);
+	slat_destroy(&v->ept);
 	kfree(v);
 }
 
 static bool vmx_map(void *backend, uint64_t gpa, paddr_t hpa, uint64_t size)
 {
-	return vmx_ept_map(backend, gpa, hpa, size);
+	return slat_map(&((struct vmx_vm *)backend)->ept, gpa, hpa, size);
 }
 
 static bool vmx_vcpu_init(struct vcpu *vcpu, void **backend)

@@ -2,8 +2,8 @@
 #ifndef VMX_VMX_H
 #define VMX_VMX_H
 
-#include <pallas/spinlock.h>
 #include <vmm/debugreg.h>
+#include <vmm/slat.h>
 #include <vmm/vcpu.h>
 
 #include "vmcs_fields.h"
@@ -27,9 +27,8 @@ struct vmx_msr_entry {
 #define VMX_SWITCHED_MSRS 6
 
 struct vmx_vm {
-	uint64_t *ept_pml4;
+	struct slat ept;
 	uint64_t eptp;
-	spinlock_t lock; /* EPT updates */
 };
 
 /* vmx_enter, or vmx_enter_dregs while the guest's debug registers must be
@@ -86,9 +85,6 @@ void vmx_set_sregs(struct vmx_vcpu *v, const struct vcpu_sregs *s);
 void vmx_get_sregs(struct vmx_vcpu *v, struct vcpu_sregs *s);
 
 /* ept.c */
-bool vmx_ept_init(struct vmx_vm *vm);
-void vmx_ept_destroy(struct vmx_vm *vm);
-bool vmx_ept_map(struct vmx_vm *vm, uint64_t gpa, paddr_t hpa, uint64_t size);
 
 /* debugreg.c */
 int vmx_enter_dregs(struct vmx_guest_regs *regs, int launched);
