@@ -182,6 +182,25 @@ void vcpu_startup(struct vcpu *vcpu, uint8_t vector)
 }
 
 /* An AP's state after INIT and STARTUP: real mode, CS = vector << 8, IP = 0. */
+void vcpu_reset_state(struct vcpu_regs *r, struct vcpu_sregs *s)
+{
+	static const struct vcpu_segment data = {.limit = 0xffff, .ar = 0x93};
+
+	*r = (struct vcpu_regs){.rip = 0xfff0, .rflags = 2};
+	*s = (struct vcpu_sregs){
+	    .cs = {.selector = 0xf000, .base = 0xffff0000, .limit = 0xffff, .ar = 0x9b},
+	    .ds = data,
+	    .es = data,
+	    .fs = data,
+	    .gs = data,
+	    .ss = data,
+	    .ldtr = {.limit = 0xffff, .ar = 0x82},
+	    .tr = {.limit = 0xffff, .ar = 0x8b},
+	    .gdt_limit = 0xffff,
+	    .idt_limit = 0xffff,
+	    .cr0 = (1ull << 4) | (1ull << 29) | (1ull << 30)}; /* ET, NW, CD */
+}
+
 static void enter_startup_state(struct vcpu *vcpu)
 {
 	const struct vcpu_ops *ops = vcpu->vm->ops;

@@ -71,20 +71,14 @@ static const struct vm_stop *run_to_stop(struct ktest_ctx *t, struct vm *vm, uin
 
 static void start_real_mode(struct vm *vm, uint16_t ip)
 {
-	static const struct vcpu_segment data = {.limit = 0xffff, .ar = 0x93};
-	struct vcpu_regs r = {.rip = ip, .rflags = 2};
-	struct vcpu_sregs s = {.cs = {.limit = 0xffff, .ar = 0x9b},
-			       .ds = data,
-			       .es = data,
-			       .fs = data,
-			       .gs = data,
-			       .ss = data,
-			       .ldtr = {.limit = 0xffff, .ar = 0x82},
-			       .tr = {.limit = 0xffff, .ar = 0x8b},
-			       .gdt_limit = 0xffff,
-			       .idt_limit = 0xffff,
-			       .cr0 = 0x10};
+	struct vcpu_regs r;
+	struct vcpu_sregs s;
 
+	vcpu_reset_state(&r, &s);
+	s.cs.selector = 0;
+	s.cs.base = 0; /* CS:IP = 0:ip */
+	r.rip = ip;
+	s.cr0 = 0x10; /* ET, caches on */
 	vm_set_boot_state(vm, &r, &s);
 }
 

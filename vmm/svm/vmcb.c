@@ -14,9 +14,6 @@
 #include "svm.h"
 
 #define CR0_PE	    (1ull << 0)
-#define CR0_ET	    (1ull << 4)
-#define CR0_NW	    (1ull << 29)
-#define CR0_CD	    (1ull << 30)
 #define EFER_LMA    (1ull << 10)
 #define EFER_SVME   (1ull << 12)
 #define PAT_DEFAULT 0x0007040600070406ull
@@ -153,21 +150,10 @@ void svm_get_regs(struct svm_vcpu *v, struct vcpu_regs *r)
 /* The state of a CPU after INIT: real mode at F000:FFF0. */
 static void reset_state(struct svm_vcpu *v)
 {
-	static const struct vcpu_segment data = {.limit = 0xffff, .ar = 0x93};
-	struct vcpu_regs r = {.rip = 0xfff0, .rflags = 2};
-	struct vcpu_sregs s = {
-	    .cs = {.selector = 0xf000, .base = 0xffff0000, .limit = 0xffff, .ar = 0x9b},
-	    .ds = data,
-	    .es = data,
-	    .fs = data,
-	    .gs = data,
-	    .ss = data,
-	    .ldtr = {.limit = 0xffff, .ar = 0x82},
-	    .tr = {.limit = 0xffff, .ar = 0x8b},
-	    .gdt_limit = 0xffff,
-	    .idt_limit = 0xffff,
-	    .cr0 = CR0_ET | CR0_NW | CR0_CD};
+	struct vcpu_regs r;
+	struct vcpu_sregs s;
 
+	vcpu_reset_state(&r, &s);
 	svm_set_sregs(v, &s);
 	svm_set_regs(v, &r);
 	v->vmcb->s.dr6 = 0xffff0ff0;

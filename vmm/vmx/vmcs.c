@@ -15,10 +15,7 @@
 #include "vmx.h"
 
 #define CR0_PE		    (1ull << 0)
-#define CR0_ET		    (1ull << 4)
 #define CR0_NE		    (1ull << 5)
-#define CR0_NW		    (1ull << 29)
-#define CR0_CD		    (1ull << 30)
 #define CR0_PG		    (1ull << 31)
 #define PREEMPTION_SLICE_NS 10000000ull
 
@@ -123,23 +120,6 @@ static void load_regs(struct vmx_vcpu *v, const struct vcpu_regs *r)
 }
 
 /* The state of a CPU after INIT: real mode at F000:FFF0. */
-static void reset_state(struct vcpu_regs *r, struct vcpu_sregs *s)
-{
-	static const struct vcpu_segment data = {.limit = 0xffff, .ar = 0x93};
-
-	memset(r, 0, sizeof(*r));
-	memset(s, 0, sizeof(*s));
-	r->rip = 0xfff0;
-	r->rflags = 2;
-	s->cs = (struct vcpu_segment){
-	    .selector = 0xf000, .base = 0xffff0000, .limit = 0xffff, .ar = 0x9b};
-	s->ds = s->es = s->fs = s->gs = s->ss = data;
-	s->ldtr = (struct vcpu_segment){.limit = 0xffff, .ar = 0x82};
-	s->tr = (struct vcpu_segment){.limit = 0xffff, .ar = 0x8b};
-	s->gdt_limit = s->idt_limit = 0xffff;
-	s->cr0 = CR0_ET | CR0_NW | CR0_CD;
-}
-
 static void setup_host_state(void)
 {
 	struct {
@@ -243,7 +223,7 @@ bool vmx_vmcs_setup(struct vcpu *vcpu, struct vmx_vcpu *v, struct vmx_vm *vm, ch
 		return false;
 	setup_host_state();
 	setup_msr_areas(v);
-	reset_state(&r, &s);
+	vcpu_reset_state(&r, &s);
 	if (v->have_regs)
 		r = v->initial;
 	if (v->have_sregs)
@@ -286,7 +266,7 @@ void vmx_get_regs(struct vmx_vcpu *v, struct vcpu_regs *r)
 		if (v->have_regs)
 			*r = v->initial;
 		else
-			reset_state(r, &unused);
+			vcpu_reset_state(r, &unused);
 		return;
 	}
 	const struct vmx_guest_regs *g = &v->regs;
@@ -327,7 +307,7 @@ void vmx_get_sregs(struct vmx_vcpu *v, struct vcpu_sregs *s)
 		if (v->have_sregs)
 			*s = v->initial_s;
 		else
-			reset_state(&unused, s);
+			vcpu_reset_state(&unused, s);
 		return;
 	}
 #define R(field, name) read_segment(field, &s->name);

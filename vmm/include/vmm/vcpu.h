@@ -109,6 +109,10 @@ struct vcpu_ops {
 /* Before vm_start: the state vCPU 0 starts in (a loader's entry state). */
 void vm_set_boot_state(struct vm *vm, const struct vcpu_regs *r, const struct vcpu_sregs *s);
 
+/* For backends: the architectural state after RESET or INIT, real mode at
+ * F000:FFF0 with caches disabled (SDM 9.1.1, APM 14.1.3), the same on both. */
+void vcpu_reset_state(struct vcpu_regs *r, struct vcpu_sregs *s);
+
 /* For backends: the core's objects they are handed. */
 void *vcpu_backend(struct vcpu *vcpu);
 struct vm *vcpu_vm(struct vcpu *vcpu);
