@@ -20,6 +20,11 @@ $(UNIT_BIN): vmm/svm/vmcb.h
 unit: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
+# The harness's own tests: the boot tools and tests/e2e/run.py on their
+# failure paths (a fake emulator), and the KVM probe.  Needs no build.
+harness: | $(DEPS_OK)
+	$(Q)python3 tests/harness/run.py
+
 e2e: image iso iso-linux image-linux
 	$(Q)python3 tests/e2e/run.py
 

@@ -4,7 +4,7 @@
 Each case boots an image through a runner, tools/run-qemu (the UEFI disk image;
 QEMU TCG or KVM) or tools/run-bochs (the GRUB ISO; Bochs with VT-x or AMD-V),
 reads the serial log and checks it.  Prints `ok NAME (T s, ...)` or
-`FAIL NAME: reason` with the tail of the log, and last the line
+`FAIL NAME (T s): reason` with the tail of the log, and last the line
 `e2e: N passed, N failed`.  Exit status 0 only when every selected case passed.
 
 usage: tests/e2e/run.py [-j N] [--budget SECONDS] [--list] [NAME-SUBSTRING ...]
@@ -52,6 +52,11 @@ VMX_HEADLINE = ("EPT", "VPID", "unrestricted-guest", "posted-interrupts")
 SVM_HEADLINE = ("NPT", "NRIP-save", "decode-assists", "AVIC")
 
 LOG_TAIL = 30           # lines of serial log shown with a failure
+# A case's emulator is stopped when it prints nothing while it uses this much
+# CPU time, or sits idle this long (tools/stall.py): a dead or stuck guest ends
+# its case at once instead of at the timeout.  Several times the longest
+# silence seen in a passing run (`# longest silence` in NAME.run-*.log).
+STALL_DEFAULT = 60.0
 WATCHDOG_SLACK = 30.0   # a runner gets this long past its own timeout
 
 
@@ -112,6 +117,11 @@ class Boot:
             if m:
                 return i, self.lines[i][0], m
         return None
+
+    def longest_silence(self):
+        """The longest wall time between two serial lines, or before the first."""
+        times = [0.0] + [t for t, _ in self.lines]
+        return max((b - a for a, b in zip(times, times[1:])), default=0.0)
 
     def texts(self, start=0):
         return [text for _, text in self.lines[start:]]
@@ -177,7 +187,11 @@ def boot(ctx, name, args, timeout, image=None, runner=QEMU):
         raise Failed(f"image {os.path.relpath(image, REPO)} not found{runner.hint}")
     t = ctx.case_timeout(timeout)
     cmd = [sys.executable, runner.tool, runner.image_opt, image, "--timeout", f"{t:g}",
-           "--verbose"] + args
+           "--verbose"]
+    stall = ctx.opts.stall or getattr(case_named(name), "stall", STALL_DEFAULT)
+    if stall:
+        cmd += ["--stall", f"{stall:g}"]
+    cmd += args
     res = Boot(runner)
     res.timeout = t
     log_path = os.path.join(ctx.outdir, f"{name}.log")
@@ -238,6 +252,7 @@ def boot(ctx, name, args, timeout, image=None, runner=QEMU):
             res.rc = proc.wait()
             res.elapsed = time.monotonic() - start
             err.write(f"# {runner.name} exit status {res.rc}, {res.elapsed:.1f} s\n")
+            err.write(f"# longest silence {res.longest_silence():.1f} s (wall)\n")
     finally:
         sel.close()
         if proc.poll() is None:
@@ -328,15 +343,21 @@ CASES = []
 
 
 class Case:
-    def __init__(self, name, fn, timeout, doc):
+    def __init__(self, name, fn, timeout, stall, doc):
         self.name, self.fn, self.timeout, self.doc = name, fn, timeout, doc
+        self.stall = stall  # the runner's --stall: CPU seconds without a serial line
 
 
-def case(name, timeout=90):
+def case(name, timeout=90, stall=STALL_DEFAULT):
     def register(fn):
-        CASES.append(Case(name, fn, timeout, (fn.__doc__ or "").strip().split("\n")[0]))
+        doc = (fn.__doc__ or "").strip().split("\n")[0]
+        CASES.append(Case(name, fn, timeout, stall, doc))
         return fn
     return register
+
+
+def case_named(name):
+    return next((c for c in CASES if c.name == name), None)
 
 
 @case("boot_ready")
@@ -400,7 +421,7 @@ def acpidump(ctx, c):
                              "--fail", LOADER_ERR_RE], c.timeout)
     hit = res.find(ACPIDUMP_END_RE)
     if hit is None:
-        no_qemu_problem(res, "`acpidump: end, N tables` line")
+        no_boot_problem(res, "`acpidump: end, N tables` line")
     madt = res.find(MADT_RE)
     if madt is None or madt[2].group(1, 2, 3) != ("2", "2", "1"):
         fail("no `acpi: MADT: 2 CPUs (2 enabled), 1 IOAPIC` line", res)
@@ -773,7 +794,7 @@ def check_vmtest(res):
     return passed
 
 
-@case("bochs_vmtest", timeout=900)
+@case("bochs_vmtest", timeout=900, stall=300)
 def bochs_vmtest(ctx, c):
     """Bochs (VT-x), `vmtest=all`: every test guest in a VM behaves as the
     manifest expects; the misbehaving ones are followed by guests that pass."""
@@ -825,7 +846,7 @@ def check_linux(res, cpus, tsc_tolerance):
     return init[2].group(1), float(init[2].group(3))
 
 
-@case("bochs_linux", timeout=1200)
+@case("bochs_linux", timeout=1200, stall=600)
 def bochs_linux(ctx, c):
     """Bochs (VT-x), `vmtest=linux`: Debian's kernel boots in a 2-vCPU Pallas VM
     to its busybox init, which prints the marker and powers the VM off."""
@@ -850,6 +871,8 @@ def require_svm_backend(res, cpus):
     """The VMM chose the AMD-V backend on every CPU, and nothing fell back to
     the no-virtualization path."""
     hit = res.find(SVM_BACKEND_RE)
+    if hit is None and res.rc != 0:
+        no_boot_problem(res, "`vmm: svm backend on N CPUs` line")
     if hit is None:
         fail("no `vmm: svm backend on N CPUs` line: the VMM did not pick AMD-V", res)
     if int(hit[2].group(1)) != cpus:
@@ -937,7 +960,7 @@ def run_case(ctx, c):
         extra = f", {detail}" if detail else ""
         ctx.print(f"ok {c.name} ({elapsed:.1f} s{extra})")
         return True
-    out = [f"FAIL {c.name}: {reason}"]
+    out = [f"FAIL {c.name} ({elapsed:.1f} s): {reason}"]
     if res is not None:
         log = os.path.relpath(os.path.join(ctx.outdir, c.name + ".log"), REPO)
         name = res.runner.name
@@ -977,6 +1000,8 @@ def main(argv):
     p.add_argument("--boot-cfg", default=os.path.join(REPO, "boot", "boot.cfg"),
                    metavar="PATH", help="boot.cfg for the images the harness builds "
                                         "(default boot/boot.cfg)")
+    p.add_argument("--stall", type=float, metavar="SECONDS",
+                   help="every case's --stall limit (default: each case's own)")
     p.add_argument("-l", "--list", action="store_true", help="list the cases and exit")
     opts = p.parse_args(argv)
     if opts.jobs < 1:

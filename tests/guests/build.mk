@@ -46,7 +46,7 @@ LINUX_GUEST_SPEC := guest linux vcpus=2 mem=256 expect=poweroff timeout=900
 linux_guest_modules = printf '%s\n' '$(1)linux.bzImage $(LINUX_GUEST_SPEC)' \
 	'$(1)linux.cpio initrd linux'
 
-$(LINUX_GUEST) &: tools/guest-linux $(GUEST_DIR)/linux/init | $(DEPS_OK)
+$(LINUX_GUEST) &: tools/guest-linux $(GUEST_DIR)/linux/init $(GUEST_DIR)/linux/packages | $(DEPS_OK)
 	@echo "  GUEST   $(LINUX_GUEST_DIR)"
 	$(Q)tools/guest-linux $(LINUX_GUEST_DIR)
 
