@@ -31,3 +31,8 @@ e2e: image iso iso-linux image-linux
 # The whole default suite: every runner, then one closing total.
 test: image iso iso-linux image-linux $(UNIT_BIN)
 	$(Q)tests/run-all
+
+# The suite three times beside `stress-ng --cpu 1`: the check that no test
+# depends on the host being idle.  Not in `make test`.
+soak-load: image iso iso-linux image-linux $(UNIT_BIN)
+	$(Q)tests/soak-load
