@@ -85,6 +85,8 @@ static void account(struct runqueue *rq, struct thread *curr, uint64_t now)
 	if (curr == rq->idle || !curr->se.queued)
 		return;
 	curr->runtime_ns += delta;
+	if (delta > curr->longest_charge_ns)
+		__atomic_store_n(&curr->longest_charge_ns, delta, __ATOMIC_RELAXED);
 	fair_charge(&curr->se, delta);
 	group_charge(curr->group, now, delta);
 }

@@ -34,6 +34,7 @@ struct thread {
 	struct fair_entity se;
 	struct list rq_node; /* in runqueue.threads while queued */
 	uint64_t runtime_ns;
+	uint64_t longest_charge_ns; /* atomic */
 	spinlock_t wake_lock;
 	struct timer_event sleep_timer;
 	struct completion exited;

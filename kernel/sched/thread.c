@@ -129,3 +129,8 @@ uint64_t thread_runtime_ns(const struct thread *t)
 {
 	return t->runtime_ns;
 }
+
+uint64_t thread_longest_charge_ns(const struct thread *t)
+{
+	return __atomic_load_n(&t->longest_charge_ns, __ATOMIC_RELAXED);
+}

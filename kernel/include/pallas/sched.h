@@ -43,6 +43,13 @@ void thread_join(struct thread *t);
 struct thread *thread_current(void);
 const char *thread_name(const struct thread *t);
 uint64_t thread_runtime_ns(const struct thread *t);
+/*
+ * The longest run charged to t in one piece.  Fairness and limits are only
+ * as fine as this: normally a slice, but when the clock runs on while the
+ * CPU does not (an emulator whose host deschedules it), the gap is charged
+ * to whichever thread was running.
+ */
+uint64_t thread_longest_charge_ns(const struct thread *t);
 
 /* Lets other threads run; returns at once when this one is still the fairest pick. */
 void sched_yield(void);
