@@ -783,12 +783,13 @@ def bochs_vmtest(ctx, c):
     return res, f"{passed} guests passed, Bochs wall time {res.elapsed:.1f} s"
 
 
-LINUX_INIT_RE = re.compile(r"^linux\| linux guest: (\S+), (\d+) CPUs?, uptime ([\d.]+) s")
+# `vmtest.echo` lines read `NAME@SECONDS| LINE`, SECONDS the host's clock.
+LINUX_INIT_RE = re.compile(r"^linux@[\d.]+\| linux guest: (\S+), (\d+) CPUs?, uptime ([\d.]+) s")
 HOST_TSC_RE = re.compile(r"^time: TSC at ([\d.]+) MHz")
 # Linux prints the TSC rate as "MHz TSC" when it differs from the processor's
 # (CPUID leaf 0x16, whole MHz), else only as "MHz processor".
-GUEST_TSC_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz TSC")
-GUEST_CPU_MHZ_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz processor")
+GUEST_TSC_RE = re.compile(r"^linux@[\d.]+\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz TSC")
+GUEST_CPU_MHZ_RE = re.compile(r"^linux@[\d.]+\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz processor")
 
 
 def check_linux(res, cpus, tsc_tolerance):
@@ -806,7 +807,7 @@ def check_linux(res, cpus, tsc_tolerance):
     init = res.find(LINUX_INIT_RE)
     if init is None:
         fail("the guest's init did not print its `linux guest: ...` line", res)
-    if res.find(r"^linux\| guest: PASS linux$") is None:
+    if res.find(r"^linux@[\d.]+\| guest: PASS linux$") is None:
         fail("the guest's console has no `guest: PASS linux` marker", res)
     ok = res.find(VMTEST_OK_RE)
     if ok is None or ok[2].group(1) != "linux":
