@@ -804,19 +804,142 @@ def bochs_vmtest(ctx, c):
     return res, f"{passed} guests passed, Bochs wall time {res.elapsed:.1f} s"
 
 
-LINUX_INIT_RE = re.compile(r"^linux\| linux guest: (\S+), (\d+) CPUs?, uptime ([\d.]+) s")
+# `vmtest.echo`: the VMM copies each guest console line into the host log as
+# `NAME@SECONDS| LINE`, SECONDS the host's clock when the line's first
+# character came (vmm/core/vm.c).
+ECHO_RE = re.compile(r"^([^@|\s]+)@(\d+\.\d+)\| (.*)$")
+LINUX_INIT_RE = re.compile(r"^linux guest: (\S+), (\d+) CPUs?, uptime ([\d.]+) s")
 HOST_TSC_RE = re.compile(r"^time: TSC at ([\d.]+) MHz")
-# Linux prints the TSC rate as "MHz TSC" when it differs from the processor's
-# (CPUID leaf 0x16, whole MHz), else only as "MHz processor".
-GUEST_TSC_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz TSC")
-GUEST_CPU_MHZ_RE = re.compile(r"^linux\| \[ *[\d.]+\] tsc: Detected ([\d.]+) MHz processor")
+# Linux's printk prefix, `[seconds.micros]`, from its local_clock().
+PRINTK_TIME_RE = re.compile(r"^\[\s*(\d+\.\d+)\]")
+
+CLOCK_MIN_LINES = 8       # timestamped lines needed to say anything
+CLOCK_MIN_SPAN = 1.0      # host seconds the steady stretch must cover at least...
+CLOCK_MIN_SHARE = 1 / 3   # ...and at least this share of the timestamped lines' span
+# A floor of offsets is straight to within this (host seconds): a guest that
+# keeps time by jiffies stamps its lines up to a 4 ms tick late.
+CLOCK_NOISE = 0.005
 
 
-def check_linux(res, cpus, tsc_tolerance):
+def echoed(res, vm):
+    """[(host seconds, text)]: the console lines of guest vm the host echoed."""
+    out = []
+    for t in res.texts():
+        m = ECHO_RE.match(t)
+        if m and m.group(1) == vm:
+            out.append((float(m.group(2)), m.group(3)))
+    return out
+
+
+class ClockDrift:
+    """The guest clock's pace against the host's over the steady stretch of a
+    boot: error is guest seconds per host second, minus 1 (> 0: fast)."""
+
+    def __init__(self, error, host_from, host_span, guest_from, guest_span, steady_span,
+                 total_span, lines):
+        self.error = error
+        # The two floor points measured between, host and guest times.
+        self.host_from, self.host_span = host_from, host_span
+        self.guest_from, self.guest_span = guest_from, guest_span
+        # Host seconds from the first floor point, and from the first
+        # timestamped line, to the last timestamped line.
+        self.steady_span, self.total_span = steady_span, total_span
+        self.lines = lines  # timestamped lines
+
+    def __repr__(self):
+        return (f"ClockDrift({self.error * 100:+.4f} %, {self.guest_span:.6f} guest s in "
+                f"{self.host_span:.6f} host s from guest {self.guest_from:.6f} s, steady "
+                f"{self.steady_span:.3f} s of {self.total_span:.3f} s, {self.lines} lines)")
+
+
+def linux_clock_drift(lines, tolerance):
+    """How Linux's clock paced the host's: lines are [(host seconds, text)],
+    the echoed console, whose printk lines start `[seconds]` in Linux's time.
+    Raises ValueError, saying why, when too few lines carry a timestamp.
+
+    A line's offset, host time minus its printk time, is the clocks' offset
+    plus the console's latency, which only ever adds.  The minimum offset of
+    each run of lines (its floor) therefore tracks the clocks' offset, and a
+    rate error makes the floor a sloped line.  Early on, before Linux has a
+    clocksource, its clock follows jiffies and loses ticks in an emulator, so
+    the floor bends: the measure is the slope over the longest final stretch
+    where it is straight, to within CLOCK_NOISE or a tenth of the tolerance
+    over the stretch, whichever is more."""
+    pts = []
+    for host, text in lines:
+        m = PRINTK_TIME_RE.match(text)
+        # Before Linux starts its clock every line says 0.000000.
+        if m and float(m.group(1)) > 0:
+            pts.append((host, float(m.group(1))))
+    if len(pts) < CLOCK_MIN_LINES:
+        raise ValueError(f"{len(pts)} of the guest's {len(lines)} echoed console lines carry a "
+                         f"Linux timestamp past 0, {CLOCK_MIN_LINES} needed")
+    pts.sort()
+    # Runs of about a sixteenth of the lines: enough for one in each to have
+    # come out promptly, enough runs to see where the floor bends.
+    size = max(4, len(pts) // 16)
+    runs = [pts[i:i + size] for i in range(0, len(pts) - len(pts) % size, size)]
+    runs[-1] += pts[len(runs) * size:]
+    floor = [min(r, key=lambda p: p[0] - p[1]) for r in runs]
+
+    def offset(p):
+        return p[0] - p[1]
+
+    last = floor[-1]
+    start = len(floor) - 2
+    for j in range(len(floor) - 3, -1, -1):
+        a = floor[j]
+        span = last[0] - a[0]
+        if span <= 0:
+            break
+        slope = (offset(last) - offset(a)) / span
+        slack = max(CLOCK_NOISE, tolerance * span / 10)
+        if any(abs(offset(f) - offset(a) - slope * (f[0] - a[0])) > slack
+               for f in floor[j + 1:-1]):
+            break
+        start = j
+    first = floor[start]
+    host_span, guest_span = last[0] - first[0], last[1] - first[1]
+    if host_span <= 0:
+        raise ValueError(f"the guest's timestamped lines span {host_span:.3f} s of host time")
+    return ClockDrift(guest_span / host_span - 1, first[0], host_span, first[1], guest_span,
+                      pts[-1][0] - first[0], pts[-1][0] - pts[0][0], len(pts))
+
+
+def check_linux_clock(lines, tolerance, host_mhz=None):
+    """Linux's clock in the guest kept the host's pace to within tolerance (a
+    fraction) over a steady stretch of the boot.  Returns the detail for the
+    ok line; raises Failed."""
+    host = f"the host's TSC runs at {host_mhz:.3f} MHz" if host_mhz else "no host TSC rate"
+    try:
+        d = linux_clock_drift(lines, tolerance)
+    except ValueError as e:
+        raise Failed(f"cannot compare the guest's clock with the host's: {e} ({host})")
+    if d.total_span < CLOCK_MIN_SPAN:
+        raise Failed(f"cannot compare the guest's clock with the host's: its timestamped "
+                     f"lines span {d.total_span:.3f} s of host time, {CLOCK_MIN_SPAN:g} s "
+                     f"needed ({host})")
+    where = (f"{d.guest_span:.3f} s of guest time in {d.host_span:.3f} s of host time, "
+             f"from {d.guest_from:.1f} s of guest time")
+    if d.host_span < CLOCK_MIN_SPAN or d.steady_span < CLOCK_MIN_SHARE * d.total_span:
+        raise Failed(f"the guest's clock kept a steady pace only for the last "
+                     f"{d.steady_span:.3f} s of the {d.total_span:.3f} s of host time its "
+                     f"timestamped lines span ({d.error * 100:+.3f} % off the host's over "
+                     f"{where}): it changed pace late in the boot ({host})")
+    if abs(d.error) > tolerance:
+        as_if = f"; it keeps time as if its TSC ran at {host_mhz * (1 + d.error):.3f} MHz" \
+            if host_mhz else ""
+        raise Failed(f"the guest's clock is {d.error * 100:+.3f} % off the host's, more than "
+                     f"{tolerance * 100:g} %: {where}{as_if}, {host}")
+    return (f"guest clock {d.error * 100:+.3f} % from the host's over {d.host_span:.1f} s "
+            f"(steady from {d.guest_from:.1f} s of guest time)")
+
+
+def check_linux(res, cpus, clock_tolerance):
     """The Linux guest ran alone and passed: its init counted `cpus` CPUs,
-    printed the marker, and the VM powered off; the TSC rate Linux found is
-    within tsc_tolerance (a fraction) of the host's.  Returns the init's
-    (kernel release, uptime)."""
+    printed the marker, and the VM powered off; Linux's clock kept the host's
+    pace to within clock_tolerance (a fraction).  Returns the init's
+    (kernel release, uptime, clock detail)."""
     hit = res.find(VMTEST_SUM_RE)
     if hit is None:
         no_boot_problem(res, "`vmtest: N passed, N failed` line")
@@ -824,26 +947,29 @@ def check_linux(res, cpus, tsc_tolerance):
     if (passed, failed) != (1, 0):
         fail(f"vmtest: {passed} passed, {failed} failed; wanted the Linux guest alone to pass",
              res)
-    init = res.find(LINUX_INIT_RE)
+    console = echoed(res, "linux")
+    init = next((m for m in (LINUX_INIT_RE.search(t) for _, t in console) if m), None)
     if init is None:
         fail("the guest's init did not print its `linux guest: ...` line", res)
-    if res.find(r"^linux\| guest: PASS linux$") is None:
+    if not any(t == "guest: PASS linux" for _, t in console):
         fail("the guest's console has no `guest: PASS linux` marker", res)
     ok = res.find(VMTEST_OK_RE)
     if ok is None or ok[2].group(1) != "linux":
         fail("no `vmtest: ok linux` line", res)
-    # A wrong TSC rate makes the guest's clock drift and its timekeeping
-    # watchdog give up on the TSC.
-    host, guest = res.find(HOST_TSC_RE), res.find(GUEST_TSC_RE) or res.find(GUEST_CPU_MHZ_RE)
-    if host is None or guest is None:
-        fail("no `time: TSC at` line from the host or `tsc: Detected` line from the guest", res)
-    host_mhz, guest_mhz = float(host[2].group(1)), float(guest[2].group(1))
-    if abs(guest_mhz - host_mhz) > host_mhz * tsc_tolerance:
-        fail(f"the guest detected a {guest_mhz} MHz TSC, the host's runs at {host_mhz} MHz", res)
-    if int(init[2].group(2)) != cpus:
-        fail(f"the guest's init counted {init[2].group(2)} CPUs in /proc/cpuinfo, "
+    if int(init.group(2)) != cpus:
+        fail(f"the guest's init counted {init.group(2)} CPUs in /proc/cpuinfo, "
              f"the VM has {cpus}", res)
-    return init[2].group(1), float(init[2].group(3))
+    # A wrong TSC rate makes the guest's clock drift and its timekeeping
+    # watchdog give up on the TSC.  What rate Linux found, and how it says so,
+    # depends on the kernel and on how busy the host is; its clock's pace
+    # against the host's does not.
+    host = res.find(HOST_TSC_RE)
+    try:
+        clock = check_linux_clock(console, clock_tolerance,
+                                  float(host[2].group(1)) if host else None)
+    except Failed as e:
+        fail(e.args[0], res)
+    return init.group(1), float(init.group(3)), clock
 
 
 @case("bochs_linux", timeout=1200, stall=600)
@@ -854,10 +980,11 @@ def bochs_linux(ctx, c):
     res = boot(ctx, c.name, ["--smp", "2", "--mem", "1024",
                              "--append", "vmtest=linux vmtest.echo",
                              "--fail", PANIC_RE], c.timeout, image=iso, runner=BOCHS)
-    # On Intel, Linux takes the rate from CPUID leaf 0x15, which Pallas fills.
-    kernel, uptime = check_linux(res, 2, 0.001)
+    # On Intel, Linux takes the TSC rate from CPUID leaf 0x15, which Pallas
+    # fills with the host's.
+    kernel, uptime, clock = check_linux(res, 2, 0.001)
     return res, (f"Linux {kernel} on 2 vCPUs to init in {uptime:.0f} s of guest time, "
-                 f"Bochs wall time {res.elapsed:.1f} s")
+                 f"{clock}, Bochs wall time {res.elapsed:.1f} s")
 
 
 # ---------------------------------------------------------------- AMD-V in QEMU TCG
@@ -926,10 +1053,11 @@ def qemu_svm_linux(ctx, c):
                c.timeout, image=image)
     require_svm_backend(res, 2)
     # On AMD, Linux measures the TSC against the virtual PIT or PM timer
-    # itself, which a loaded host skews: only a gross error fails.
-    kernel, uptime = check_linux(res, 2, 0.05)
+    # itself, which a loaded host skews (or defeats: then Linux keeps time by
+    # the PM timer): only a gross error fails.
+    kernel, uptime, clock = check_linux(res, 2, 0.05)
     return res, (f"Linux {kernel} on 2 vCPUs to init in {uptime:.1f} s of guest time, "
-                 f"QEMU wall time {res.elapsed:.1f} s")
+                 f"{clock}, QEMU wall time {res.elapsed:.1f} s")
 
 
 # ---------------------------------------------------------------- runner

@@ -9,6 +9,7 @@
 #include <pallas/mm.h>
 #include <pallas/printk.h>
 #include <pallas/string.h>
+#include <pallas/time.h>
 #include <stdarg.h>
 
 #include <vmm/platform.h>
@@ -292,19 +293,30 @@ void vm_mmio(struct vm *vm, uint64_t addr, unsigned size, bool write, uint64_t *
 }
 
 /* Whole lines only, so that two VMs' output does not interleave mid-line;
- * control characters become '.', so a guest cannot drive the host's terminal. */
+ * control characters become '.', so a guest cannot drive the host's terminal.
+ * Each line carries the host's clock (seconds since boot) from when its first
+ * character came: set against the guest's own timestamps in the line, that
+ * tells whether the guest's clock keeps the host's pace.  The first character
+ * rather than the last, so that the exits spent writing the line itself do
+ * not count as latency. */
 static void echo_char(struct vm *vm, char c)
 {
 	if (c == '\r')
 		return;
+	if (!vm->echo_in_line) {
+		vm->echo_in_line = true;
+		vm->echo_line_ns = clock_ns();
+	}
 	if (c != '\n') {
 		if (vm->echo_len < sizeof(vm->echo_line) - 1)
 			vm->echo_line[vm->echo_len++] = (c >= 0x20 && c < 0x7f) ? c : '.';
 		return;
 	}
+	uint64_t us = vm->echo_line_ns / NSEC_PER_USEC;
 	vm->echo_line[vm->echo_len] = 0;
-	pr_info("%s| %s\n", vm->name, vm->echo_line);
+	pr_info("%s@%lu.%06lu| %s\n", vm->name, us / 1000000, us % 1000000, vm->echo_line);
 	vm->echo_len = 0;
+	vm->echo_in_line = false;
 }
 
 void vm_console_write(struct vm *vm, const char *s, size_t len)

@@ -69,6 +69,8 @@ struct vm {
 	bool echo_console;
 	char echo_line[120]; /* the line being echoed, cut at its size */
 	unsigned echo_len;
+	bool echo_in_line;     /* echo_line_ns is the current line's */
+	uint64_t echo_line_ns; /* host clock at the line's first character */
 
 	spinlock_t stop_lock;
 	volatile bool stopped;

@@ -7,7 +7,8 @@
  *
  * A guest is a Multiboot v1 kernel or a Linux bzImage; a Linux guest's
  * initramfs is the module named "initrd NAME".  `vmtest.echo` copies each
- * guest's console into the host log as it runs.
+ * guest's console into the host log as it runs, each line stamped with the
+ * host's clock (vmm/core/vm.c).
  */
 #include <pallas/boot.h>
 #include <pallas/cmdline.h>
