@@ -972,6 +972,17 @@ def check_linux(res, cpus, clock_tolerance):
     return init.group(1), float(init.group(3)), clock
 
 
+def linux_package():
+    """The kernel package the guest was built from, as tools/guest-linux
+    recorded it (the archive may have moved on from the version the suite
+    records in tests/guests/linux/packages)."""
+    try:
+        with open(build_file("guests", "linux", "VERSION"), encoding="utf-8") as f:
+            return f.readline().strip() or "an unrecorded package"
+    except OSError:
+        return "an unrecorded package"
+
+
 @case("bochs_linux", timeout=1200, stall=600)
 def bochs_linux(ctx, c):
     """Bochs (VT-x), `vmtest=linux`: Debian's kernel boots in a 2-vCPU Pallas VM
@@ -983,8 +994,8 @@ def bochs_linux(ctx, c):
     # On Intel, Linux takes the TSC rate from CPUID leaf 0x15, which Pallas
     # fills with the host's.
     kernel, uptime, clock = check_linux(res, 2, 0.001)
-    return res, (f"Linux {kernel} on 2 vCPUs to init in {uptime:.0f} s of guest time, "
-                 f"{clock}, Bochs wall time {res.elapsed:.1f} s")
+    return res, (f"Linux {kernel} ({linux_package()}) on 2 vCPUs to init in {uptime:.0f} s "
+                 f"of guest time, {clock}, Bochs wall time {res.elapsed:.1f} s")
 
 
 # ---------------------------------------------------------------- AMD-V in QEMU TCG
@@ -1056,8 +1067,8 @@ def qemu_svm_linux(ctx, c):
     # itself, which a loaded host skews (or defeats: then Linux keeps time by
     # the PM timer): only a gross error fails.
     kernel, uptime, clock = check_linux(res, 2, 0.05)
-    return res, (f"Linux {kernel} on 2 vCPUs to init in {uptime:.1f} s of guest time, "
-                 f"{clock}, QEMU wall time {res.elapsed:.1f} s")
+    return res, (f"Linux {kernel} ({linux_package()}) on 2 vCPUs to init in {uptime:.1f} s "
+                 f"of guest time, {clock}, QEMU wall time {res.elapsed:.1f} s")
 
 
 # ---------------------------------------------------------------- runner
