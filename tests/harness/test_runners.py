@@ -70,7 +70,31 @@ class RunnerCase(unittest.TestCase):
                         f"timeout; stderr:\n{res.err}")
 
 
-class RunQemu(RunnerCase):
+class BothRunners:
+    """What run-qemu and run-bochs must do alike (mixed into each's tests)."""
+
+    def test_idle_emulator_stalls(self):
+        res = self.run_tool("hang-idle", "--stall", "2", "--until", "^pallas: ready")
+        self.assertEqual(res.rc, 4, res.err)
+        self.assertIn("--stall 2", res.err)
+        self.assertIn("idle", res.err)
+        self.assert_soon(res)
+
+    def test_busy_emulator_stalls_by_cpu_time(self):
+        res = self.run_tool("hang-busy", "--stall", "2", "--until", "^pallas: ready")
+        self.assertEqual(res.rc, 4, res.err)
+        self.assertIn("of CPU time", res.err)
+        self.assert_soon(res)
+
+    def test_garbage_on_the_serial_line(self):
+        res = self.run_tool("garbage", "--until", "^pallas: ready \\(version")
+        self.assertEqual(res.rc, 0, res.err)
+        self.assertIn("red", res.out)
+        self.assertNotIn("\x1b", res.out)
+        self.assert_soon(res)
+
+
+class RunQemu(BothRunners, RunnerCase):
     tool, image_opt = RUN_QEMU, "--image"
 
     def test_until_matches(self):
@@ -89,19 +113,6 @@ class RunQemu(RunnerCase):
         res = self.run_tool("crash", "--until", "^pallas: ready")
         self.assertEqual(res.rc, 128 + 11, res.err)
         self.assertIn("killed by signal 11", res.err)
-        self.assert_soon(res)
-
-    def test_idle_emulator_stalls(self):
-        res = self.run_tool("hang-idle", "--stall", "2", "--until", "^pallas: ready")
-        self.assertEqual(res.rc, 4, res.err)
-        self.assertIn("--stall 2", res.err)
-        self.assertIn("idle", res.err)
-        self.assert_soon(res)
-
-    def test_busy_emulator_stalls_by_cpu_time(self):
-        res = self.run_tool("hang-busy", "--stall", "2", "--until", "^pallas: ready")
-        self.assertEqual(res.rc, 4, res.err)
-        self.assertIn("of CPU time", res.err)
         self.assert_soon(res)
 
     def test_output_keeps_stall_away(self):
@@ -135,13 +146,6 @@ class RunQemu(RunnerCase):
                             "--until", "^pallas: ready")
         self.assertEqual(res.rc, 4, res.err)
 
-    def test_garbage_on_the_serial_line(self):
-        res = self.run_tool("garbage", "--until", "^pallas: ready \\(version")
-        self.assertEqual(res.rc, 0, res.err)
-        self.assertIn("red", res.out)
-        self.assertNotIn("\x1b", res.out)
-        self.assert_soon(res)
-
     def test_auto_says_why_it_chose_tcg(self):
         res = self.run_tool("ready", "--until", "^pallas: ready")
         self.assertRegex(res.err, r"accelerator tcg: KVM not usable: no \S+no-kvm")
@@ -152,7 +156,7 @@ class RunQemu(RunnerCase):
         self.assertEqual(res.rc, 2, res.err)
 
 
-class RunBochs(RunnerCase):
+class RunBochs(BothRunners, RunnerCase):
     tool, image_opt = RUN_BOCHS, "--iso"
 
     def test_poweroff(self):
@@ -167,22 +171,6 @@ class RunBochs(RunnerCase):
         self.assertIn("Bochs stopped with status", res.err)
         self.assert_soon(res)
 
-    def test_idle_bochs_stalls(self):
-        res = self.run_tool("hang-idle", "--stall", "2", "--until", "^pallas: ready")
-        self.assertEqual(res.rc, 4, res.err)
-        self.assertIn("--stall 2", res.err)
-        self.assert_soon(res)
-
-    def test_busy_bochs_stalls(self):
-        res = self.run_tool("hang-busy", "--stall", "2", "--until", "^pallas: ready")
-        self.assertEqual(res.rc, 4, res.err)
-        self.assertIn("of CPU time", res.err)
-        self.assert_soon(res)
-
-    def test_garbage_on_the_serial_line(self):
-        res = self.run_tool("garbage", "--until", "^pallas: ready \\(version")
-        self.assertEqual(res.rc, 0, res.err)
-        self.assert_soon(res)
 
 
 if __name__ == "__main__":
