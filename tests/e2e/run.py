@@ -743,7 +743,7 @@ def bochs_svm(ctx, c):
                  f"{yes_no(features, SVM_HEADLINE)}")
 
 
-@case("bochs_ktest", timeout=300)
+@case("bochs_ktest", timeout=300, stall=150)
 def bochs_ktest(ctx, c):
     """Bochs, 4 CPUs (x2APIC, TSC-deadline), `ktest`: all pass, then power-off (status 0)."""
     res = boot(ctx, c.name, ["--smp", "4", "--append", "ktest", "--fail", PANIC_RE], c.timeout,
