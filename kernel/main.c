@@ -6,6 +6,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/cpu_features.h>
+#include <asm/fpu.h>
 #include <asm/irq.h>
 #include <asm/lapic.h>
 #include <asm/paging.h>
@@ -128,6 +129,7 @@ void kmain(const struct boot_info *loader_bi)
 	cpu_tables_load(&bsp_tables);
 	idt_init();
 	idt_load();
+	fpu_cpu_init();
 	percpu_init(0);
 	cpus[0].tables = &bsp_tables;
 

@@ -7,6 +7,7 @@
  * because it might still wake later and use the hand-over variables.
  */
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/lapic.h>
 #include <asm/paging.h>
 #include <asm/segment.h>
@@ -171,6 +172,7 @@ void ap_main(unsigned id)
 	cpu_tables_load(c->tables);
 	idt_load();
 	write_cr4(read_cr4() | CR4_PGE);
+	fpu_cpu_init();
 	irq_cpu_init();
 	timer_cpu_init();
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
