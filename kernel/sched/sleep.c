@@ -22,6 +22,18 @@ void sched_sleep_until(uint64_t deadline_ns)
 	irq_restore(flags);
 }
 
+/* Called like sched_block(), with interrupts off after sched_prepare_block():
+ * the timer cannot fire before the thread is ready to be woken.  It is gone
+ * when this returns, so it cannot wake a later, unrelated block. */
+void sched_block_until(uint64_t deadline_ns)
+{
+	struct thread *t = thread_current();
+
+	timer_event_arm(&t->sleep_timer, deadline_ns);
+	sched_block();
+	timer_event_cancel(&t->sleep_timer);
+}
+
 void sched_sleep_ns(uint64_t ns)
 {
 	sched_sleep_until(clock_ns() + ns);

@@ -10,6 +10,7 @@
 #include <pallas/sched.h>
 #include <pallas/smp.h>
 #include <pallas/time.h>
+#include <pallas/waitqueue.h>
 
 #define SPIN_ROUNDS  20000
 #define MUTEX_ROUNDS 4000
@@ -136,6 +137,38 @@ KTEST(wait_event_checks_condition)
 	}
 	thread_join(w);
 	KEXPECT(t, level == 13);
+}
+
+static volatile bool flag;
+
+static void flag_setter(void *arg)
+{
+	sched_sleep_ns(5 * NSEC_PER_MSEC);
+	unsigned long flags = spin_lock_irqsave(&wq.lock);
+	flag = true;
+	waitqueue_wake_locked(&wq, WAKE_ALL);
+	spin_unlock_irqrestore(&wq.lock, flags);
+}
+
+/* A deadline ends the wait, false, no earlier than the deadline; a wake with
+ * the condition true ends it, true, long before a distant deadline (or with
+ * none: UINT64_MAX). */
+KTEST(wait_event_until_deadline_and_wake)
+{
+	waitqueue_init(&wq);
+	flag = false;
+	uint64_t start = clock_ns(), deadline = start + 20 * NSEC_PER_MSEC;
+	KEXPECT(t, !wait_event_until(&wq, flag, deadline));
+	KEXPECT(t, clock_ns() >= deadline);
+
+	struct thread *w = thread_create(flag_setter, NULL, NULL, "flag");
+	KEXPECT(t, wait_event_until(&wq, flag, clock_ns() + 100 * NSEC_PER_SEC));
+	thread_join(w);
+
+	flag = false;
+	w = thread_create(flag_setter, NULL, NULL, "flag");
+	KEXPECT(t, wait_event_until(&wq, flag, UINT64_MAX));
+	thread_join(w);
 }
 
 KTEST(mutex_trylock_and_owner)

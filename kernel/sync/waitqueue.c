@@ -12,7 +12,8 @@ void waitqueue_init(struct waitqueue *wq)
 	list_init(&wq->waiters);
 }
 
-void waitqueue_sleep_locked(struct waitqueue *wq)
+/* deadline_ns 0: none. */
+static void sleep_locked(struct waitqueue *wq, uint64_t deadline_ns)
 {
 	struct wait_entry e = {.thread = thread_current()};
 
@@ -22,11 +23,25 @@ void waitqueue_sleep_locked(struct waitqueue *wq)
 	 * preemption must be allowed again for the switch. */
 	spin_unlock_raw(&wq->lock);
 	preempt_enable_no_resched();
-	sched_block();
+	if (deadline_ns)
+		sched_block_until(deadline_ns);
+	else
+		sched_block();
 	preempt_disable();
 	spin_lock_raw(&wq->lock);
+	/* Woken by the timer, or early: still linked, so unlinked here. */
 	if (!list_empty(&e.node))
 		list_remove(&e.node);
+}
+
+void waitqueue_sleep_locked(struct waitqueue *wq)
+{
+	sleep_locked(wq, 0);
+}
+
+void waitqueue_sleep_until_locked(struct waitqueue *wq, uint64_t deadline_ns)
+{
+	sleep_locked(wq, deadline_ns ? deadline_ns : 1);
 }
 
 struct thread *waitqueue_first_locked(struct waitqueue *wq)

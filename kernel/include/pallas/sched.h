@@ -78,6 +78,8 @@ uint64_t sched_group_usage(const struct sched_group *g);
  */
 void sched_prepare_block(void);
 void sched_block(void);
+/* sched_block() that also ends at deadline_ns (a timer on this CPU wakes it). */
+void sched_block_until(uint64_t deadline_ns);
 void sched_wakeup(struct thread *t);
 
 #endif

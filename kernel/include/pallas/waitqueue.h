@@ -9,6 +9,7 @@
 
 #include <pallas/list.h>
 #include <pallas/spinlock.h>
+#include <pallas/time.h>
 
 struct thread;
 
@@ -38,6 +39,9 @@ unsigned waitqueue_wake(struct waitqueue *wq, unsigned n);
 /* The thread that a waitqueue_wake_locked(wq, 1) would wake, or NULL. */
 struct thread *waitqueue_first_locked(struct waitqueue *wq);
 
+/* As waitqueue_sleep_locked, but also woken at deadline_ns. */
+void waitqueue_sleep_until_locked(struct waitqueue *wq, uint64_t deadline_ns);
+
 /* Sleeps on wq until cond (evaluated with wq->lock held) is true. */
 #define wait_event(wq, cond)                                                \
 	do {                                                                \
@@ -46,5 +50,22 @@ struct thread *waitqueue_first_locked(struct waitqueue *wq);
 			waitqueue_sleep_locked(wq);                         \
 		spin_unlock_irqrestore(&(wq)->lock, wait_flags_);           \
 	} while (0)
+
+/* Sleeps on wq until cond is true or clock_ns() reaches deadline_ns
+ * (UINT64_MAX: no deadline); evaluates to cond, as last seen under the lock. */
+#define wait_event_until(wq, cond, deadline_ns)                                   \
+	({                                                                        \
+		uint64_t wait_deadline_ = (deadline_ns);                          \
+		unsigned long wait_flags_ = spin_lock_irqsave(&(wq)->lock);       \
+		bool wait_met_;                                                   \
+		while (!(wait_met_ = (cond)) && clock_ns() < wait_deadline_) {    \
+			if (wait_deadline_ == UINT64_MAX)                         \
+				waitqueue_sleep_locked(wq);                       \
+			else                                                      \
+				waitqueue_sleep_until_locked(wq, wait_deadline_); \
+		}                                                                 \
+		spin_unlock_irqrestore(&(wq)->lock, wait_flags_);                 \
+		wait_met_;                                                        \
+	})
 
 #endif
