@@ -11,6 +11,12 @@ const char guest_name[] = "msr";
 #define MSR_SYSENTER_ESP  0x175
 #define MSR_SYSENTER_EIP  0x176
 #define MSR_UNIMPLEMENTED 0xdeadbeef
+#define MSR_MCG_CAP	  0x179
+#define MSR_MCG_STATUS	  0x17a
+#define MSR_MISC_ENABLE	  0x1a0
+#define MSR_PAT		  0x277
+#define MSR_K7_EVNTSEL0	  0xc0010000 /* ..3, then PERFCTR0..3 at 0xc0010004 */
+#define PAT_DEFAULT	  0x0007040600070406ull
 
 /* QEMU TCG, the reference these guests are checked against, leaves MSR 0x10
  * unimplemented (RDMSR reads 0, WRMSR is dropped), and reads
@@ -35,6 +41,71 @@ static void expect_gp(const char *what, bool faulted)
 	CHECK(last_fixup_vector == 13, "%s raised vector %d, not #GP", what, last_fixup_vector);
 	last_fixup_vector = -1;
 	printf("%s: #GP\n", what);
+}
+
+static bool vendor_amd(void)
+{
+	uint32_t r[4];
+	cpuid(0, 0, r);
+	return r[1] == 0x68747541 && r[3] == 0x69746e65 && r[2] == 0x444d4163; /* AuthenticAMD */
+}
+
+/* IA32_PAT holds what the guest wrote, 0 included (not the reset value). */
+static void check_pat(void)
+{
+	uint64_t v;
+	CHECK(rdmsr(MSR_PAT) == PAT_DEFAULT, "PAT after reset %llx", rdmsr(MSR_PAT));
+	wrmsr(MSR_PAT, 0);
+	CHECK(rdmsr(MSR_PAT) == 0, "PAT: wrote 0, read %llx", rdmsr(MSR_PAT));
+	wrmsr(MSR_PAT, 0x0001050400010504ull);
+	CHECK(rdmsr(MSR_PAT) == 0x0001050400010504ull, "PAT read %llx", rdmsr(MSR_PAT));
+	bool refused = !wrmsr_safe(MSR_PAT, 0x0000000000000002ull);
+	expect_gp("wrmsr PAT with reserved type 2", refused);
+	CHECK(!refused || (rdmsr_safe(MSR_PAT, &v) && v == 0x0001050400010504ull),
+	      "PAT changed by a refused write");
+	wrmsr(MSR_PAT, PAT_DEFAULT);
+}
+
+/* What a guest that probes MSRs without asking CPUID first gets, as on
+ * KVM: the legacy AMD counters read 0 and take writes, IA32_MISC_ENABLE keeps
+ * what is written to its fast-strings bit, the machine-check globals
+ * say "no banks". */
+static void check_blind_probes(void)
+{
+	uint64_t v, old;
+
+	if (vendor_amd()) {
+		for (uint32_t m = MSR_K7_EVNTSEL0; m < MSR_K7_EVNTSEL0 + 8; m++) {
+			CHECK(wrmsr_safe(m, 0x1234), "wrmsr %x faulted", m);
+			CHECK(rdmsr_safe(m, &v), "rdmsr %x faulted", m);
+			CHECK(v == 0, "rdmsr %x reads %llx with no PMU offered", m, v);
+		}
+		printf("AMD legacy perf MSRs: read 0, writes ignored\n");
+	}
+	CHECK(rdmsr_safe(MSR_MISC_ENABLE, &old), "rdmsr MISC_ENABLE faulted");
+	CHECK(old & 1, "MISC_ENABLE %llx: fast strings off after reset", old);
+	CHECK(wrmsr_safe(MSR_MISC_ENABLE, old & ~1ull), "wrmsr MISC_ENABLE faulted");
+	CHECK(rdmsr(MSR_MISC_ENABLE) == (old & ~1ull), "MISC_ENABLE: wrote %llx read %llx",
+	      old & ~1ull, rdmsr(MSR_MISC_ENABLE));
+	wrmsr(MSR_MISC_ENABLE, old);
+	CHECK(rdmsr(MSR_MISC_ENABLE) == old, "MISC_ENABLE did not restore");
+	CHECK(rdmsr_safe(MSR_MCG_CAP, &v), "rdmsr MCG_CAP faulted");
+	CHECK(rdmsr_safe(MSR_MCG_STATUS, &old), "rdmsr MCG_STATUS faulted");
+	CHECK(wrmsr_safe(MSR_MCG_STATUS, 0), "wrmsr MCG_STATUS 0 faulted");
+	printf("MCG_CAP %llx, MCG_STATUS %llx\n", v, old);
+}
+
+/* No PMU is offered (CPUID 0xA version 0): RDPMC raises #GP, on either vendor. */
+static void check_rdpmc(void)
+{
+	uint64_t v;
+	bool ok = rdpmc_safe(0, &v);
+	if (!ok && last_fixup_vector == 6 && qemu_tcg()) {
+		printf("QEMU TCG: RDPMC is #UD there (unimplemented), skipped\n");
+		last_fixup_vector = -1;
+		return;
+	}
+	expect_gp("rdpmc 0", !ok);
 }
 
 /* IA32_TSC_ADJUST (SDM 18.17.3): a write to the TSC adds its delta to the
@@ -116,5 +187,8 @@ void guest_main(const struct mb_info *mbi)
 	/* x2APIC registers are MSRs only in x2APIC mode; the APIC is in xAPIC
 	 * mode, so this faults everywhere, QEMU TCG included. */
 	expect_gp("rdmsr x2APIC ID 0x802 in xAPIC mode", !rdmsr_safe(0x802, &v));
+	check_pat();
+	check_blind_probes();
+	check_rdpmc();
 	printf("%u #GP caught\n", fixup_count);
 }

@@ -2,7 +2,8 @@
  * The MSRs a guest may use beyond those the backend passes through (the
  * SYSCALL/SWAPGS set, SYSENTER, EFER, FS/GS base).  Values the guest may
  * write are kept per vCPU and read back; they do not change how the host
- * runs it (RAM is write-back whatever the MTRRs say).  The LAPIC's MSRs
+ * runs it (RAM is write-back whatever the MTRRs say), except IA32_PAT,
+ * which the backend gives the hardware for the guest's own accesses.  The LAPIC's MSRs
  * (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC) are the virtual LAPIC's.
  * Anything else is #GP, as on a CPU without that MSR.
  */
@@ -25,10 +26,23 @@
 #define MSR_MTRR_FIX4K	    0x268 /* 8 of them */
 #define MSR_PAT		    0x277
 #define MSR_MTRR_DEF	    0x2ff
+#define MSR_MCG_CAP	    0x179
+#define MSR_MCG_STATUS	    0x17a
+#define MSR_K7_PERF_FIRST   0xc0010000 /* EVNTSEL0-3, then PERFCTR0-3 */
+#define MSR_K7_PERF_LAST    0xc0010007
 #define MSR_AMD_SYSCFG	    0xc0010010
 #define MSR_AMD_INT_PENDING 0xc0010055 /* Linux reads it on old AMD families for C1E */
 
 #define PAT_DEFAULT 0x0007040600070406ull
+/* Fast strings (writable); BTS and PEBS unavailable (read-only: no PMU). */
+#define MISC_ENABLE_FAST_STRINGS 1ull
+#define MISC_ENABLE_RESET	 (MISC_ENABLE_FAST_STRINGS | (1ull << 11) | (1ull << 12))
+
+void guest_msrs_reset(struct vcpu *vcpu)
+{
+	vcpu->pat = PAT_DEFAULT;
+	vcpu->misc_enable = MISC_ENABLE_RESET;
+}
 
 static uint64_t *fixed_mtrr(struct vcpu *vcpu, uint32_t msr)
 {
@@ -63,6 +77,12 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 		*value = vcpu->mtrr_var[msr - MSR_MTRR_VAR];
 		return true;
 	}
+	/* Guests probe these without CPUID (KVM and QEMU answer the same way):
+	 * with no PMU offered they read 0 and take any write. */
+	if (msr >= MSR_K7_PERF_FIRST && msr <= MSR_K7_PERF_LAST) {
+		*value = 0;
+		return true;
+	}
 	switch (msr) {
 	case MSR_TSC:
 		*value = rdtsc() + (uint64_t)vcpu->tsc_offset;
@@ -72,6 +92,8 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 		return true;
 	case MSR_PLATFORM_ID:
 	case MSR_BIOS_SIGN:
+	case MSR_MCG_CAP:	  /* no banks, no MCG_CTL: nothing to report a machine check in */
+	case MSR_MCG_STATUS:	  /* no machine check in progress */
 	case MSR_AMD_SYSCFG:	  /* no memory encryption, no fixed-MTRR DRAM bits */
 	case MSR_AMD_INT_PENDING: /* C1E is not active */
 		*value = 0;
@@ -83,10 +105,10 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 		*value = 0x508; /* 8 variable ranges, fixed ranges, write-combining */
 		return true;
 	case MSR_MISC_ENABLE:
-		*value = 1; /* fast strings */
+		*value = vcpu->misc_enable;
 		return true;
 	case MSR_PAT:
-		*value = vcpu->pat ? vcpu->pat : PAT_DEFAULT;
+		*value = vcpu->pat;
 		return true;
 	case MSR_MTRR_DEF:
 		*value = vcpu->mtrr_def_type;
@@ -109,6 +131,8 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 		vcpu->mtrr_var[msr - MSR_MTRR_VAR] = value;
 		return true;
 	}
+	if (msr >= MSR_K7_PERF_FIRST && msr <= MSR_K7_PERF_LAST)
+		return true; /* no PMU: the write goes nowhere */
 	switch (msr) {
 	case MSR_TSC: /* the guest's TSC moves; the host's does not */
 		move_tsc(vcpu, (int64_t)(value - (rdtsc() + (uint64_t)vcpu->tsc_offset)));
@@ -117,8 +141,15 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 		move_tsc(vcpu, (int64_t)(value - (uint64_t)vcpu->tsc_adjust));
 		return true;
 	case MSR_BIOS_SIGN:
-	case MSR_MISC_ENABLE:
 		return true; /* accepted and ignored, as hypervisors commonly do */
+	case MSR_MISC_ENABLE:
+		/* Only fast strings can change; the other bits keep what they
+		 * say (writes to them are ignored, as KVM does). */
+		vcpu->misc_enable = (MISC_ENABLE_RESET & ~MISC_ENABLE_FAST_STRINGS) |
+				    (value & MISC_ENABLE_FAST_STRINGS);
+		return true;
+	case MSR_MCG_STATUS:
+		return value == 0; /* clearing it is all a guest may do */
 	case MSR_AMD_SYSCFG:
 		return value == 0; /* none of its features are offered */
 	case MSR_PAT:
@@ -128,6 +159,7 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 				return false; /* reserved memory type: #GP, as the SDM says */
 		}
 		vcpu->pat = value;
+		vcpu->vm->ops->set_pat(vcpu, value);
 		return true;
 	case MSR_MTRR_DEF:
 		vcpu->mtrr_def_type = value;

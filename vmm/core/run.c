@@ -34,12 +34,14 @@ bool vm_start(struct vm *vm, char *err, size_t errlen)
 
 const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns)
 {
-	uint64_t deadline = clock_ns() + timeout_ns;
+	uint64_t now = clock_ns();
+	uint64_t deadline =
+	    timeout_ns >= VM_WAIT_FOREVER - now ? VM_WAIT_FOREVER : now + timeout_ns;
 
-	while (!vm_stopped(vm) && clock_ns() < deadline)
-		sched_sleep_ns(MIN(deadline - clock_ns(), 10 * NSEC_PER_MSEC));
-	if (!vm_stopped(vm))
+	if (!wait_event_until(&vm->stop_wq, vm_stopped(vm) != NULL, deadline)) {
+		vm_report_hang(vm);
 		vm_stop(vm, VM_STOP_HOST, 0, "timed out after %lu ms", timeout_ns / NSEC_PER_MSEC);
+	}
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		if (vm->vcpus[i].thread) {
 			thread_join(vm->vcpus[i].thread);

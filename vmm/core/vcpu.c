@@ -11,9 +11,13 @@
 #include <pallas/time.h>
 #include <vmm/mmio.h>
 
+#include "gva.h"
 #include "pio_string.h"
 #include "vlapic.h"
 #include "vm_impl.h"
+
+#define RFLAGS_IF  (1ull << 9)
+#define OPCODE_HLT 0xf4
 
 void vcpu_kick(struct vcpu *vcpu)
 {
@@ -103,19 +107,61 @@ static int irq_pending_locked(struct vcpu *vcpu)
 	return vec;
 }
 
+/*
+ * Sleep until a device or another vCPU has an interrupt the guest will take
+ * (or the VM stops).  With IF clear an interrupt does not end HLT: `cli; hlt`
+ * stays halted until NMI, INIT or the VM's end, asleep, however many
+ * interrupts come pending meanwhile.  IF cannot change while halted.
+ */
 static void do_hlt(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
+	struct vcpu_regs r;
 
 	vm->ops->skip_insn(vcpu);
-	/* Sleep until a device or another vCPU has something for us (or the VM stops). */
+	vm->ops->get_regs(vcpu, &r);
+	bool interruptible = r.rflags & RFLAGS_IF;
 	for (;;) {
 		if (vm_stopped(vm))
 			return;
-		if (irq_pending_locked(vcpu) >= 0)
+		if (interruptible && irq_pending_locked(vcpu) >= 0)
 			return;
+		vcpu->halted = true;
 		wait_event(&vcpu->wake, __atomic_exchange_n(&vcpu->kick, false, __ATOMIC_ACQ_REL));
+		vcpu->halted = false;
 	}
+}
+
+/*
+ * `sti; hlt` with an interrupt pending, stopped by an exit between the two:
+ * the interrupt may only come once HLT has begun, and then wakes it at once,
+ * so the HLT is finished here and the interrupt delivered after it.  Leaving
+ * the shadow to the CPU is not enough: QEMU's TCG before 9.1 does not reload
+ * it at VMRUN, takes the interrupt before the HLT, and the guest then halts
+ * with nothing left to wake it.  Linux idles with `sti; hlt`.
+ */
+static bool finish_shadowed_hlt(struct vcpu *vcpu)
+{
+	const struct vcpu_ops *ops = vcpu->vm->ops;
+	struct vcpu_regs r;
+	struct vcpu_sregs s;
+	uint8_t insn;
+
+	if (!ops->interrupt_shadow(vcpu))
+		return false;
+	ops->get_regs(vcpu, &r);
+	if (!(r.rflags & RFLAGS_IF))
+		return false; /* a MOV SS shadow with interrupts off: nothing to deliver */
+	ops->get_sregs(vcpu, &s);
+	if (!guest_fetch_byte(vcpu->vm, &s, r.rflags, r.rip, &insn) || insn != OPCODE_HLT)
+		return false;
+	enum cpu_mode mode = guest_cpu_mode(&s, r.rflags);
+	r.rip = mode == CPU_MODE_LONG64	  ? r.rip + 1
+		: mode == CPU_MODE_PROT32 ? (uint32_t)(r.rip + 1)
+					  : (uint16_t)(r.rip + 1);
+	ops->set_regs(vcpu, &r);
+	ops->end_interrupt_shadow(vcpu);
+	return true;
 }
 
 static void deliver_interrupts(struct vcpu *vcpu)
@@ -126,7 +172,10 @@ static void deliver_interrupts(struct vcpu *vcpu)
 		return;
 	unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
 	int vec = vm->irq_pending(vm->irq_ctx, vcpu);
-	if (vec >= 0 && vm->ops->interrupt_ready(vcpu)) {
+	bool ready = vec >= 0 && vm->ops->interrupt_ready(vcpu);
+	if (vec >= 0 && !ready && finish_shadowed_hlt(vcpu))
+		ready = vm->ops->interrupt_ready(vcpu);
+	if (ready) {
 		vm->ops->inject_interrupt(vcpu, (uint8_t)vec);
 		vm->irq_accept(vm->irq_ctx, vcpu, vec);
 	}
@@ -155,6 +204,9 @@ static void handle(struct vcpu *vcpu, const struct vm_exit *e)
 	case VM_EXIT_RDMSR:
 	case VM_EXIT_WRMSR:
 		do_msr(vcpu, e);
+		return;
+	case VM_EXIT_CR_WRITE:
+		cr_write_exit(vcpu, e);
 		return;
 	case VM_EXIT_SHUTDOWN:
 		vm_stop(vm, VM_STOP_TRIPLE_FAULT, 0, "vCPU %u: triple fault", vcpu->id);
@@ -201,6 +253,15 @@ void vcpu_reset_state(struct vcpu_regs *r, struct vcpu_sregs *s)
 	    .cr0 = (1ull << 4) | (1ull << 29) | (1ull << 30)}; /* ET, NW, CD */
 }
 
+void vcpu_fpu_reset_image(uint8_t image[512])
+{
+	memset(image, 0, 512);
+	image[0] = 0x7f; /* FCW 0x037f: all x87 exceptions masked, extended precision */
+	image[1] = 0x03;
+	image[24] = 0x80; /* MXCSR 0x1f80: all SIMD exceptions masked */
+	image[25] = 0x1f;
+}
+
 static void enter_startup_state(struct vcpu *vcpu)
 {
 	const struct vcpu_ops *ops = vcpu->vm->ops;
@@ -215,6 +276,27 @@ static void enter_startup_state(struct vcpu *vcpu)
 	r.rip = 0;
 	ops->set_sregs(vcpu, &s);
 	ops->set_regs(vcpu, &r);
+}
+
+/*
+ * One VM entry, as bhyve's vmx_run orders it: interrupts off, then the
+ * injection, then a last look for requests, then the entry.  A kick that
+ * lands after the injection is seen here, or its IPI stays pending on this
+ * CPU and ends the guest's run at once; with interrupts on in between, the
+ * IPI was taken by the host and the guest ran on without the interrupt until
+ * its next exit.  Returns false when it did not enter.
+ */
+static bool enter_once(struct vcpu *vcpu, struct vm_exit *exit)
+{
+	unsigned long flags = irq_save();
+
+	__atomic_store_n(&vcpu->kick, false, __ATOMIC_RELEASE);
+	deliver_interrupts(vcpu);
+	bool enter = !__atomic_load_n(&vcpu->kick, __ATOMIC_ACQUIRE) && !vm_stopped(vcpu->vm);
+	if (enter)
+		vcpu->vm->ops->run(vcpu, exit);
+	irq_restore(flags);
+	return enter;
 }
 
 void vcpu_thread(void *arg)
@@ -234,9 +316,8 @@ void vcpu_thread(void *arg)
 		enter_startup_state(vcpu);
 	}
 	while (!vm_stopped(vm)) {
-		__atomic_store_n(&vcpu->kick, false, __ATOMIC_RELEASE);
-		deliver_interrupts(vcpu);
-		vm->ops->run(vcpu, &exit);
+		if (!enter_once(vcpu, &exit))
+			continue;
 		__atomic_add_fetch(&vcpu->exits, 1, __ATOMIC_RELAXED);
 		handle(vcpu, &exit);
 	}

@@ -642,3 +642,17 @@ bool vlapic_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 {
 	return locked(vcpu, msr, &value, wrmsr_locked);
 }
+
+void vlapic_describe(struct vlapic *l, char *buf, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&l->vm->dev_lock);
+	int armed = __atomic_load_n(&l->timer.cpu, __ATOMIC_ACQUIRE);
+	uint64_t now = clock_ns(), due = l->timer.deadline_ns;
+
+	ksnprintf(buf, len,
+		  "LAPIC IRR %d ISR %d TPR %#x SVR %#x LVT timer %#x, timer %s (%ld us from now)",
+		  highest(l->irr), highest(l->isr), l->tpr, l->svr, l->lvt[0],
+		  armed >= 0 ? "armed" : "not armed",
+		  armed >= 0 ? (long)((int64_t)(due - now) / 1000) : 0L);
+	spin_unlock_irqrestore(&l->vm->dev_lock, flags);
+}

@@ -24,6 +24,8 @@ void vlapic_accept(struct vlapic *l, int vector);
 bool vlapic_owns_msr(uint32_t msr);
 bool vlapic_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value);
 bool vlapic_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value);
+/* One line of state for a report of a VM that hung. */
+void vlapic_describe(struct vlapic *l, char *buf, size_t len);
 /* Whether LINT0 passes the 8259's ExtINT to this vCPU. */
 bool vlapic_accepts_extint(struct vlapic *l);
 

@@ -124,6 +124,7 @@ static bool create_vcpus(struct vm *vm, char *err, size_t errlen)
 		c->host_cpu = -1;
 		c->sipi_vector = -1;
 		waitqueue_init(&c->wake);
+		guest_msrs_reset(c);
 		if (!vm->ops->vcpu_init(c, &c->backend)) {
 			ksnprintf(err, errlen, "cannot create vCPU %u", i);
 			return false;
@@ -154,6 +155,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->group = cfg->group;
 	vm->echo_console = cfg->echo_console;
 	vm->bus_lock = vm->console_lock = vm->stop_lock = vm->dev_lock = (spinlock_t)SPINLOCK_INIT;
+	waitqueue_init(&vm->stop_wq);
 	if (!ops->vm_init(vm, &vm->backend)) {
 		ksnprintf(err, errlen, "cannot set up second-level paging");
 		vm->ops = NULL;
@@ -373,6 +375,7 @@ void vm_stop(struct vm *vm, enum vm_stop_reason reason, uint32_t code, const cha
 		vm->stop.detail);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
+	waitqueue_wake(&vm->stop_wq, WAKE_ALL);
 }
 
 const struct vm_stop *vm_stopped(const struct vm *vm)

@@ -37,8 +37,9 @@ struct vcpu {
 	uint64_t exits;
 	struct waitqueue wake; /* a halted vCPU sleeps here */
 	volatile bool kick;
+	volatile bool halted; /* in HLT, the thread asleep until kicked */
 	/* MSRs kept for the guest (msr.c) */
-	uint64_t pat, mtrr_def_type;
+	uint64_t pat, mtrr_def_type, misc_enable;
 	int64_t tsc_offset;
 	int64_t tsc_adjust; /* IA32_TSC_ADJUST: what guest writes have added to its TSC */
 	uint64_t mtrr_var[16], mtrr_fixed[11];
@@ -73,6 +74,7 @@ struct vm {
 	uint64_t echo_line_ns; /* host clock at the line's first character */
 
 	spinlock_t stop_lock;
+	struct waitqueue stop_wq; /* vm_wait sleeps here until vm_stop */
 	volatile bool stopped;
 	struct vm_stop stop;
 
@@ -91,6 +93,15 @@ struct vm {
 	int (*irq_pending)(void *ctx, struct vcpu *vcpu);
 	void (*irq_accept)(void *ctx, struct vcpu *vcpu, int vector);
 };
+
+/* hang_report.c: what each vCPU was doing, for a VM stopped by a timeout. */
+void vm_report_hang(struct vm *vm);
+
+/* msr.c: the MSRs the core keeps, as after RESET. */
+void guest_msrs_reset(struct vcpu *vcpu);
+
+/* cr.c */
+void cr_write_exit(struct vcpu *vcpu, const struct vm_exit *e);
 
 /* vcpu.c */
 void vcpu_thread(void *arg);

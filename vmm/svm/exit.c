@@ -163,6 +163,11 @@ static bool handled_here(struct svm_vcpu *v, uint64_t code)
 	case VMEXIT_DR_FIRST ... VMEXIT_DR_LAST:
 		svm_dregs_grant(v); /* the instruction runs again, on the guest's registers */
 		return true;
+	case VMEXIT_RDPMC:
+		/* CPUID offers no PMU: every counter index is invalid, #GP as on
+		 * VT-x (exit.c there).  A guest never reads the host's counters. */
+		svm_queue_exception(v, 13, true, 0);
+		return true;
 	case VMEXIT_XSETBV:
 		svm_queue_exception(v, 13, true, 0); /* CPUID tells the guest there is no XSAVE */
 		return true;
@@ -194,6 +199,19 @@ static void to_core(struct svm_vcpu *v, uint64_t code, struct vm_exit *exit)
 		exit->cpuid.leaf = (uint32_t)v->vmcb->s.rax;
 		exit->cpuid.subleaf = (uint32_t)v->regs.rcx;
 		return;
+	case VMEXIT_CR0_WRITE:
+	case VMEXIT_CR4_WRITE: {
+		/* Decode assists name the register (EXITINFO1 bit 63); the length
+		 * is known only with NRIP save.  Otherwise the core decodes. */
+		uint64_t info = v->vmcb->c.exit_info1;
+		bool named = svm_caps.decode_assists && svm_caps.nrip && (info >> 63);
+		exit->kind = VM_EXIT_CR_WRITE;
+		exit->cr.cr = (uint8_t)(code - VMEXIT_CR0_WRITE);
+		exit->cr.gpr = named ? (int8_t)(info & 15) : -1;
+		if (named)
+			note_next_rip(v, 0);
+		return;
+	}
 	case VMEXIT_HLT:
 		note_next_rip(v, 1);
 		exit->kind = VM_EXIT_HLT;

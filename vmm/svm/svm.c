@@ -20,6 +20,11 @@
 #define MSR_TSC_AUX	0xc0000103
 #define EFER_SVME	(1ull << 12)
 #define RFLAGS_IF	(1ull << 9)
+#define CR0_PG		(1ull << 31)
+#define EFER_LME	(1ull << 8)
+#define EFER_LMA	(1ull << 10)
+
+static uint64_t svm_lost_entries; /* svm_replay.c */
 
 struct svm_cpu {
 	paddr_t hsave_pa;     /* where VMRUN keeps the host state */
@@ -124,12 +129,16 @@ static bool svm_vcpu_init(struct vcpu *vcpu, void **backend)
 		return false;
 	}
 	v->vmcb = phys_to_virt(v->vmcb_pa);
+	if (!svm_replay_init(v)) {
+		page_free(v->vmcb_pa, 0);
+		kfree(v);
+		return false;
+	}
 	v->cpu = -1;
 	v->enter = svm_enter;
 	dregs_reset(&v->dregs);
 	svm_vmcb_init(v, vm_backend(vcpu_vm(vcpu)));
-	/* Save a clean FPU image for the guest to start from. */
-	__asm__ volatile("fninit; fxsave64 %0" : "=m"(v->fpu));
+	vcpu_fpu_reset_image(v->fpu);
 	*backend = v;
 	return true;
 }
@@ -138,6 +147,7 @@ static void svm_vcpu_destroy(void *backend)
 {
 	struct svm_vcpu *v = backend;
 
+	svm_replay_free(v);
 	page_free(v->vmcb_pa, 0);
 	kfree(v);
 }
@@ -170,24 +180,54 @@ static void assign_asid(struct svm_vcpu *v, struct svm_cpu *c)
 	ctl->asid = v->asid;
 }
 
-static void enter_guest(struct svm_vcpu *v, struct svm_cpu *c)
-{
-	uint8_t host_fpu[512] __attribute__((aligned(16)));
-	bool swap_aux = v->tsc_aux != c->tsc_aux;
+/* Entries QEMU may lose in a row before the vCPU is stopped (svm_replay.c):
+ * it has lost one at a time so far. */
+#define MAX_LOST_ENTRIES 8
 
+static void vmrun(struct svm_vcpu *v, struct svm_cpu *c)
+{
 	v->vmcb->c.clean = 0;
-	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
-	if (swap_aux)
-		wrmsr(MSR_TSC_AUX, v->tsc_aux);
 	/* With GIF clear nothing interrupts the switch; with IF set, a host
 	 * interrupt arriving in the guest is an INTR exit (V_INTR_MASKING),
 	 * taken by the host after STGI once interrupts are on again. */
 	__asm__ volatile("clgi; sti" ::: "memory");
 	v->enter(&v->regs, v->vmcb_pa, c->host_vmcb_pa);
 	__asm__ volatile("cli; stgi" ::: "memory");
+}
+
+/* Under QEMU TCG: the entry again, as long as VMRUN loses it. */
+static bool vmrun_replayed(struct svm_vcpu *v, struct svm_cpu *c)
+{
+	for (unsigned try = 0; try < MAX_LOST_ENTRIES; try++) {
+		svm_replay_save(v);
+		vmrun(v, c);
+		if (!svm_replay_lost(v, c->hsave_pa))
+			return true;
+		if (__atomic_add_fetch(&svm_lost_entries, 1, __ATOMIC_RELAXED) == 1)
+			pr_info("svm: VMRUN loaded the host's state (a QEMU TCG fault); "
+				"the entry is taken again, as every such one will be\n");
+	}
+	return false;
+}
+
+/* False if the entry never took place. */
+static bool enter_guest(struct svm_vcpu *v, struct svm_cpu *c)
+{
+	uint8_t host_fpu[512] __attribute__((aligned(16)));
+	bool swap_aux = v->tsc_aux != c->tsc_aux;
+	bool entered = true;
+
+	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
+	if (swap_aux)
+		wrmsr(MSR_TSC_AUX, v->tsc_aux);
+	if (v->entry_copy)
+		entered = vmrun_replayed(v, c);
+	else
+		vmrun(v, c);
 	if (swap_aux)
 		wrmsr(MSR_TSC_AUX, c->tsc_aux);
 	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(v->fpu) : "m"(host_fpu));
+	return entered;
 }
 
 static void svm_run(struct vcpu *vcpu, struct vm_exit *exit)
@@ -206,8 +246,13 @@ static void svm_run(struct vcpu *vcpu, struct vm_exit *exit)
 	}
 	v->cpu = (int)cpu;
 	assign_asid(v, &svm_cpus[cpu]);
-	enter_guest(v, &svm_cpus[cpu]);
-	svm_handle_exit(vcpu, v, exit);
+	if (enter_guest(v, &svm_cpus[cpu]))
+		svm_handle_exit(vcpu, v, exit);
+	else {
+		exit->kind = VM_EXIT_ERROR;
+		ksnprintf(exit->detail, sizeof(exit->detail),
+			  "VMRUN loaded the host's state %u times in a row", MAX_LOST_ENTRIES);
+	}
 	irq_restore(flags);
 }
 
@@ -270,6 +315,40 @@ static void svm_inject_interrupt(struct vcpu *vcpu, uint8_t vector)
 	v->pending_event = true;
 }
 
+static bool svm_interrupt_shadow(struct vcpu *vcpu)
+{
+	return svm_of(vcpu)->vmcb->c.int_state & INT_SHADOW;
+}
+
+static void svm_end_interrupt_shadow(struct vcpu *vcpu)
+{
+	svm_of(vcpu)->vmcb->c.int_state &= ~INT_SHADOW;
+}
+
+/* With nested paging the CPU combines G_PAT with the NPT's own memory types. */
+static void svm_set_pat(struct vcpu *vcpu, uint64_t pat)
+{
+	svm_of(vcpu)->vmcb->s.g_pat = pat;
+}
+
+/* Nothing is forced: the VMCB takes the value as it is.  A CR0 write that
+ * turns paging on with EFER.LME enters long mode, and one that turns it off
+ * leaves it: the CPU would set EFER.LMA, but this write was intercepted. */
+static void svm_set_cr(struct vcpu *vcpu, unsigned cr, uint64_t value)
+{
+	struct vmcb_save *g = &svm_of(vcpu)->vmcb->s;
+
+	if (cr == 4) {
+		g->cr4 = value;
+		return;
+	}
+	if ((value & CR0_PG) && (g->efer & EFER_LME))
+		g->efer |= EFER_LMA;
+	else if (!(value & CR0_PG))
+		g->efer &= ~EFER_LMA;
+	g->cr0 = value;
+}
+
 static void svm_set_tsc_offset(struct vcpu *vcpu, int64_t offset)
 {
 	svm_of(vcpu)->vmcb->c.tsc_offset = (uint64_t)offset;
@@ -293,5 +372,9 @@ const struct vcpu_ops svm_ops = {
     .inject_exception = svm_inject_exception,
     .interrupt_ready = svm_interrupt_ready,
     .inject_interrupt = svm_inject_interrupt,
+    .interrupt_shadow = svm_interrupt_shadow,
+    .end_interrupt_shadow = svm_end_interrupt_shadow,
+    .set_pat = svm_set_pat,
+    .set_cr = svm_set_cr,
     .set_tsc_offset = svm_set_tsc_offset,
 };

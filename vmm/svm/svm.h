@@ -36,6 +36,7 @@ struct svm_vcpu {
 	uint64_t next_rip;  /* where the instruction that caused the last exit ends */
 	bool pending_event; /* event_inj holds an event for the next entry */
 	uint64_t tsc_aux;   /* the guest's TSC_AUX (writes are intercepted) */
+	struct svm_entry_copy *entry_copy; /* QEMU TCG only: see svm_replay.c */
 	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
@@ -48,10 +49,17 @@ struct svm_caps {
 	uint32_t nasid;
 	bool npt, nrip, decode_assists, flush_by_asid, pause_filter;
 	bool rdtscp;	     /* the host has TSC_AUX */
+	bool lost_entries;   /* QEMU TCG: VMRUN may load the host state (svm_replay.c) */
 	uint64_t guest_efer; /* the EFER bits a guest may set: those the CPU has */
 };
 extern struct svm_caps svm_caps;
 bool svm_caps_read(char *err, size_t errlen);
+
+/* svm_replay.c: QEMU TCG's lost VM entries, taken again. */
+bool svm_replay_init(struct svm_vcpu *v);
+void svm_replay_free(struct svm_vcpu *v);
+void svm_replay_save(struct svm_vcpu *v);
+bool svm_replay_lost(struct svm_vcpu *v, paddr_t hsave_pa);
 
 /* vmcb.c */
 void svm_vmcb_init(struct svm_vcpu *v, struct svm_vm *vm);

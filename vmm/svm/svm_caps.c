@@ -25,6 +25,18 @@
 
 struct svm_caps svm_caps;
 
+/* CPUID.1:ECX bit 31 says a hypervisor is there; leaf 0x40000000 names it. */
+static bool under_qemu_tcg(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & (1u << 31)))
+		return false;
+	cpuid(0x40000000, 0, &a, &b, &c, &d);
+	return b == 0x54474354 && c == 0x43544743 && d == 0x47435447; /* "TCGTCGTCGTCG" */
+}
+
 bool svm_caps_read(char *err, size_t errlen)
 {
 	uint32_t a, b, c, d;
@@ -54,6 +66,7 @@ bool svm_caps_read(char *err, size_t errlen)
 				     .pause_filter = d & SVM_EDX_PAUSE,
 				     .rdtscp = rdtscp,
 				     .guest_efer = efer};
+	svm_caps.lost_entries = under_qemu_tcg();
 	if (!svm_caps.npt) {
 		ksnprintf(err, errlen, "no nested paging (NPT)");
 		return false;

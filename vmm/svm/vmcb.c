@@ -3,8 +3,11 @@
  * plain memory, so unlike a VMCS it is built when the vCPU is created and
  * read or written from any CPU; nothing of the host lives in it (the host's
  * state goes to the per-CPU host save area and host VMCB, see svm.c).
- * SVM forces no CR0/CR4 bits on a guest, so neither is intercepted: the
- * guest's values are the real ones.  EFER.SVME must stay set for VMRUN, so
+ * SVM forces no CR0/CR4 bits on a guest: the guest's values are the real
+ * ones.  CR0 and CR4 writes exit all the same, to be checked as on VT-x: a
+ * CR4 bit the guest was not offered is #GP rather than a VMRUN that fails,
+ * and CR0 combinations the APM calls illegal are #GP whatever the CPU
+ * underneath lets through (QEMU's TCG takes PG without PE).  EFER.SVME must stay set for VMRUN, so
  * EFER accesses exit (exit.c) and SVME is hidden from the guest here.
  */
 #include <pallas/kernel.h>
@@ -163,11 +166,13 @@ static void reset_state(struct svm_vcpu *v)
 
 static void setup_intercepts(struct vmcb_control *c)
 {
-	c->intercept_exceptions = 1u << 18;  /* #MC: the host's business */
+	c->intercept_exceptions = 1u << 18;			     /* #MC: the host's business */
+	c->intercept_cr = INTERCEPT_CR0_WRITE | INTERCEPT_CR4_WRITE; /* checked: see core/cr.c */
 	c->intercept_dr = SVM_DR_INTERCEPTS; /* until the guest touches them, see debugreg.c */
+	/* RDPMC: no PMU is offered, and the host's counters are not the guest's. */
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_INIT | INTERCEPT_CPUID |
-			     INTERCEPT_INVD | INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO |
-			     INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
+			     INTERCEPT_RDPMC | INTERCEPT_INVD | INTERCEPT_HLT | INTERCEPT_INVLPGA |
+			     INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
 	/* VMRUN must be intercepted (the CPU refuses a VMCB without it); none of
 	 * these is offered by the guest's CPUID, so each becomes #UD. */
 	c->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |

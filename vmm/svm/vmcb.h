@@ -99,11 +99,16 @@ _Static_assert(offsetof(struct vmcb, s.rax) == 0x5f8, "RAX");
 _Static_assert(offsetof(struct vmcb, s.cr2) == 0x640, "CR2");
 _Static_assert(offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 
+/* intercept_cr */
+#define INTERCEPT_CR0_WRITE (1u << (16 + 0))
+#define INTERCEPT_CR4_WRITE (1u << (16 + 4))
+
 /* intercept_misc1 */
 #define INTERCEPT_INTR	   (1u << 0)
 #define INTERCEPT_NMI	   (1u << 1)
 #define INTERCEPT_INIT	   (1u << 3)
 #define INTERCEPT_VINTR	   (1u << 4)
+#define INTERCEPT_RDPMC	   (1u << 15)
 #define INTERCEPT_CPUID	   (1u << 18)
 #define INTERCEPT_INVD	   (1u << 22)
 #define INTERCEPT_PAUSE	   (1u << 23)
@@ -159,6 +164,9 @@ _Static_assert(offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 #define VMEXIT_SMI	 0x62
 #define VMEXIT_INIT	 0x63
 #define VMEXIT_VINTR	 0x64
+#define VMEXIT_CR0_WRITE 0x10
+#define VMEXIT_CR4_WRITE 0x14
+#define VMEXIT_RDPMC	 0x6f
 #define VMEXIT_CPUID	 0x72
 #define VMEXIT_INVD	 0x76
 #define VMEXIT_PAUSE	 0x77

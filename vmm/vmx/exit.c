@@ -1,15 +1,12 @@
 /*
  * Turning a VM exit into what the core needs (struct vm_exit), or finishing
- * it here when it is pure VT-x bookkeeping: CR0/CR4 writes to host-owned
- * bits, XSETBV, INVD/WBINVD, the preemption timer, host interrupts.
+ * it here when it is pure VT-x bookkeeping: XSETBV, RDPMC, INVD/WBINVD, the preemption timer, host
+ * interrupts.
  */
 #include <pallas/kernel.h>
 #include <pallas/string.h>
 
 #include "vmx.h"
-
-uint64_t vmx_cr0_real(uint64_t guest_value);
-uint64_t vmx_cr4_real(uint64_t guest_value);
 
 static const char *const reason_names[] = {
     [EXIT_REASON_EXCEPTION] = "exception or NMI",
@@ -44,27 +41,15 @@ static const char *reason_name(unsigned r)
 	return "unknown";
 }
 
-static uint64_t *gpr(struct vmx_vcpu *v, unsigned n)
-{
-	uint64_t *regs[16] = {&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx,
-			      NULL,	    &v->regs.rbp, &v->regs.rsi, &v->regs.rdi,
-			      &v->regs.r8,  &v->regs.r9,  &v->regs.r10, &v->regs.r11,
-			      &v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15};
-	return regs[n & 15];
-}
-
-static uint64_t read_gpr(struct vmx_vcpu *v, unsigned n)
-{
-	return n == 4 ? vmread(VMCS_GUEST_RSP) : *gpr(v, n);
-}
-
 static void inject_gp(struct vmx_vcpu *v)
 {
 	vmx_queue_exception(v, 13, true, 0);
 }
 
-/* MOV to CR0/CR4 that touched a host-owned bit (the others never exit). */
-static bool cr_access(struct vmx_vcpu *v, struct vm_exit *exit)
+/* MOV to CR0/CR4 that touched a host-owned bit, or a CR4 bit the guest
+ * was not offered (the others never exit): the core checks it, then
+ * vmx_set_cr (vmx.c) carries it out. */
+static bool cr_access(struct vm_exit *exit)
 {
 	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
 	unsigned cr = q & 15, type = (q >> 4) & 3;
@@ -73,21 +58,9 @@ static bool cr_access(struct vmx_vcpu *v, struct vm_exit *exit)
 		ksnprintf(exit->detail, sizeof(exit->detail), "CR access %#lx", q);
 		return false;
 	}
-	uint64_t val = read_gpr(v, (q >> 8) & 15);
-	if (cr == 0) {
-		v->cr0_shadow = val;
-		vmwrite(VMCS_CR0_SHADOW, val);
-		vmwrite(VMCS_GUEST_CR0, vmx_cr0_real(val));
-	} else {
-		if (val & (1ull << 13)) { /* VMXE: no nested VMX */
-			inject_gp(v);
-			return true;
-		}
-		v->cr4_shadow = val;
-		vmwrite(VMCS_CR4_SHADOW, val);
-		vmwrite(VMCS_GUEST_CR4, vmx_cr4_real(val));
-	}
-	vmx_skip_insn_current();
+	exit->kind = VM_EXIT_CR_WRITE;
+	exit->cr.cr = (uint8_t)cr;
+	exit->cr.gpr = (int8_t)((q >> 8) & 15);
 	return true;
 }
 
@@ -186,7 +159,7 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		ept_violation(exit);
 		return;
 	case EXIT_REASON_CR_ACCESS:
-		if (!cr_access(v, exit))
+		if (!cr_access(exit))
 			exit->kind = VM_EXIT_UNHANDLED;
 		return;
 	case EXIT_REASON_DR_ACCESS:
@@ -198,6 +171,9 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		return;
 	case EXIT_REASON_PAUSE:
 		vmx_skip_insn_current();
+		return;
+	case EXIT_REASON_RDPMC:
+		inject_gp(v); /* CPUID offers no PMU: no counter index is valid */
 		return;
 	case EXIT_REASON_XSETBV:
 		inject_gp(v); /* CPUID tells the guest there is no XSAVE */

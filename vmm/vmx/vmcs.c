@@ -16,8 +16,12 @@
 
 #define CR0_PE		    (1ull << 0)
 #define CR0_NE		    (1ull << 5)
+#define CR0_NW		    (1ull << 29)
+#define CR0_CD		    (1ull << 30)
 #define CR0_PG		    (1ull << 31)
 #define PREEMPTION_SLICE_NS 10000000ull
+#define MSR_PAT		    0x277
+#define PAT_DEFAULT	    0x0007040600070406ull /* the reset value (SDM 11.12.4) */
 
 extern const char vmx_exit_landing[];
 
@@ -30,10 +34,17 @@ static const uint32_t switched_msrs[VMX_SWITCHED_MSRS] = {
     0xc0000103, /* TSC_AUX */
 };
 
-/* The CR0 bits the host owns: those VMX forces, except PE/PG (unrestricted guest). */
+/*
+ * The CR0 bits the host owns: those VMX forces, except PE/PG (unrestricted
+ * guest), and CD/NW, so that a write setting NW without CD exits and gets #GP
+ * from the core's policy; emulators (Bochs 2.7) do not check it in the guest.
+ * Guests change CD rarely (MTRR set-up), so owning it costs nothing.
+ */
 static uint64_t cr0_host_owned(void)
 {
-	return (vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) & ~(CR0_PE | CR0_PG) & 0xffffffffull;
+	uint64_t forced = vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1;
+
+	return ((forced & ~(CR0_PE | CR0_PG)) | CR0_CD | CR0_NW) & 0xffffffffull;
 }
 
 static uint64_t cr4_host_owned(void)
@@ -147,6 +158,7 @@ static void setup_host_state(void)
 	vmwrite(VMCS_HOST_SYSENTER_ESP, rdmsr(0x175));
 	vmwrite(VMCS_HOST_SYSENTER_EIP, rdmsr(0x176));
 	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
+	vmwrite(VMCS_HOST_PAT, rdmsr(MSR_PAT));
 	vmwrite(VMCS_HOST_RIP, (uint64_t)vmx_exit_landing);
 }
 
@@ -173,6 +185,14 @@ static bool setup_controls(struct vmx_vcpu *v, struct vmx_vm *vm, char *err, siz
 			vmx_caps.entry_allowed1, &entry)) {
 		ksnprintf(err, errlen, "the CPU does not allow the VMX controls Pallas needs");
 		return false;
+	}
+	/* The guest's PAT switched at entry and exit where the CPU can; without
+	 * these controls the guest runs on the host's PAT (write-back RAM). */
+	if ((vmx_caps.exit_allowed1 & (EXIT_SAVE_PAT | EXIT_LOAD_PAT)) ==
+		(EXIT_SAVE_PAT | EXIT_LOAD_PAT) &&
+	    (vmx_caps.entry_allowed1 & ENTRY_LOAD_PAT)) {
+		exitc |= EXIT_SAVE_PAT | EXIT_LOAD_PAT;
+		entry |= ENTRY_LOAD_PAT;
 	}
 	/* RDTSCP would #UD in the guest if not enabled; allow it when possible. */
 	if (vmx_caps.proc2_allowed1 & PROC2_RDTSCP)
@@ -221,6 +241,8 @@ bool vmx_vmcs_setup(struct vcpu *vcpu, struct vmx_vcpu *v, struct vmx_vm *vm, ch
 
 	if (!setup_controls(v, vm, err, errlen))
 		return false;
+	/* A write of a CR4 bit the guest was not offered exits, to be #GP. */
+	vmwrite(VMCS_CR4_MASK, cr4_host_owned() | ~vcpu_cr4_allowed(vcpu));
 	setup_host_state();
 	setup_msr_areas(v);
 	vcpu_reset_state(&r, &s);
@@ -232,6 +254,7 @@ bool vmx_vmcs_setup(struct vcpu *vcpu, struct vmx_vcpu *v, struct vmx_vm *vm, ch
 	load_regs(v, &r);
 	vmwrite(VMCS_GUEST_DR7, 0x400);
 	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
+	vmwrite(VMCS_GUEST_PAT, PAT_DEFAULT);
 	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
 	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmwrite(VMCS_GUEST_ACTIVITY,

@@ -14,12 +14,14 @@
 
 #include "vmx.h"
 
+#define CR0_PG	 (1ull << 31)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+
 #define MSR_FEATURE_CONTROL    0x3a
 #define FEATURE_CONTROL_LOCKED (1ull << 0)
 #define FEATURE_CONTROL_VMXON  (1ull << 2)
 #define CR4_VMXE	       (1ull << 13)
-#define CR4_OSFXSR	       (1ull << 9)
-#define CR4_OSXMMEXCPT	       (1ull << 10)
 
 paddr_t vmx_io_bitmap_a, vmx_io_bitmap_b, vmx_msr_bitmap;
 static paddr_t vmxon_region[MAX_CPUS];
@@ -111,8 +113,7 @@ static bool vmx_cpu_enable(char *err, size_t errlen)
 		*(uint32_t *)phys_to_virt(vmxon_region[cpu]) = vmx_caps.revision;
 	}
 	write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
-	write_cr4(((read_cr4() | CR4_VMXE | CR4_OSFXSR | CR4_OSXMMEXCPT) | vmx_caps.cr4_fixed0) &
-		  vmx_caps.cr4_fixed1);
+	write_cr4(((read_cr4() | CR4_VMXE) | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
 	if (!vmxon(vmxon_region[cpu])) {
 		ksnprintf(err, errlen, "VMXON failed on CPU %u", cpu);
 		return false;
@@ -187,8 +188,7 @@ static bool vmx_vcpu_init(struct vcpu *vcpu, void **backend)
 	if (next_vpid == 0)
 		next_vpid = 1; /* wrapped: stale VPIDs are flushed when a vCPU is set up */
 	spin_unlock_irqrestore(&vpid_lock, flags);
-	/* Save a clean FPU image for the guest to start from. */
-	__asm__ volatile("fninit; fxsave64 %0" : "=m"(v->fpu));
+	vcpu_fpu_reset_image(v->fpu);
 	*backend = v;
 	return true;
 }
@@ -370,6 +370,64 @@ static void vmx_inject_interrupt(struct vcpu *vcpu, uint8_t vector)
 	irq_restore(flags);
 }
 
+static bool vmx_interrupt_shadow(struct vcpu *vcpu)
+{
+	uint64_t state;
+
+	WITH_VMCS(vmx_of(vcpu), state = vmread(VMCS_GUEST_INTERRUPTIBILITY));
+	return state & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS);
+}
+
+static void vmx_end_interrupt_shadow(struct vcpu *vcpu)
+{
+	WITH_VMCS(vmx_of(vcpu),
+		  vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+			  vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+			      ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS)));
+}
+
+/*
+ * A checked CR0/CR4 write (core/cr.c).  The guest reads back what it wrote
+ * (the shadow); the CPU runs with the bits VMX forces.  Turning paging on or
+ * off with EFER.LME is what enters or leaves long mode: the CPU would set
+ * EFER.LMA itself, but for a write that exited the VMM must, and the
+ * IA-32e-guest entry control must follow it or the next entry fails.
+ */
+static void vmx_set_cr(struct vcpu *vcpu, unsigned cr, uint64_t value)
+{
+	struct vmx_vcpu *v = vmx_of(vcpu);
+	unsigned long flags = vmcs_enter(v);
+
+	if (cr == 4) {
+		v->cr4_shadow = value;
+		vmwrite(VMCS_CR4_SHADOW, value);
+		vmwrite(VMCS_GUEST_CR4, vmx_cr4_real(value));
+		irq_restore(flags);
+		return;
+	}
+	uint64_t efer = vmread(VMCS_GUEST_EFER), entry = vmread(VMCS_ENTRY_CTLS);
+	if ((value & CR0_PG) && (efer & EFER_LME)) {
+		efer |= EFER_LMA;
+		entry |= ENTRY_GUEST_64;
+	} else if (!(value & CR0_PG)) {
+		efer &= ~EFER_LMA;
+		entry &= ~(uint64_t)ENTRY_GUEST_64;
+	}
+	v->cr0_shadow = value;
+	vmwrite(VMCS_CR0_SHADOW, value);
+	vmwrite(VMCS_GUEST_CR0, vmx_cr0_real(value));
+	vmwrite(VMCS_GUEST_EFER, efer);
+	vmwrite(VMCS_ENTRY_CTLS, entry);
+	irq_restore(flags);
+}
+
+/* Loaded at entry and saved at exit (ENTRY_LOAD_PAT, EXIT_SAVE_PAT): the
+ * guest's PAT is in force while it runs, the host's is back after. */
+static void vmx_set_pat(struct vcpu *vcpu, uint64_t pat)
+{
+	WITH_VMCS(vmx_of(vcpu), vmwrite(VMCS_GUEST_PAT, pat));
+}
+
 static void vmx_set_tsc_offset(struct vcpu *vcpu, int64_t offset)
 {
 	WITH_VMCS(vmx_of(vcpu), vmwrite(VMCS_TSC_OFFSET, (uint64_t)offset));
@@ -393,5 +451,9 @@ const struct vcpu_ops vmx_ops = {
     .inject_exception = vmx_inject_exception,
     .interrupt_ready = vmx_interrupt_ready,
     .inject_interrupt = vmx_inject_interrupt,
+    .interrupt_shadow = vmx_interrupt_shadow,
+    .end_interrupt_shadow = vmx_end_interrupt_shadow,
+    .set_pat = vmx_set_pat,
+    .set_cr = vmx_set_cr,
     .set_tsc_offset = vmx_set_tsc_offset,
 };

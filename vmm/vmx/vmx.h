@@ -118,4 +118,8 @@ static inline void vmx_queue_exception(struct vmx_vcpu *v, uint8_t vector, bool 
 /* The I/O and MSR bitmaps, shared by every vCPU (vmx.c). */
 extern paddr_t vmx_io_bitmap_a, vmx_io_bitmap_b, vmx_msr_bitmap;
 
+/* vmcs.c: the CR0/CR4 a guest value runs with, the bits VMX forces added. */
+uint64_t vmx_cr0_real(uint64_t guest_value);
+uint64_t vmx_cr4_real(uint64_t guest_value);
+
 #endif

@@ -135,6 +135,18 @@ static inline bool wrmsr_safe(uint32_t msr, uint64_t v)
 		     : "memory");
 	return !failed;
 }
+/* RDPMC that returns false instead of dying when the CPU raises #GP or #UD. */
+static inline bool rdpmc_safe(uint32_t counter, uint64_t *v)
+{
+	uint32_t lo = 0, hi = 0, failed = 0;
+	asm volatile("1: rdpmc\n2:\n"
+		     ".pushsection .extable, \"a\"\n.long 1b, 3f\n.popsection\n"
+		     ".pushsection .text.fixup, \"ax\"\n3: movl $1, %2\njmp 2b\n.popsection"
+		     : "+a"(lo), "+d"(hi), "+r"(failed)
+		     : "c"(counter));
+	*v = ((uint64_t)hi << 32) | lo;
+	return !failed;
+}
 static inline void cli(void)
 {
 	asm volatile("cli" ::: "memory");
@@ -195,6 +207,10 @@ void lapic_enable(void); /* software-enable with the spurious vector, TPR 0 */
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_lo);
+/* Starts every AP fw_cfg counts (APIC IDs 1..N-1) one after the other, each
+ * running fn(index) on its own stack with the IDT loaded and its LAPIC
+ * enabled; returns the number of CPUs.  The BSP's LAPIC must be enabled. */
+unsigned ap_start(void (*fn)(unsigned idx));
 
 #define FW_CFG_PORT_SEL	 0x510
 #define FW_CFG_PORT_DATA 0x511

@@ -40,6 +40,7 @@ enum vm_exit_kind {
 	VM_EXIT_CPUID, /* the core computes the guest's view */
 	VM_EXIT_RDMSR, /* the core decides: a value, or #GP */
 	VM_EXIT_WRMSR,
+	VM_EXIT_CR_WRITE,  /* MOV to CR0/CR4 the core must check (#GP or done) */
 	VM_EXIT_SHUTDOWN,  /* triple fault */
 	VM_EXIT_INIT,	   /* INIT signal received: wait for SIPI */
 	VM_EXIT_UNHANDLED, /* the backend met an exit it cannot handle; see detail */
@@ -69,6 +70,10 @@ struct vm_exit {
 		struct {
 			uint32_t leaf, subleaf;
 		} cpuid;
+		struct {
+			uint8_t cr;
+			int8_t gpr; /* the source register, -1 when the core must decode it */
+		} cr;
 	};
 	char detail[96];
 };
@@ -102,6 +107,16 @@ struct vcpu_ops {
 	 * if not, the backend asks to exit as soon as it can (interrupt window). */
 	bool (*interrupt_ready)(struct vcpu *vcpu);
 	void (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
+	/* The STI / MOV SS shadow: whether the next instruction runs with
+	 * interrupts still blocked, and ending it (the core has completed it). */
+	bool (*interrupt_shadow)(struct vcpu *vcpu);
+	void (*end_interrupt_shadow)(struct vcpu *vcpu);
+	/* The guest's IA32_PAT, as the hardware uses it for the guest's accesses
+	 * (already validated by the core). */
+	void (*set_pat)(struct vcpu *vcpu, uint64_t pat);
+	/* A CR0 or CR4 write the core has checked: the backend's shadows, forced
+	 * bits and mode changes (EFER.LMA with CR0.PG) follow it. */
+	void (*set_cr)(struct vcpu *vcpu, unsigned cr, uint64_t value);
 	/* The guest's TSC reads as the host's plus offset (a guest WRMSR to the TSC). */
 	void (*set_tsc_offset)(struct vcpu *vcpu, int64_t offset);
 };
@@ -112,6 +127,13 @@ void vm_set_boot_state(struct vm *vm, const struct vcpu_regs *r, const struct vc
 /* For backends: the architectural state after RESET or INIT, real mode at
  * F000:FFF0 with caches disabled (SDM 9.1.1, APM 14.1.3), the same on both. */
 void vcpu_reset_state(struct vcpu_regs *r, struct vcpu_sregs *s);
+/* An FXSAVE image of the x87/SSE state after RESET: nothing of the host's or
+ * of another guest's registers is in it. */
+void vcpu_fpu_reset_image(uint8_t image[512]);
+
+/* For backends: the CR4 bits the guest's CPUID lets it set (the rest are
+ * reserved for it: a write of one is #GP, see core/cr.c). */
+uint64_t vcpu_cr4_allowed(struct vcpu *vcpu);
 
 /* For backends: the core's objects they are handed. */
 void *vcpu_backend(struct vcpu *vcpu);

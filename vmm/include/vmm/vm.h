@@ -61,7 +61,9 @@ uint64_t vm_mem_size(const struct vm *vm);
 /* Starts the vCPU threads (vCPU 0 runs; the others wait for INIT/SIPI). */
 bool vm_start(struct vm *vm, char *err, size_t errlen);
 /* Waits until the VM stops or timeout_ns passes (then stops it: VM_STOP_HOST),
- * joins its vCPU threads, and returns why it stopped. */
+ * joins its vCPU threads, and returns why it stopped.  It sleeps until then;
+ * VM_WAIT_FOREVER waits without a timeout. */
+#define VM_WAIT_FOREVER UINT64_MAX
 const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns);
 /* VM exits handled so far, over all vCPUs. */
 uint64_t vm_exit_count(const struct vm *vm);

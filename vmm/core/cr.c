@@ -1,0 +1,91 @@
+/*
+ * MOV to CR0/CR4 exits: the value checked against what the guest may write
+ * (cr_policy.c), then #GP or handed to the backend.  A backend that cannot
+ * say which register held the value (AMD-V without decode assists) leaves
+ * the instruction to be decoded here.
+ */
+#include <pallas/kernel.h>
+
+#include "cr_policy.h"
+#include "gva.h"
+#include "vm_impl.h"
+
+#define INSN_MAX 15
+
+uint64_t vcpu_cr4_allowed(struct vcpu *vcpu)
+{
+	uint32_t leaf1[4], leaf7[4];
+
+	guest_cpuid(vcpu, 1, 0, leaf1);
+	guest_cpuid(vcpu, 7, 0, leaf7);
+	return cr4_allowed(leaf1, leaf7);
+}
+
+static uint64_t gpr_value(const struct vcpu_regs *r, unsigned n)
+{
+	const uint64_t v[16] = {r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+				r->r8,	r->r9,	r->r10, r->r11, r->r12, r->r13, r->r14, r->r15};
+	return v[n & 15];
+}
+
+static uint64_t advance(uint64_t rip, unsigned len, enum cpu_mode mode)
+{
+	if (mode == CPU_MODE_LONG64)
+		return rip + len;
+	return mode == CPU_MODE_PROT32 ? (uint32_t)(rip + len) : (uint16_t)(rip + len);
+}
+
+/* The decoded length of the MOV, 0 when the bytes are not one. */
+static unsigned decode_here(struct vcpu *vcpu, const struct vcpu_regs *r,
+			    const struct vcpu_sregs *s, unsigned *cr, unsigned *gpr)
+{
+	uint8_t insn[INSN_MAX];
+	size_t n = 0;
+
+	while (n < INSN_MAX &&
+	       guest_fetch_byte(vcpu->vm, s, r->rflags,
+				advance(r->rip, (unsigned)n, guest_cpu_mode(s, r->rflags)),
+				&insn[n]))
+		n++;
+	return decode_mov_to_cr(insn, n, guest_cpu_mode(s, r->rflags) == CPU_MODE_LONG64, cr, gpr);
+}
+
+void cr_write_exit(struct vcpu *vcpu, const struct vm_exit *e)
+{
+	const struct vcpu_ops *ops = vcpu->vm->ops;
+	struct vcpu_regs r;
+	struct vcpu_sregs s;
+	unsigned cr = e->cr.cr, gpr = (unsigned)e->cr.gpr, len = 0;
+
+	ops->get_regs(vcpu, &r);
+	ops->get_sregs(vcpu, &s);
+	enum cpu_mode mode = guest_cpu_mode(&s, r.rflags);
+	if (e->cr.gpr < 0 && !(len = decode_here(vcpu, &r, &s, &cr, &gpr))) {
+		vm_stop(vcpu->vm, VM_STOP_UNHANDLED, 0,
+			"vCPU %u: CR%u write at rip %#lx: cannot decode the instruction", vcpu->id,
+			e->cr.cr, r.rip);
+		return;
+	}
+	uint64_t value = gpr_value(&r, gpr);
+	if (mode != CPU_MODE_LONG64)
+		value = (uint32_t)value; /* MOV to CR writes 32 bits outside 64-bit mode */
+	bool ok;
+	if (cr == 0)
+		ok = cr0_write_ok(value, s.cr4, s.efer, mode == CPU_MODE_LONG64);
+	else if (cr == 4)
+		ok = cr4_write_ok(vcpu_cr4_allowed(vcpu), s.cr4, value, s.efer, s.cr3);
+	else
+		ok = false; /* no other control register write exits; CR8 is not offered */
+	if (!ok) {
+		ops->inject_exception(vcpu, 13, true, 0);
+		return;
+	}
+	ops->set_cr(vcpu, cr, value);
+	if (!len) {
+		ops->skip_insn(vcpu);
+		return;
+	}
+	ops->get_regs(vcpu, &r);
+	r.rip = advance(r.rip, len, mode);
+	ops->set_regs(vcpu, &r);
+}
