@@ -26,9 +26,15 @@ static bool selected(const char *spec, const char *name)
 	return cmdline_list_contains(spec, name);
 }
 
+void ktest_skip(struct ktest_ctx *t, const char *why)
+{
+	t->skipped = true;
+	pr_info("ktest: skip %s: %s\n", t->name, why);
+}
+
 unsigned ktest_run(const char *spec)
 {
-	unsigned passed = 0, failed = 0;
+	unsigned passed = 0, failed = 0, skipped = 0;
 
 	for (const struct ktest *k = __ktests_start; k < __ktests_end; k++) {
 		if (!selected(spec, k->name))
@@ -37,11 +43,15 @@ unsigned ktest_run(const char *spec)
 		k->fn(&ctx);
 		if (ctx.failures) {
 			failed++;
+		} else if (ctx.skipped) {
+			skipped++;
 		} else {
 			passed++;
 			pr_info("ktest: ok %s\n", k->name);
 		}
 	}
+	if (skipped)
+		pr_info("ktest: %u skipped\n", skipped);
 	pr_info("ktest: %u passed, %u failed\n", passed, failed);
 	return failed;
 }

@@ -41,6 +41,8 @@ LOADER_ERR_RE = r"^pallas-boot: error:"
 PANIC_RE = r"^PANIC: "
 KTEST_SUM_RE = re.compile(r"^ktest: (\d+) passed, (\d+) failed\s*$")
 KTEST_FAIL_RE = re.compile(r"^ktest: FAIL\b")
+KTEST_SKIP_RE = re.compile(r"^ktest: skip (\S+?):")
+KTEST_SKIPPED_RE = re.compile(r"^ktest: (\d+) skipped\s*$")
 MEM_RE = re.compile(r"^mem: firmware usable (\d+) KiB, kernel usable (\d+) KiB "
                     r"\((\d+(?:\.\d+)?)%\)")
 SYMBOL_OFF_RE = re.compile(r"\b[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-fA-F]+\b")
@@ -375,6 +377,19 @@ def boot_ready(ctx, c):
     return res, f"ready at {t:.1f} s"
 
 
+def ktest_skips(res):
+    """The names of the ktests that said they cannot run here."""
+    return [m.group(1) for m in (KTEST_SKIP_RE.search(t) for t in res.texts()) if m]
+
+
+def no_ktest_skipped(res):
+    """For the cases whose emulator has VT-x or AMD-V: nothing may skip."""
+    skips = ktest_skips(res)
+    if skips:
+        fail(f"{len(skips)} ktest(s) skipped where virtualization is offered: "
+             f"{', '.join(skips)}", res)
+
+
 def check_ktest(res):
     """The log of a `ktest` boot: every test passed, then power-off.  Returns
     the number of tests passed."""
@@ -394,6 +409,11 @@ def check_ktest(res):
              f"line(s), first: {fails[0]}", res)
     if passed == 0:
         fail("ktest ran no tests (0 passed)", res)
+    skips = ktest_skips(res)
+    said = res.find(KTEST_SKIPPED_RE)
+    if len(skips) != (int(said[2].group(1)) if said else 0):
+        fail(f"{len(skips)} `ktest: skip` line(s) but the summary says "
+             f"{said[2].group(1) if said else 0} skipped", res)
     if res.rc != 0:
         how = ("did not power off" if res.rc == 124 else
                f"{res.runner.name} exit status {res.rc}, expected 0 from ACPI power-off")
@@ -406,7 +426,10 @@ def ktest(ctx, c):
     """`ktest`, 2 CPUs: all in-kernel tests pass, then ACPI power-off."""
     res = boot(ctx, c.name, ["--smp", "2", "--append", "ktest", "--fail", PANIC_RE,
                              "--fail", LOADER_ERR_RE], c.timeout)
-    return res, f"{check_ktest(res)} passed"
+    passed = check_ktest(res)
+    skips = ktest_skips(res)
+    return res, f"{passed} passed" + (f", {len(skips)} skipped (no VT-x or AMD-V here)"
+                                     if skips else "")
 
 
 ACPIDUMP_RE = re.compile(r"^acpidump: (\S{4}) ([0-9a-f]{4,}): ([0-9a-f]*)\s*$")
@@ -749,6 +772,7 @@ def bochs_ktest(ctx, c):
     res = boot(ctx, c.name, ["--smp", "4", "--append", "ktest", "--fail", PANIC_RE], c.timeout,
                runner=BOCHS)
     passed = check_ktest(res)
+    no_ktest_skipped(res)
     return res, f"{passed} passed, Bochs wall time {res.elapsed:.1f} s"
 
 
@@ -1043,6 +1067,7 @@ def qemu_svm_ktest(ctx, c):
                              "--append", "ktest", "--fail", PANIC_RE,
                              "--fail", LOADER_ERR_RE], c.timeout)
     passed = check_ktest(res)
+    no_ktest_skipped(res)
     require_svm_backend(res, 2)
     vmm = [m.group(1) for m in (VMM_KTEST_OK_RE.search(t) for t in res.texts()) if m]
     if len(vmm) < 5:
