@@ -4,8 +4,11 @@
  * or AMD-V).  Where the CPU has no usable virtualization, vm_create must
  * refuse with a reason instead.
  */
+#include <asm/segment.h>
 #include <pallas/kernel.h>
 #include <pallas/ktest.h>
+#include <pallas/sched.h>
+#include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
 #include <vmm/vcpu.h>
@@ -49,7 +52,10 @@ static struct vm *smoke_vm(struct ktest_ctx *t, const uint8_t *code, size_t len,
 		/* Acceptable only when the CPU offers neither VT-x nor AMD-V: then say why. */
 		*unsupported = strncmp(err, "no virtualization", 17) == 0;
 		KEXPECT(t, *unsupported);
-		pr_info("ktest: vmm: %s\n", err);
+		if (*unsupported)
+			ktest_skip(t, err);
+		else
+			pr_info("ktest: vmm: %s\n", err);
 		return NULL;
 	}
 	d->vm = vm;
@@ -107,6 +113,54 @@ KTEST(vmm_real_mode_io_cpuid_exit)
 	KEXPECT(t, strcmp(out, "OK") == 0);
 	KEXPECT(t, vm_exit_count(vm) >= 4);
 	vm_destroy(vm);
+}
+
+struct desc_limits {
+	uint16_t gdt, idt;
+};
+
+static void read_limits(void *arg)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) gdtr, idtr;
+
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+	((struct desc_limits *)arg)->gdt = gdtr.limit;
+	((struct desc_limits *)arg)->idt = idtr.limit;
+}
+
+/* The host's descriptor tables keep their limits across VM exits on every
+ * CPU (a VT-x exit sets them to 0xFFFF; the backend puts them back). */
+KTEST(vmm_exits_keep_host_table_limits)
+{
+	static const uint8_t code[] = {0x66, 0x31, 0xc0, 0x0f, 0xa2, /* xor eax,eax; cpuid */
+				       0xba, 0xf4, 0x00, 0x66, 0xb8, 0x00, 0x00,
+				       0x00, 0x00, 0x66, 0xef, 0xf4}; /* out 0xf4, eax=0; hlt */
+	struct smoke_devs d = {0};
+	bool unsupported;
+	struct vm *vm = smoke_vm(t, code, sizeof(code), &d, &unsupported);
+
+	if (!vm)
+		return;
+	start_real_mode(vm, 0x1000);
+	const struct vm_stop *s = run_to_stop(t, vm, 10 * NSEC_PER_SEC);
+	KEXPECT(t, s->reason == VM_STOP_DEBUG_EXIT);
+	vm_destroy(vm);
+	for (unsigned cpu = 0; cpu < cpu_count(); cpu++) {
+		struct desc_limits l = {0};
+		struct thread *th = thread_create_on(read_limits, &l, NULL, "limits", (int)cpu);
+		KEXPECT(t, th != NULL);
+		if (!th)
+			continue;
+		thread_join(th);
+		if (l.gdt != GDT_ENTRIES * 8 - 1 || l.idt != 256 * 16 - 1)
+			pr_info("ktest: vmm: CPU %u: GDTR limit %#x, IDTR limit %#x\n", cpu, l.gdt,
+				l.idt);
+		KEXPECT(t, l.gdt == GDT_ENTRIES * 8 - 1);
+		KEXPECT(t, l.idt == 256 * 16 - 1);
+	}
 }
 
 /*

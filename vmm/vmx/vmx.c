@@ -13,6 +13,7 @@
 #include <pallas/string.h>
 
 #include "vmx.h"
+#include "vpid_pool.h"
 
 #define CR0_PG	 (1ull << 31)
 #define EFER_LME (1ull << 8)
@@ -26,7 +27,19 @@
 paddr_t vmx_io_bitmap_a, vmx_io_bitmap_b, vmx_msr_bitmap;
 static paddr_t vmxon_region[MAX_CPUS];
 static void *current_vmcs[MAX_CPUS]; /* which VMCS each CPU has loaded */
-static uint16_t next_vpid = 1;
+
+/*
+ * The host's GDTR and IDTR as loaded, limits included: a VM exit restores
+ * their bases from the VMCS but sets both limits to 0xFFFF (SDM 28.5.2), so a
+ * selector or vector beyond the tables would read whatever follows them.  TR's
+ * limit comes back as 0x67, which is the TSS's own (no I/O bitmap).
+ */
+struct pseudo_desc {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+static struct pseudo_desc host_gdtr[MAX_CPUS], host_idtr[MAX_CPUS];
+static struct vpid_pool vpids = {.used = {1}, .next = 1}; /* as vpid_pool_init leaves it */
 static spinlock_t vpid_lock = SPINLOCK_INIT;
 
 static bool has_vmx(void)
@@ -118,6 +131,7 @@ static bool vmx_cpu_enable(char *err, size_t errlen)
 		ksnprintf(err, errlen, "VMXON failed on CPU %u", cpu);
 		return false;
 	}
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(host_gdtr[cpu]), "=m"(host_idtr[cpu]));
 	/* Translations of earlier VMX users (firmware, a previous kernel) must not survive. */
 	invept(INVEPT_ALL, 0);
 	invvpid(INVVPID_ALL, 0);
@@ -184,10 +198,14 @@ static bool vmx_vcpu_init(struct vcpu *vcpu, void **backend)
 	v->enter = vmx_enter;
 	dregs_reset(&v->dregs);
 	unsigned long flags = spin_lock_irqsave(&vpid_lock);
-	v->vpid = next_vpid++;
-	if (next_vpid == 0)
-		next_vpid = 1; /* wrapped: stale VPIDs are flushed when a vCPU is set up */
+	v->vpid = vpid_pool_alloc(&vpids);
 	spin_unlock_irqrestore(&vpid_lock, flags);
+	if (!v->vpid) {
+		pr_warn("vmx: all 65535 VPIDs are in use: no more vCPUs\n");
+		page_free(v->vmcs_pa, 0);
+		kfree(v);
+		return false;
+	}
 	vcpu_fpu_reset_image(v->fpu);
 	*backend = v;
 	return true;
@@ -207,8 +225,12 @@ static void vmx_vcpu_destroy(void *backend)
 {
 	struct vmx_vcpu *v = backend;
 
+	/* Its translations are flushed on its CPU first, then its VPID is free. */
 	if (v->cpu >= 0)
 		smp_call((unsigned)v->cpu, clear_on_cpu, v, true);
+	unsigned long flags = spin_lock_irqsave(&vpid_lock);
+	vpid_pool_free(&vpids, v->vpid);
+	spin_unlock_irqrestore(&vpid_lock, flags);
 	page_free(v->vmcs_pa, 0);
 	kfree(v);
 }
@@ -271,6 +293,8 @@ static void vmx_run(struct vcpu *vcpu, struct vm_exit *exit)
 	uint8_t host_fpu[512] __attribute__((aligned(16)));
 	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
 	int failed = v->enter(&v->regs, v->launched);
+	unsigned cpu = this_cpu()->id;
+	__asm__ volatile("lgdt %0; lidt %1" ::"m"(host_gdtr[cpu]), "m"(host_idtr[cpu]));
 	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(v->fpu) : "m"(host_fpu));
 	if (failed) {
 		exit->kind = VM_EXIT_ERROR;
