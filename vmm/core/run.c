@@ -48,6 +48,7 @@ const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns)
 			vm->vcpus[i].thread = NULL;
 		}
 	}
+	vm_console_flush(vm); /* what a vCPU left at its end */
 	return vm_stopped(vm);
 }
 

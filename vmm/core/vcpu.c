@@ -320,6 +320,7 @@ void vcpu_thread(void *arg)
 			continue;
 		__atomic_add_fetch(&vcpu->exits, 1, __ATOMIC_RELAXED);
 		handle(vcpu, &exit);
+		vm_console_flush(vm);
 	}
 	vcpu->host_cpu = -1;
 }

@@ -314,11 +314,43 @@ static void echo_char(struct vm *vm, char c)
 			vm->echo_line[vm->echo_len++] = (c >= 0x20 && c < 0x7f) ? c : '.';
 		return;
 	}
-	uint64_t us = vm->echo_line_ns / NSEC_PER_USEC;
 	vm->echo_line[vm->echo_len] = 0;
-	pr_info("%s@%lu.%06lu| %s\n", vm->name, us / 1000000, us % 1000000, vm->echo_line);
+	if (vm->echo_ndone < ARRAY_SIZE(vm->echo_done)) {
+		struct echo_done *d = &vm->echo_done[vm->echo_ndone++];
+		d->ns = vm->echo_line_ns;
+		memcpy(d->text, vm->echo_line, vm->echo_len + 1);
+	} else {
+		vm->echo_dropped++;
+	}
 	vm->echo_len = 0;
 	vm->echo_in_line = false;
+}
+
+/*
+ * Prints the echoed lines the guest finished since the last call.  The
+ * console is written under the device lock with interrupts off, and printing
+ * a line to a serial console takes milliseconds: so it happens here, from the
+ * vCPU thread after each exit, with nothing held.
+ */
+void vm_console_flush(struct vm *vm)
+{
+	struct echo_done lines[ARRAY_SIZE(vm->echo_done)];
+
+	if (!__atomic_load_n(&vm->echo_ndone, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&vm->echo_dropped, __ATOMIC_RELAXED))
+		return;
+	unsigned long flags = spin_lock_irqsave(&vm->console_lock);
+	unsigned n = vm->echo_ndone, dropped = vm->echo_dropped;
+	memcpy(lines, vm->echo_done, n * sizeof(lines[0]));
+	vm->echo_ndone = vm->echo_dropped = 0;
+	spin_unlock_irqrestore(&vm->console_lock, flags);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t us = lines[i].ns / NSEC_PER_USEC;
+		pr_info("%s@%lu.%06lu| %s\n", vm->name, us / 1000000, us % 1000000, lines[i].text);
+	}
+	if (dropped)
+		pr_info("vm %s: %u console lines in one exit not echoed (all are in its console)\n",
+			vm->name, dropped);
 }
 
 void vm_console_write(struct vm *vm, const char *s, size_t len)

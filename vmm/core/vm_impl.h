@@ -72,6 +72,13 @@ struct vm {
 	unsigned echo_len;
 	bool echo_in_line;     /* echo_line_ns is the current line's */
 	uint64_t echo_line_ns; /* host clock at the line's first character */
+	/* Finished lines waiting for vm_console_flush, which prints them with no
+	 * lock held and interrupts on; more than fit in one exit are counted. */
+	struct echo_done {
+		uint64_t ns;
+		char text[120];
+	} echo_done[8];
+	unsigned echo_ndone, echo_dropped;
 
 	spinlock_t stop_lock;
 	struct waitqueue stop_wq; /* vm_wait sleeps here until vm_stop */
@@ -112,5 +119,8 @@ void vcpu_startup(struct vcpu *vcpu, uint8_t vector);
 void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]);
 bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value);
 bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value);
+
+/* vm.c: prints the console lines finished since the last call (vCPU thread, nothing held). */
+void vm_console_flush(struct vm *vm);
 
 #endif
