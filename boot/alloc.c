@@ -1,7 +1,11 @@
 /* Page allocations through boot services, tracked for the failure path. */
 #include "alloc.h"
+#include "console.h"
 
-#define MAX_LIVE 32
+/* One entry per allocation alive at once: each module, the initrd, the
+ * kernel, boot_info, the stack, the page tables and the memory map, with
+ * room to spare.  Full, it says so: the firmware's memory may be plentiful. */
+#define MAX_LIVE (BOOT_MODULES_MAX + 16)
 
 static struct {
 	uint64_t phys;
@@ -19,6 +23,7 @@ static void zero(uint64_t phys, uint64_t pages)
 static EFI_STATUS track(uint64_t phys, uint64_t pages)
 {
 	if (nlive == MAX_LIVE) {
+		con_error("the loader's allocation table is full (%u entries)", MAX_LIVE);
 		g_bs->FreePages(phys, pages);
 		return EFI_OUT_OF_RESOURCES;
 	}
