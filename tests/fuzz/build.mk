@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-saniti
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Iboot -Ikernel/include -Ivmm/include
 
 # Fragments included before this one may already have added their own targets.
-FUZZ_TARGETS += boot_cfg kernel_elf acpi vdev
+FUZZ_TARGETS += boot_cfg kernel_elf acpi vdev gva
 
 # For each target: the sources under test, and the seeds (evaluated late, so
 # the kernel counts when it has been built).
@@ -24,6 +24,10 @@ FUZZ_SRCS_acpi := kernel/acpi/check.c kernel/acpi/madt.c kernel/acpi/fadt.c kern
 FUZZ_SEEDS_acpi = $(wildcard tests/unit/fixtures/acpi/*/APIC.bin tests/unit/fixtures/acpi/*/FACP.bin \
 	tests/unit/fixtures/acpi/*/HPET.bin tests/unit/fixtures/acpi/*/MCFG.bin)
 
+# The guest page-table walker, on RAM the input fills.
+FUZZ_SRCS_gva := vmm/core/gva.c
+FUZZ_SEEDS_gva =
+
 # The devices: kernel code on the host, so the host stand-in headers go first.
 FUZZ_SRCS_vdev = $(filter-out vmm/dev/core_weak.c,$(wildcard vmm/dev/*.c)) tests/unit/fake_vm.c
 FUZZ_SEEDS_vdev =
@@ -33,6 +37,7 @@ FUZZ_BINS := $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 $(FUZZ_BUILD)/fuzz_boot_cfg: tests/fuzz/fuzz_boot_cfg.c $(FUZZ_SRCS_boot_cfg) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_kernel_elf: tests/fuzz/fuzz_kernel_elf.c $(FUZZ_SRCS_kernel_elf) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_acpi: tests/fuzz/fuzz_acpi.c $(FUZZ_SRCS_acpi) | $(DEPS_OK)
+$(FUZZ_BUILD)/fuzz_gva: tests/fuzz/fuzz_gva.c $(FUZZ_SRCS_gva) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_vdev: tests/fuzz/fuzz_vdev.c $(FUZZ_SRCS_vdev) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_vdev: FUZZ_INC := -Itests/unit/host -Ivmm/include -Itests/unit
 $(FUZZ_BUILD)/fuzz_vdev: FUZZ_EXTRA := -Wno-unused-parameter

@@ -3,8 +3,11 @@
  * are whatever instruction the guest faulted on.  Beyond "no crash, no
  * overread", a decode that succeeds must describe something the emulator
  * accepts, and emulating it must touch the device at most twice with the
- * decoded size and move rip by exactly the decoded length.
+ * decoded size and move rip by exactly the decoded length; a string
+ * instruction, at most twice per element, never more elements than allowed,
+ * and rip moves only when it is done.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +43,39 @@ static void dev_write(void *ctx, unsigned size, uint64_t v)
 	d->accesses++;
 }
 
+#define STRING_MAX 8
+
+static bool mem_read(void *ctx, enum mmio_seg seg, uint64_t offset, unsigned size, uint64_t *v)
+{
+	struct dev *d = ctx;
+	(void)offset;
+	require((unsigned)seg <= MMIO_SEG_GS && size == d->size);
+	d->accesses++;
+	*v = d->value;
+	return true;
+}
+
+static bool mem_write(void *ctx, enum mmio_seg seg, uint64_t offset, unsigned size, uint64_t v)
+{
+	(void)v;
+	return mem_read(ctx, seg, offset, size, &v);
+}
+
+static bool is_string(const struct mmio_insn *d)
+{
+	return d->rep != MMIO_REP_NONE || d->op == MMIO_OP_MOVS || d->op == MMIO_OP_CMPS;
+}
+
+static void emulate_string(const struct mmio_insn *d, struct vcpu_regs *regs, struct dev *dev)
+{
+	static const struct mmio_string_mem mem = {mem_read, mem_write};
+	enum mmio_string_result r = mmio_emulate_string(d, regs, &mem, dev, STRING_MAX);
+
+	require(r == MMIO_STRING_DONE || r == MMIO_STRING_MORE);
+	require(dev->accesses <= 2 * STRING_MAX);
+	require(regs->rip == (r == MMIO_STRING_DONE ? 0x1000 + d->len : 0x1000));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mmio_insn d;
@@ -65,9 +101,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&regs, 0x5a, sizeof(regs));
 		regs.rip = 0x1000;
 		struct dev dev = {.size = d.size, .value = 0x0123456789abcdefULL};
-		require(mmio_emulate(&d, &regs, dev_read, dev_write, &dev));
-		require(dev.accesses >= 1 && dev.accesses <= 2);
-		require(regs.rip == 0x1000 + d.len);
+		if (is_string(&d)) {
+			emulate_string(&d, &regs, &dev);
+		} else {
+			require(mmio_emulate(&d, &regs, dev_read, dev_write, &dev));
+			require(dev.accesses >= 1 && dev.accesses <= 2);
+			require(regs.rip == 0x1000 + d.len);
+		}
 	} else if (errlen) {
 		require(memchr(err, 0, errlen) != NULL);
 	}

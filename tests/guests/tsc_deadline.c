@@ -14,14 +14,20 @@ const char guest_name[] = "tsc_deadline";
  * enough for an emulator: a few ms at GHz rates. */
 #define DELTA 20000000ull
 
-static volatile unsigned fired;
-static volatile uint64_t fired_tsc;
+static volatile unsigned fired, rearms_left;
+static volatile uint64_t fired_tsc, rearm_delta;
 
+/* With rearms_left set, each interrupt arms the next deadline rearm_delta
+ * ahead (0: in the past), as a tickless kernel's timer handler does. */
 static void on_timer(struct trap_frame *f)
 {
 	(void)f;
 	fired_tsc = rdtsc();
 	fired++;
+	if (rearms_left) {
+		rearms_left--;
+		wrmsr(MSR_TSC_DEADLINE, rearm_delta ? rdtsc() + rearm_delta : 1);
+	}
 	lapic_eoi();
 }
 
@@ -84,6 +90,22 @@ static void past(void)
 	printf("a deadline in the past fires at once\n");
 }
 
+/* Re-armed from its own interrupt, near or already due: every one fires. */
+static void rearm_in_handler(uint64_t delta, unsigned rounds)
+{
+	fired = 0;
+	rearm_delta = delta;
+	rearms_left = rounds - 1;
+	wrmsr(MSR_TSC_DEADLINE, rdtsc() + delta);
+	uint64_t t0 = rdtsc();
+	while (fired < rounds && rdtsc() - t0 < 1000 * DELTA)
+		sti_hlt_cli();
+	CHECK(fired == rounds, "re-armed %llu ticks ahead from its handler: %u of %u fired",
+	      (unsigned long long)delta, fired, rounds);
+	printf("re-armed %llu ticks ahead from its handler: %u interrupts\n",
+	       (unsigned long long)delta, fired);
+}
+
 static void other_modes(void)
 {
 	/* One-shot mode: the MSR reads 0 and writes are ignored. */
@@ -143,5 +165,8 @@ void guest_main(const struct mb_info *mbi)
 	arm_and_wait();
 	disarm();
 	past();
+	rearm_in_handler(0, 500);
+	rearm_in_handler(2000, 500);
+	rearm_in_handler(DELTA / 100, 200);
 	other_modes();
 }

@@ -219,6 +219,52 @@ START_TEST(strings)
 	d = dec_ok(R16, B(0xaa)); /* stosb */
 	CHECK(d, 1, MMIO_OP_STOS, 1, 0);
 	ck_assert_uint_eq(d.addr_size, 2);
+	ck_assert_int_eq(d.rep, MMIO_REP_NONE);
+	d = dec_ok(L64, B(0xf3, 0xab)); /* rep stosd */
+	CHECK(d, 2, MMIO_OP_STOS, 4, 0);
+	ck_assert_int_eq(d.rep, MMIO_REP_E);
+	d = dec_ok(L64, B(0xf3, 0xa4)); /* rep movsb */
+	CHECK(d, 2, MMIO_OP_MOVS, 1, 0);
+	ck_assert_int_eq(d.rep, MMIO_REP_E);
+	ck_assert_int_eq(d.seg, MMIO_SEG_DS);
+	d = dec_ok(P32, B(0x64, 0xa5)); /* movsd fs:[esi] -> es:[edi] */
+	CHECK(d, 2, MMIO_OP_MOVS, 4, 0);
+	ck_assert_int_eq(d.seg, MMIO_SEG_FS);
+	ck_assert_int_eq(d.rep, MMIO_REP_NONE);
+	d = dec_ok(L64, B(0x66, 0xa7)); /* cmpsw */
+	CHECK(d, 2, MMIO_OP_CMPS, 2, 0);
+	d = dec_ok(L64, B(0xf2, 0xa6)); /* repne cmpsb */
+	CHECK(d, 2, MMIO_OP_CMPS, 1, 0);
+	ck_assert_int_eq(d.rep, MMIO_REP_NE);
+	d = dec_ok(L64, B(0x67, 0xf3, 0x48, 0xa5)); /* rep movsq with 32-bit addresses */
+	CHECK(d, 4, MMIO_OP_MOVS, 8, 0);
+	ck_assert_uint_eq(d.addr_size, 4);
+}
+END_TEST
+
+START_TEST(bit_tests)
+{
+	struct mmio_insn d;
+
+	d = dec_ok(L64, B(0x0f, 0xa3, 0x07)); /* bt [rdi], eax */
+	CHECK(d, 3, MMIO_OP_BT, 4, 0);
+	ck_assert(d.bitop == MMIO_BT && !d.has_imm);
+	d = dec_ok(L64, B(0x48, 0x0f, 0xab, 0x0f)); /* bts [rdi], rcx */
+	CHECK(d, 4, MMIO_OP_BT, 8, 1);
+	ck_assert(d.bitop == MMIO_BTS);
+	d = dec_ok(L64, B(0x66, 0x0f, 0xb3, 0x07)); /* btr [rdi], ax */
+	CHECK(d, 4, MMIO_OP_BT, 2, 0);
+	ck_assert(d.bitop == MMIO_BTR);
+	d = dec_ok(L64, B(0x0f, 0xbb, 0x57, 0x08)); /* btc [rdi+8], edx */
+	CHECK(d, 4, MMIO_OP_BT, 4, 2);
+	ck_assert(d.bitop == MMIO_BTC);
+	d = dec_ok(L64, B(0x0f, 0xba, 0x27, 0x05)); /* bt dword [rdi], 5 */
+	CHECK(d, 4, MMIO_OP_BT, 4, 0);
+	ck_assert(d.bitop == MMIO_BT && d.has_imm && d.imm == 5);
+	d = dec_ok(L64, B(0xf0, 0x0f, 0xba, 0x3f, 0x1f)); /* lock btc dword [rdi], 31 */
+	ck_assert(d.bitop == MMIO_BTC && d.imm == 31 && d.lock && d.len == 5);
+	dec_bad(L64, B(0xf0, 0x0f, 0xa3, 0x07), "LOCK");	/* lock bt: #UD */
+	dec_bad(L64, B(0x0f, 0xba, 0x07, 0x01), "unsupported"); /* 0f ba /0 */
 }
 END_TEST
 
@@ -306,8 +352,6 @@ START_TEST(hostile)
 	dec_bad(L64, B(0xf0, 0x89, 0x07), "LOCK");
 	dec_bad(L64, B(0xf0, 0x83, 0x38, 0x05), "LOCK"); /* lock cmp */
 	dec_bad(L64, B(0xf0, 0x2b, 0x0b), "LOCK");	 /* lock sub reg, mem */
-	dec_bad(L64, B(0xf3, 0xab), "REP");
-	dec_bad(L64, B(0xa5), "MOVS");
 	dec_bad(L64, B(0x0f, 0x0b), "unsupported");
 	dec_bad(L64, B(0xc6, 0x08, 0x00), "unsupported"); /* c6 /1 */
 	dec_bad(L64, B(0xf7, 0x18), "unsupported");	  /* neg */
@@ -654,6 +698,171 @@ START_TEST(emulate_rejects)
 }
 END_TEST
 
+START_TEST(emulate_bit_tests)
+{
+	reset(0x10);
+	run(L64, B(0x0f, 0xba, 0x27, 0x04)); /* bt dword [rdi], 4 */
+	ck_assert(regs.rflags & FL_CF);
+	ck_assert(dev.reads == 1 && dev.writes == 0);
+	run(L64, B(0x0f, 0xba, 0x2f, 0x01)); /* bts dword [rdi], 1 */
+	ck_assert(!(regs.rflags & FL_CF));
+	ck_assert(dev.writes == 1 && dev.written == 0x12 && dev.wsize == 4);
+	regs.rax = 36;		       /* bit 4 of this dword: the address already holds the rest */
+	run(L64, B(0x0f, 0xb3, 0x07)); /* btr [rdi], eax */
+	ck_assert(regs.rflags & FL_CF);
+	ck_assert_uint_eq(dev.written, 0);
+	regs.rflags |= FL_ZF | FL_SF;
+	regs.rcx = 63;
+	dev.value = 0;
+	run(L64, B(0x48, 0x0f, 0xbb, 0x0f)); /* btc [rdi], rcx */
+	ck_assert(!(regs.rflags & FL_CF));
+	ck_assert((regs.rflags & (FL_ZF | FL_SF)) == (FL_ZF | FL_SF)); /* left alone */
+	ck_assert(dev.written == 1ULL << 63 && dev.wsize == 8);
+}
+END_TEST
+
+/* A flat 256-byte guest memory for the string engine, one for every segment,
+ * that can refuse an offset (a fault the caller would turn into #PF). */
+static struct {
+	uint8_t b[256];
+	uint64_t refuse; /* offset that fails; ~0 for none */
+	unsigned reads, writes;
+} flat;
+
+static bool flat_read(void *ctx, enum mmio_seg seg, uint64_t off, unsigned size, uint64_t *v)
+{
+	(void)ctx, (void)seg;
+	if (off == flat.refuse || off + size > sizeof(flat.b))
+		return false;
+	*v = 0;
+	memcpy(v, flat.b + off, size);
+	flat.reads++;
+	return true;
+}
+
+static bool flat_write(void *ctx, enum mmio_seg seg, uint64_t off, unsigned size, uint64_t v)
+{
+	(void)ctx, (void)seg;
+	if (off == flat.refuse || off + size > sizeof(flat.b))
+		return false;
+	memcpy(flat.b + off, &v, size);
+	flat.writes++;
+	return true;
+}
+
+static const struct mmio_string_mem flat_mem = {flat_read, flat_write};
+
+static enum mmio_string_result run_string(enum cpu_mode mode, const uint8_t *p, size_t n,
+					  unsigned max)
+{
+	struct mmio_insn d = dec_ok(mode, p, n);
+	return mmio_emulate_string(&d, &regs, &flat_mem, NULL, max);
+}
+
+static void flat_reset(void)
+{
+	reset(0);
+	for (unsigned i = 0; i < sizeof(flat.b); i++)
+		flat.b[i] = (uint8_t)i;
+	flat.refuse = ~0ULL;
+	flat.reads = flat.writes = 0;
+}
+
+START_TEST(string_copies)
+{
+	flat_reset();
+	regs.rsi = 0x10, regs.rdi = 0x80, regs.rcx = 5;
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xa4), 16), MMIO_STRING_DONE); /* rep movsb */
+	ck_assert_mem_eq(flat.b + 0x80, ((const uint8_t[]){0x10, 0x11, 0x12, 0x13, 0x14}), 5);
+	ck_assert(regs.rsi == 0x15 && regs.rdi == 0x85 && regs.rcx == 0 && regs.rip == 0x1002);
+
+	/* Backwards with DF, words, and the 16-bit index wrapping within SI/DI. */
+	flat_reset();
+	regs.rflags |= FL_DF;
+	regs.rsi = 0xffff0020, regs.rdi = 0x40, regs.rcx = 0xabcd0002;
+	ck_assert_int_eq(run_string(R16, B(0xf3, 0xa5), 16), MMIO_STRING_DONE); /* rep movsw */
+	ck_assert(flat.b[0x40] == 0x20 && flat.b[0x41] == 0x21 && flat.b[0x3e] == 0x1e);
+	ck_assert(regs.rsi == 0xffff001c && regs.rdi == 0x3c && regs.rcx == 0xabcd0000);
+	ck_assert_uint_eq(regs.rip, 0x1002);
+
+	/* REP STOS fills, REP LODS leaves the last element in rAX. */
+	flat_reset();
+	regs.rax = 0x11223344aabbccddULL, regs.rdi = 0x20, regs.rcx = 3;
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xab), 16), MMIO_STRING_DONE); /* rep stosd */
+	ck_assert(flat.b[0x20] == 0xdd && flat.b[0x2b] == 0xaa && flat.b[0x2c] == 0x2c);
+	ck_assert_uint_eq(regs.rdi, 0x2c);
+	regs.rsi = 0x20, regs.rcx = 2;
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0x48, 0xad), 16), MMIO_STRING_DONE);
+	ck_assert_uint_eq(regs.rax, 0x2f2e2d2caabbccddULL); /* the second qword: half stored */
+	ck_assert_uint_eq(regs.rsi, 0x30);
+
+	/* A count of zero touches nothing and ends at once. */
+	flat_reset();
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xa4), 16), MMIO_STRING_DONE);
+	ck_assert(flat.reads == 0 && flat.writes == 0 && regs.rip == 0x1002);
+}
+END_TEST
+
+START_TEST(string_compares)
+{
+	flat_reset();
+	flat.b[0x83] = 0xff; /* differs from 0x03 */
+	for (unsigned i = 0; i < 8; i++)
+		flat.b[0x80 + i] = (uint8_t)(i == 3 ? 0xff : i);
+	regs.rsi = 0x00, regs.rdi = 0x80, regs.rcx = 8;
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xa6), 16), MMIO_STRING_DONE); /* repe cmpsb */
+	ck_assert(!(regs.rflags & FL_ZF) && (regs.rflags & FL_CF)); /* 0x03 - 0xff borrows */
+	ck_assert(regs.rcx == 4 && regs.rsi == 4 && regs.rdi == 0x84);
+
+	flat_reset();
+	flat.b[0x85] = 0x05;
+	regs.rsi = 0x00, regs.rdi = 0x80, regs.rcx = 8; /* 0x80.. differ from 0x00.. but at 5 */
+	ck_assert_int_eq(run_string(L64, B(0xf2, 0xa6), 16), MMIO_STRING_DONE); /* repne */
+	ck_assert(regs.rflags & FL_ZF);
+	ck_assert(regs.rcx == 2 && regs.rsi == 6);
+
+	flat_reset();
+	regs.rsi = 0x10, regs.rdi = 0x10;
+	ck_assert_int_eq(run_string(L64, B(0x66, 0xa7), 16), MMIO_STRING_DONE); /* cmpsw */
+	ck_assert(regs.rflags & FL_ZF);
+	ck_assert(regs.rsi == 0x12 && regs.rdi == 0x12 && regs.rip == 0x1002);
+}
+END_TEST
+
+START_TEST(string_limits_and_faults)
+{
+	/* More elements than one exit takes: rip stays until the count is done. */
+	flat_reset();
+	regs.rsi = 0, regs.rdi = 0x80, regs.rcx = 10;
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xa4), 4), MMIO_STRING_MORE);
+	ck_assert(regs.rcx == 6 && regs.rdi == 0x84 && regs.rip == 0x1000);
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xa4), 4), MMIO_STRING_MORE);
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xa4), 4), MMIO_STRING_DONE);
+	ck_assert(regs.rcx == 0 && regs.rdi == 0x8a && regs.rip == 0x1002);
+	ck_assert_uint_eq(flat.b[0x89], 9);
+
+	/* An element that cannot be reached stops with the ones before it done. */
+	flat_reset();
+	flat.refuse = 0x83;
+	regs.rsi = 0, regs.rdi = 0x80, regs.rcx = 10;
+	ck_assert_int_eq(run_string(L64, B(0xf3, 0xa4), 64), MMIO_STRING_STOPPED);
+	ck_assert(regs.rcx == 7 && regs.rsi == 3 && regs.rdi == 0x83 && regs.rip == 0x1000);
+	ck_assert_uint_eq(flat.writes, 3);
+
+	/* Not a string instruction, or a damaged one. */
+	struct mmio_insn d = dec_ok(L64, B(0x89, 0x07));
+	ck_assert_int_eq(mmio_emulate_string(&d, &regs, &flat_mem, NULL, 4), MMIO_STRING_INVALID);
+	d = dec_ok(L64, B(0xf3, 0xa4));
+	d.size = 3;
+	ck_assert_int_eq(mmio_emulate_string(&d, &regs, &flat_mem, NULL, 4), MMIO_STRING_INVALID);
+	/* mmio_emulate leaves these to the string engine. */
+	d = dec_ok(L64, B(0xf3, 0xab));
+	ck_assert(!mmio_emulate(&d, &regs, dev_read, dev_write, &dev));
+	d = dec_ok(L64, B(0xa5));
+	ck_assert(!mmio_emulate(&d, &regs, dev_read, dev_write, &dev));
+}
+END_TEST
+
 UNIT_SUITE(mmio_decode_suite)
 {
 	Suite *s = suite_create("mmio_decode");
@@ -665,6 +874,7 @@ UNIT_SUITE(mmio_decode_suite)
 	tcase_add_test(tc, moffs);
 	tcase_add_test(tc, alu_64);
 	tcase_add_test(tc, strings);
+	tcase_add_test(tc, bit_tests);
 	tcase_add_test(tc, legacy_modes);
 	tcase_add_test(tc, prefix_rules);
 	tcase_add_test(tc, hostile);
@@ -674,6 +884,10 @@ UNIT_SUITE(mmio_decode_suite)
 	tcase_add_test(tc, emulate_stores);
 	tcase_add_test(tc, emulate_flags);
 	tcase_add_test(tc, emulate_rejects);
+	tcase_add_test(tc, emulate_bit_tests);
+	tcase_add_test(tc, string_copies);
+	tcase_add_test(tc, string_compares);
+	tcase_add_test(tc, string_limits_and_faults);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,7 @@
 #include <pallas/string.h>
 #include <pallas/time.h>
 
+#include "vlapic.h"
 #include "vm_impl.h"
 
 #define HV_LEAF 0x40000000u
@@ -34,6 +35,7 @@
 #define D1_ACPI_TM (1u << 22)
 #define D1_TM	   (1u << 29)
 #define D1_PBE	   (1u << 31)
+#define D1_APIC	   (1u << 9)
 /* leaf 0x80000001 ECX */
 #define E1_SVM (1u << 2)
 /* leaf 7 EBX: AVX2, AVX-512 family, and others that need XSAVE state */
@@ -145,6 +147,11 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		       C1_OSXSAVE | C1_AVX);
 		c |= C1_HV | C1_X2APIC | C1_DEADLINE;
 		d &= ~(D1_MCE | D1_MCA | D1_ACPI_TM | D1_TM | D1_PBE); /* no machine-check MSRs */
+		/* With the LAPIC off in IA32_APIC_BASE the CPU is one "without an
+		 * on-chip APIC" (SDM 10.4.3), until it is turned on again. */
+		struct vlapic *l = vlapic_of(vcpu->vm, vcpu->id);
+		if (!l || !vlapic_hw_enabled(l))
+			d &= ~D1_APIC;
 		/* APIC ID and logical processor count of this vCPU's package. */
 		b = (b & 0x0000ffffu) | (vm_vcpu_count(vcpu->vm) << 16) | (vcpu->id << 24);
 		break;

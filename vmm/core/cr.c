@@ -8,6 +8,7 @@
 
 #include "cr_policy.h"
 #include "gva.h"
+#include "linear.h"
 #include "vm_impl.h"
 
 #define INSN_MAX 15
@@ -39,15 +40,11 @@ static uint64_t advance(uint64_t rip, unsigned len, enum cpu_mode mode)
 static unsigned decode_here(struct vcpu *vcpu, const struct vcpu_regs *r,
 			    const struct vcpu_sregs *s, unsigned *cr, unsigned *gpr)
 {
-	uint8_t insn[INSN_MAX];
-	size_t n = 0;
+	uint8_t insn[MMIO_INSN_MAX];
+	size_t n = linear_fetch_insn(vcpu->vm, r, s, insn);
 
-	while (n < INSN_MAX &&
-	       guest_fetch_byte(vcpu->vm, s, r->rflags,
-				advance(r->rip, (unsigned)n, guest_cpu_mode(s, r->rflags)),
-				&insn[n]))
-		n++;
-	return decode_mov_to_cr(insn, n, guest_cpu_mode(s, r->rflags) == CPU_MODE_LONG64, cr, gpr);
+	return decode_mov_to_cr(insn, MIN(n, (size_t)INSN_MAX),
+				guest_cpu_mode(s, r->rflags) == CPU_MODE_LONG64, cr, gpr);
 }
 
 void cr_write_exit(struct vcpu *vcpu, const struct vm_exit *e)
@@ -88,4 +85,5 @@ void cr_write_exit(struct vcpu *vcpu, const struct vm_exit *e)
 	ops->get_regs(vcpu, &r);
 	r.rip = advance(r.rip, len, mode);
 	ops->set_regs(vcpu, &r);
+	ops->insn_done(vcpu);
 }

@@ -1,10 +1,10 @@
 /*
  * mmio_decode: the x86 instructions a guest may use on MMIO, decoded from
- * bytes the guest controls.  Only the forms that move data between one
- * memory operand and a register or immediate are accepted; everything else
- * (register-only forms, MOVS, REP, VEX, unknown opcodes) fails with a reason
- * that the VM stops with.  The memory operand's address is not computed (the
- * backend knows the guest-physical address), but ModRM, SIB and displacement
+ * bytes the guest controls: the forms with one memory operand and a register
+ * or immediate (moves, arithmetic, bit tests), and the string instructions
+ * (MOVS, CMPS, STOS, LODS, with REP).  Everything else (register-only forms,
+ * VEX, unknown opcodes) fails with a reason that the VM stops with.  The memory operand's address
+ * is not computed (the backend knows the guest-physical address), but ModRM, SIB and displacement
  * are parsed fully because the length must be exact: rip moves by it.
  */
 #include <vmm/decode.h>
@@ -174,6 +174,26 @@ static bool two_byte(struct dec *d, struct mmio_insn *o)
 	if (!fetch8(d, &op))
 		return false;
 	switch (op) {
+	case 0xa3: /* BT r/m, r */
+	case 0xab: /* BTS */
+	case 0xb3: /* BTR */
+	case 0xbb: /* BTC */
+		if (!modrm(d, o, &reg))
+			return false;
+		o->op = MMIO_OP_BT;
+		o->bitop = (enum mmio_bitop)((op >> 3) & 3);
+		o->size = o->reg_size = (uint8_t)operand_size(d);
+		o->reg = (uint8_t)reg;
+		return true;
+	case 0xba: /* BT/BTS/BTR/BTC r/m, imm8 (/4../7) */
+		if (!modrm(d, o, &reg))
+			return false;
+		if ((reg & 7) < 4)
+			return fail(d, "unsupported instruction 0f ba /%u", reg & 7);
+		o->op = MMIO_OP_BT;
+		o->bitop = (enum mmio_bitop)((reg & 7) - 4);
+		o->size = o->reg_size = (uint8_t)operand_size(d);
+		return immediate(d, o, 1);
 	case 0xb6: /* MOVZX r, r/m8 */
 	case 0xb7: /* MOVZX r, r/m16 */
 	case 0xbe: /* MOVSX r, r/m8 */
@@ -264,10 +284,15 @@ static bool one_byte(struct dec *d, struct mmio_insn *o, uint8_t op)
 		o->size = o->reg_size = (op & 1) ? (uint8_t)operand_size(d) : 1;
 		o->reg = 0;
 		return true;
-	case 0xa4:
+	case 0xa4: /* MOVS */
 	case 0xa5:
-		return fail(d, "MOVS is not supported on MMIO");
-	case 0xaa: /* STOS */
+	case 0xa6: /* CMPS */
+	case 0xa7:
+		o->op = op <= 0xa5 ? MMIO_OP_MOVS : MMIO_OP_CMPS;
+		o->size = o->reg_size = (op & 1) ? (uint8_t)operand_size(d) : 1;
+		o->reg = 0;
+		return true; /* the source segment may be overridden; ES:rDI may not */
+	case 0xaa:	     /* STOS */
 	case 0xab:
 	case 0xac: /* LODS */
 	case 0xad:
@@ -309,6 +334,8 @@ static bool lock_ok(const struct mmio_insn *o)
 {
 	if (o->op == MMIO_OP_XCHG)
 		return true;
+	if (o->op == MMIO_OP_BT)
+		return o->bitop != MMIO_BT;
 	return o->op == MMIO_OP_ALU && o->mem_dst && o->alu != MMIO_ALU_CMP &&
 	       o->alu != MMIO_ALU_TEST;
 }
@@ -318,7 +345,7 @@ bool mmio_decode(const uint8_t *insn, size_t len, enum cpu_mode mode, struct mmi
 {
 	struct dec d = {.p = insn, .mode = mode, .err = err, .errlen = errlen};
 	struct mmio_insn o;
-	bool rep = false;
+	enum mmio_rep rep = MMIO_REP_NONE;
 	uint8_t b;
 
 	if (errlen)
@@ -367,8 +394,10 @@ bool mmio_decode(const uint8_t *insn, size_t len, enum cpu_mode mode, struct mmi
 			o.lock = true;
 			break;
 		case 0xf2:
+			rep = MMIO_REP_NE;
+			break;
 		case 0xf3:
-			rep = true;
+			rep = MMIO_REP_E;
 			break;
 		default:
 			prefix = false;
@@ -383,8 +412,9 @@ bool mmio_decode(const uint8_t *insn, size_t len, enum cpu_mode mode, struct mmi
 	if (o.lock && !lock_ok(&o))
 		return fail(&d, "LOCK prefix on an instruction that cannot take it (#UD)");
 	/* REP is meaningless (ignored) on the others, but repeats a string op. */
-	if (rep && (o.op == MMIO_OP_STOS || o.op == MMIO_OP_LODS))
-		return fail(&d, "REP string instructions are not supported on MMIO");
+	if (o.op == MMIO_OP_STOS || o.op == MMIO_OP_LODS || o.op == MMIO_OP_MOVS ||
+	    o.op == MMIO_OP_CMPS)
+		o.rep = rep;
 	o.len = (uint8_t)d.pos;
 	*out = o;
 	return true;

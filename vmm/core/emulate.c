@@ -8,6 +8,8 @@
 #include <vmm/decode.h>
 #include <vmm/vcpu.h>
 
+#include "pio_string.h"
+
 #define FL_CF	 (1ULL << 0)
 #define FL_PF	 (1ULL << 2)
 #define FL_AF	 (1ULL << 4)
@@ -73,8 +75,7 @@ static unsigned parity_even(uint64_t v)
 	return !(b & 1);
 }
 
-/* The result of a op b at size bytes, and the flags it leaves in *rflags. */
-static uint64_t alu(enum mmio_alu op, uint64_t a, uint64_t b, unsigned size, uint64_t *rflags)
+uint64_t mmio_alu_apply(enum mmio_alu op, uint64_t a, uint64_t b, unsigned size, uint64_t *rflags)
 {
 	const uint64_t m = mask(size), sign = 1ULL << (8 * size - 1);
 	uint64_t r, f = 0;
@@ -142,8 +143,43 @@ static bool valid(const struct mmio_insn *d)
 		return false;
 	if (d->ext != MMIO_EXT_NONE ? d->reg_size <= d->size : d->reg_size != d->size)
 		return false;
-	return (unsigned)d->op <= MMIO_OP_LODS && (unsigned)d->alu <= MMIO_ALU_TEST &&
-	       (unsigned)d->ext <= MMIO_EXT_SIGN;
+	if (d->op == MMIO_OP_BT && d->size == 1)
+		return false;
+	return (unsigned)d->op <= MMIO_OP_BT && (unsigned)d->alu <= MMIO_ALU_TEST &&
+	       (unsigned)d->ext <= MMIO_EXT_SIGN && (unsigned)d->bitop <= MMIO_BTC &&
+	       (unsigned)d->rep <= MMIO_REP_NE;
+}
+
+/*
+ * BT and friends.  The faulting address is already the operand-sized unit
+ * that holds the bit (a register offset beyond the operand moves the access,
+ * and the CPU reports where it went), so only the offset within it counts.
+ * CF is the bit; the other flags are left as they were.
+ */
+static void bit_test(const struct mmio_insn *d, struct vcpu_regs *regs,
+		     uint64_t (*read)(void *ctx, unsigned size),
+		     void (*write)(void *ctx, unsigned size, uint64_t v), void *ctx)
+{
+	uint64_t v = read(ctx, d->size) & mask(d->size);
+	uint64_t off = d->has_imm ? d->imm : get_reg(regs, d, d->size);
+	uint64_t bit = 1ULL << (off & (8u * d->size - 1));
+
+	regs->rflags = (regs->rflags & ~FL_CF) | ((v & bit) ? FL_CF : 0);
+	if (d->bitop == MMIO_BT)
+		return;
+	v = d->bitop == MMIO_BTS ? v | bit : d->bitop == MMIO_BTR ? v & ~bit : v ^ bit;
+	write(ctx, d->size, v);
+}
+
+static void advance_rip(const struct mmio_insn *d, struct vcpu_regs *regs)
+{
+	/* IP wraps at the code segment's width. */
+	if (d->mode == CPU_MODE_LONG64)
+		regs->rip += d->len;
+	else if (d->mode == CPU_MODE_PROT32)
+		regs->rip = (uint32_t)(regs->rip + d->len);
+	else
+		regs->rip = (uint16_t)(regs->rip + d->len);
 }
 
 /* rDI/rSI step by the access size, down when DF is set, within the address size. */
@@ -165,8 +201,8 @@ bool mmio_emulate(const struct mmio_insn *d, struct vcpu_regs *regs,
 	const bool long64 = d->mode == CPU_MODE_LONG64;
 	uint64_t v, r;
 
-	if (!valid(d))
-		return false;
+	if (!valid(d) || d->rep != MMIO_REP_NONE || d->op == MMIO_OP_MOVS || d->op == MMIO_OP_CMPS)
+		return false; /* mmio_emulate_string's */
 	switch (d->op) {
 	case MMIO_OP_LOAD:
 		v = read(ctx, d->size) & mask(d->size);
@@ -189,11 +225,12 @@ bool mmio_emulate(const struct mmio_insn *d, struct vcpu_regs *regs,
 		v = read(ctx, d->size);
 		if (d->mem_dst) {
 			uint64_t src = d->has_imm ? d->imm : get_reg(regs, d, d->size);
-			r = alu(d->alu, v, src, d->size, &regs->rflags);
+			r = mmio_alu_apply(d->alu, v, src, d->size, &regs->rflags);
 			if (d->alu != MMIO_ALU_CMP && d->alu != MMIO_ALU_TEST)
 				write(ctx, d->size, r);
 		} else {
-			r = alu(d->alu, get_reg(regs, d, d->size), v, d->size, &regs->rflags);
+			r = mmio_alu_apply(d->alu, get_reg(regs, d, d->size), v, d->size,
+					   &regs->rflags);
 			if (d->alu != MMIO_ALU_CMP && d->alu != MMIO_ALU_TEST)
 				set_gpr(regs, d->reg, d->high_byte, d->size, r, long64);
 		}
@@ -207,13 +244,80 @@ bool mmio_emulate(const struct mmio_insn *d, struct vcpu_regs *regs,
 		set_gpr(regs, 0, false, d->size, v, long64);
 		step_index(&regs->rsi, d, regs->rflags);
 		break;
+	case MMIO_OP_BT:
+		bit_test(d, regs, read, write, ctx);
+		break;
+	case MMIO_OP_MOVS:
+	case MMIO_OP_CMPS:
+		return false;
 	}
-	/* IP wraps at the code segment's width. */
-	if (d->mode == CPU_MODE_LONG64)
-		regs->rip += d->len;
-	else if (d->mode == CPU_MODE_PROT32)
-		regs->rip = (uint32_t)(regs->rip + d->len);
-	else
-		regs->rip = (uint16_t)(regs->rip + d->len);
+	advance_rip(d, regs);
 	return true;
+}
+
+/* One element of a string instruction; false if an access did not happen. */
+static bool string_element(const struct mmio_insn *d, struct vcpu_regs *regs,
+			   const struct mmio_string_mem *mem, void *ctx)
+{
+	const unsigned as = d->addr_size, size = d->size;
+	uint64_t si = pio_string_get(regs->rsi, as), di = pio_string_get(regs->rdi, as);
+	uint64_t a = 0, b = 0;
+
+	switch (d->op) {
+	case MMIO_OP_MOVS:
+		if (!mem->read(ctx, d->seg, si, size, &a) ||
+		    !mem->write(ctx, MMIO_SEG_ES, di, size, a))
+			return false;
+		break;
+	case MMIO_OP_CMPS:
+		if (!mem->read(ctx, d->seg, si, size, &a) ||
+		    !mem->read(ctx, MMIO_SEG_ES, di, size, &b))
+			return false;
+		mmio_alu_apply(MMIO_ALU_CMP, a, b, size, &regs->rflags);
+		break;
+	case MMIO_OP_STOS:
+		if (!mem->write(ctx, MMIO_SEG_ES, di, size, regs->rax & mask(size)))
+			return false;
+		break;
+	default: /* LODS */
+		if (!mem->read(ctx, d->seg, si, size, &a))
+			return false;
+		set_gpr(regs, 0, false, size, a, d->mode == CPU_MODE_LONG64);
+		break;
+	}
+	bool df = regs->rflags & FL_DF;
+	if (d->op != MMIO_OP_STOS)
+		regs->rsi = pio_string_step(regs->rsi, size, df, as);
+	if (d->op != MMIO_OP_LODS)
+		regs->rdi = pio_string_step(regs->rdi, size, df, as);
+	return true;
+}
+
+enum mmio_string_result mmio_emulate_string(const struct mmio_insn *d, struct vcpu_regs *regs,
+					    const struct mmio_string_mem *mem, void *ctx,
+					    unsigned max)
+{
+	if (!valid(d) || (d->op != MMIO_OP_MOVS && d->op != MMIO_OP_CMPS && d->op != MMIO_OP_STOS &&
+			  d->op != MMIO_OP_LODS))
+		return MMIO_STRING_INVALID;
+	if (d->rep == MMIO_REP_NONE) {
+		if (!string_element(d, regs, mem, ctx))
+			return MMIO_STRING_STOPPED;
+		advance_rip(d, regs);
+		return MMIO_STRING_DONE;
+	}
+	uint64_t count = pio_string_get(regs->rcx, d->addr_size);
+	for (unsigned n = 0; count; n++) {
+		if (n == max)
+			return MMIO_STRING_MORE;
+		if (!string_element(d, regs, mem, ctx))
+			return MMIO_STRING_STOPPED;
+		regs->rcx = pio_string_put(regs->rcx, --count, d->addr_size);
+		/* REPE CMPS ends at the first difference, REPNE at the first match. */
+		bool zf = regs->rflags & FL_ZF;
+		if (d->op == MMIO_OP_CMPS && (d->rep == MMIO_REP_E ? !zf : zf))
+			break;
+	}
+	advance_rip(d, regs);
+	return MMIO_STRING_DONE;
 }

@@ -8,7 +8,7 @@
 #include <pallas/kernel.h>
 
 #include "gva.h"
-#include "vm_impl.h"
+#include <vmm/vm.h>
 
 #define CR0_PE	 (1ull << 0)
 #define CR0_PG	 (1ull << 31)
@@ -114,19 +114,4 @@ bool gva_to_gpa_access(struct vm *vm, const struct vcpu_sregs *s, uint64_t gva, 
 		return false;
 	}
 	return true;
-}
-
-bool guest_fetch_byte(struct vm *vm, const struct vcpu_sregs *s, uint64_t rflags, uint64_t rip,
-		      uint8_t *byte)
-{
-	enum cpu_mode mode = guest_cpu_mode(s, rflags);
-	uint64_t linear, gpa;
-
-	if (mode == CPU_MODE_LONG64)
-		linear = rip;
-	else if (mode == CPU_MODE_PROT32)
-		linear = (uint32_t)(s->cs.base + (uint32_t)rip);
-	else
-		linear = (uint32_t)(s->cs.base + (uint16_t)rip);
-	return gva_to_gpa(vm, s, linear, &gpa) && vm_gpa_read(vm, gpa, byte, 1);
 }

@@ -9,11 +9,6 @@ enum cpu_mode guest_cpu_mode(const struct vcpu_sregs *s, uint64_t rflags);
 /* false when the address is not mapped (or the tables are not in RAM). */
 bool gva_to_gpa(struct vm *vm, const struct vcpu_sregs *s, uint64_t gva, uint64_t *gpa);
 
-/* The instruction byte at cs:rip, for the core's few looks ahead (a HLT in
- * an interrupt shadow); false when it is not in guest RAM. */
-bool guest_fetch_byte(struct vm *vm, const struct vcpu_sregs *s, uint64_t rflags, uint64_t rip,
-		      uint8_t *byte);
-
 #define PF_ERR_PRESENT (1u << 0)
 #define PF_ERR_WRITE   (1u << 1)
 #define PF_ERR_USER    (1u << 2)

@@ -1,7 +1,8 @@
 /*
- * MMIO exits: fetch the faulting instruction from guest memory (through the
- * guest's page tables), decode it, perform the access on the MMIO bus at the
- * faulting guest-physical address, and move the guest past it.  Anything the
+ * MMIO exits: fetch the faulting instruction from guest memory (linear.c:
+ * the guest's page tables, as its CPU would fetch), decode it, perform the
+ * access on the MMIO bus at the faulting guest-physical address, and move
+ * the guest past it; string instructions go to mmio_string.c.  Anything the
  * decoder refuses stops the VM with its reason.
  */
 #include <pallas/kernel.h>
@@ -10,6 +11,7 @@
 #include <vmm/mmio.h>
 
 #include "gva.h"
+#include "linear.h"
 #include "vm_impl.h"
 
 struct access {
@@ -33,21 +35,6 @@ static void bus_write(void *ctx, unsigned size, uint64_t v)
 	vm_mmio(a->vm, a->gpa, size, true, &v);
 }
 
-/* Copies up to MMIO_INSN_MAX bytes at cs:rip; each page translated separately. */
-static size_t fetch(struct vm *vm, const struct vcpu_sregs *s, uint64_t linear, uint8_t *buf)
-{
-	size_t got = 0;
-
-	while (got < MMIO_INSN_MAX) {
-		uint64_t va = linear + got, gpa;
-		size_t n = MIN((size_t)(4096 - (va & 4095)), MMIO_INSN_MAX - got);
-		if (!gva_to_gpa(vm, s, va, &gpa) || !vm_gpa_read(vm, gpa, buf + got, n))
-			break;
-		got += n;
-	}
-	return got;
-}
-
 bool mmio_exit(struct vcpu *vcpu, const struct vm_exit *e)
 {
 	struct vm *vm = vcpu->vm;
@@ -56,28 +43,34 @@ bool mmio_exit(struct vcpu *vcpu, const struct vm_exit *e)
 	struct vcpu_sregs s;
 	struct mmio_insn d;
 	uint8_t insn[MMIO_INSN_MAX];
-	char err[64] = "cannot emulate the decoded instruction";
+	char err[64];
 
 	ops->get_regs(vcpu, &r);
 	ops->get_sregs(vcpu, &s);
 	enum cpu_mode mode = guest_cpu_mode(&s, r.rflags);
-	uint64_t linear = mode == CPU_MODE_LONG64 ? r.rip : s.cs.base + (uint32_t)r.rip;
-	size_t len = e->mmio.insn_len ? e->mmio.insn_len : fetch(vm, &s, linear, insn);
+	size_t len = e->mmio.insn_len ? e->mmio.insn_len : linear_fetch_insn(vm, &r, &s, insn);
 	if (e->mmio.insn_len)
 		memcpy(insn, e->mmio.insn, MIN(len, sizeof(insn)));
 	struct access a = {vm, e->mmio.gpa};
 	if (len == 0) {
 		vm_stop(vm, VM_STOP_UNHANDLED, 0,
-			"vCPU %u: MMIO at %#lx: cannot fetch the instruction at %#lx", vcpu->id,
-			e->mmio.gpa, linear);
+			"vCPU %u: MMIO at %#lx: cannot fetch the instruction at rip %#lx", vcpu->id,
+			e->mmio.gpa, r.rip);
 		return false;
 	}
-	if (!mmio_decode(insn, len, mode, &d, err, sizeof(err)) ||
-	    !mmio_emulate(&d, &r, bus_read, bus_write, &a)) {
+	bool decoded = mmio_decode(insn, len, mode, &d, err, sizeof(err));
+	if (decoded && (d.rep != MMIO_REP_NONE || d.op == MMIO_OP_MOVS || d.op == MMIO_OP_CMPS))
+		return mmio_string_exit(vcpu, &d, &r, &s);
+	if (decoded && !mmio_emulate(&d, &r, bus_read, bus_write, &a)) {
+		ksnprintf(err, sizeof(err), "cannot emulate the decoded instruction");
+		decoded = false;
+	}
+	if (!decoded) {
 		vm_stop(vm, VM_STOP_UNHANDLED, 0, "vCPU %u: MMIO at %#lx from rip %#lx: %s",
 			vcpu->id, e->mmio.gpa, r.rip, err);
 		return false;
 	}
 	ops->set_regs(vcpu, &r);
+	ops->insn_done(vcpu);
 	return true;
 }

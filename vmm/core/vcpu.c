@@ -12,6 +12,7 @@
 #include <vmm/mmio.h>
 
 #include "gva.h"
+#include "linear.h"
 #include "pio_string.h"
 #include "vlapic.h"
 #include "vm_impl.h"
@@ -27,6 +28,12 @@ void vcpu_kick(struct vcpu *vcpu)
 	/* In guest mode on another CPU: an interrupt there forces a VM exit. */
 	if (cpu >= 0 && (unsigned)cpu != this_cpu()->id)
 		ipi_resched((unsigned)cpu);
+}
+
+void vcpu_nmi(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->nmi_pending, true, __ATOMIC_RELEASE);
+	vcpu_kick(vcpu);
 }
 
 static void set_rax_low(struct vcpu *vcpu, unsigned size, uint32_t value)
@@ -122,8 +129,8 @@ static void do_hlt(struct vcpu *vcpu)
 	vm->ops->get_regs(vcpu, &r);
 	bool interruptible = r.rflags & RFLAGS_IF;
 	for (;;) {
-		if (vm_stopped(vm))
-			return;
+		if (vm_stopped(vm) || __atomic_load_n(&vcpu->nmi_pending, __ATOMIC_ACQUIRE))
+			return; /* an NMI ends HLT whatever IF says */
 		if (interruptible && irq_pending_locked(vcpu) >= 0)
 			return;
 		vcpu->halted = true;
@@ -145,7 +152,7 @@ static bool finish_shadowed_hlt(struct vcpu *vcpu)
 	const struct vcpu_ops *ops = vcpu->vm->ops;
 	struct vcpu_regs r;
 	struct vcpu_sregs s;
-	uint8_t insn;
+	uint8_t insn[MMIO_INSN_MAX];
 
 	if (!ops->interrupt_shadow(vcpu))
 		return false;
@@ -153,7 +160,7 @@ static bool finish_shadowed_hlt(struct vcpu *vcpu)
 	if (!(r.rflags & RFLAGS_IF))
 		return false; /* a MOV SS shadow with interrupts off: nothing to deliver */
 	ops->get_sregs(vcpu, &s);
-	if (!guest_fetch_byte(vcpu->vm, &s, r.rflags, r.rip, &insn) || insn != OPCODE_HLT)
+	if (!linear_fetch_insn(vcpu->vm, &r, &s, insn) || insn[0] != OPCODE_HLT)
 		return false;
 	enum cpu_mode mode = guest_cpu_mode(&s, r.rflags);
 	r.rip = mode == CPU_MODE_LONG64	  ? r.rip + 1
@@ -164,10 +171,28 @@ static bool finish_shadowed_hlt(struct vcpu *vcpu)
 	return true;
 }
 
+/*
+ * An NMI goes in when the guest is not blocking NMIs (it is in no NMI
+ * handler, or has left it with IRET; no MOV SS or STI shadow); until then the
+ * backend has the CPU exit as soon as it could take one.  It comes before any
+ * external interrupt: one event per entry, and the interrupt follows at the
+ * next window.
+ */
+static void deliver_nmi(struct vcpu *vcpu)
+{
+	const struct vcpu_ops *ops = vcpu->vm->ops;
+
+	if (!__atomic_load_n(&vcpu->nmi_pending, __ATOMIC_ACQUIRE) || !ops->nmi_ready(vcpu))
+		return;
+	if (__atomic_exchange_n(&vcpu->nmi_pending, false, __ATOMIC_ACQ_REL))
+		ops->inject_nmi(vcpu);
+}
+
 static void deliver_interrupts(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
+	deliver_nmi(vcpu);
 	if (!vm->irq_pending)
 		return;
 	unsigned long flags = spin_lock_irqsave(&vm->dev_lock);

@@ -49,6 +49,7 @@
 #define LVT_TSC_MODE (1u << 18) /* timer mode 10b: TSC deadline */
 #define SVR_ENABLED  (1u << 8)
 #define MODE_EXTINT  7
+#define MODE_NMI     4
 /* The shortest timer period or delay the host honours: a guest asking for
  * less (a count of 1 at divide-by-1 is 1 ns) would keep a host CPU in its
  * timer interrupt. */
@@ -284,6 +285,8 @@ void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, ui
 			set_irr(l, vector, level);
 			if (mode == 1)
 				return; /* lowest priority: one target is enough */
+		} else if (mode == MODE_NMI) {
+			vcpu_nmi(l->vcpu); /* the vector is ignored */
 		}
 	}
 }
@@ -306,9 +309,11 @@ static void send_ipi(struct vlapic *src, uint32_t icr_lo)
 			continue;
 		if (mode == 0 || mode == 1)
 			set_irr(l, vector, false);
+		else if (mode == MODE_NMI)
+			vcpu_nmi(l->vcpu);
 		else if (mode == 6)
 			vcpu_startup(l->vcpu, vector);
-		/* INIT (5): APs already wait for STARTUP; INIT de-assert and NMI are ignored. */
+		/* INIT (5): APs already wait for STARTUP; INIT de-assert is ignored. */
 	}
 }
 
@@ -489,7 +494,7 @@ bool vlapic_init_all(struct vm *vm)
 		if (i == 0) { /* virtual-wire mode, as the firmware leaves the BSP */
 			l->svr |= SVR_ENABLED;
 			l->lvt[3] = MODE_EXTINT << 8;
-			l->lvt[4] = 4u << 8; /* NMI */
+			l->lvt[4] = MODE_NMI << 8;
 		}
 	}
 	return vm_mmio_register(vm, VLAPIC_BASE, 0x1000, lapic_mmio, vm);
@@ -512,6 +517,11 @@ void vlapic_destroy_all(struct vm *vm)
 struct vlapic *vlapic_of(struct vm *vm, unsigned vcpu)
 {
 	return vm->vlapics[vcpu];
+}
+
+bool vlapic_hw_enabled(const struct vlapic *l)
+{
+	return __atomic_load_n(&l->mode, __ATOMIC_RELAXED) != VLAPIC_DISABLED;
 }
 
 /* --- the MSR interface --- */

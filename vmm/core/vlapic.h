@@ -13,6 +13,8 @@ struct vlapic;
 bool vlapic_init_all(struct vm *vm);
 void vlapic_destroy_all(struct vm *vm);
 struct vlapic *vlapic_of(struct vm *vm, unsigned vcpu);
+/* Whether IA32_APIC_BASE has it enabled (CPUID.1:EDX.APIC follows it). */
+bool vlapic_hw_enabled(const struct vlapic *l);
 /* Delivery from the IOAPIC or an IPI; mode 0 fixed, 1 lowest priority. */
 void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, uint8_t vector,
 		    bool level);

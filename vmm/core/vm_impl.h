@@ -38,6 +38,9 @@ struct vcpu {
 	struct waitqueue wake; /* a halted vCPU sleeps here */
 	volatile bool kick;
 	volatile bool halted; /* in HLT, the thread asleep until kicked */
+	/* An NMI waiting for the guest to be able to take it.  One is latched,
+	 * as on the CPU: more that arrive meanwhile are the same NMI. */
+	volatile bool nmi_pending;
 	/* MSRs kept for the guest (msr.c) */
 	uint64_t pat, mtrr_def_type, misc_enable;
 	int64_t tsc_offset;
@@ -115,10 +118,19 @@ void vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *vcpu);
 /* From the virtual LAPIC: starts an AP in real mode at vector << 12. */
 void vcpu_startup(struct vcpu *vcpu, uint8_t vector);
+/* An NMI for the vCPU (an ICR or IOAPIC delivery in NMI mode): latched and
+ * delivered once the guest is not blocking NMIs. */
+void vcpu_nmi(struct vcpu *vcpu);
 /* cpuid.c, msr.c: the guest's view of CPUID and the MSRs it may use. */
 void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]);
 bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value);
 bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value);
+
+/* mmio_string.c: a decoded MOVS, CMPS or REP string instruction on MMIO;
+ * false when it stopped the VM. */
+struct mmio_insn;
+bool mmio_string_exit(struct vcpu *vcpu, const struct mmio_insn *d, struct vcpu_regs *r,
+		      struct vcpu_sregs *s);
 
 /* vm.c: prints the console lines finished since the last call (vCPU thread, nothing held). */
 void vm_console_flush(struct vm *vm);

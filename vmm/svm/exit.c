@@ -145,6 +145,13 @@ static bool handled_here(struct svm_vcpu *v, uint64_t code)
 	case VMEXIT_INTR:
 	case VMEXIT_NMI:
 		return true; /* taken by the host once GIF is set again */
+	case VMEXIT_IRET:
+		svm_nmi_iret_exit(v);
+		return true;
+	case VMEXIT_EXCP_DB:
+		if (!svm_nmi_step_exit(v))
+			svm_queue_exception(v, 1, false, 0); /* the guest's own, with its DR6 */
+		return true;
 	case VMEXIT_VINTR:
 		/* The window is open: the core injects before the next entry. */
 		v->vmcb->c.int_ctl &= ~V_IRQ;
@@ -252,4 +259,5 @@ void svm_handle_exit(struct vcpu *vcpu, struct svm_vcpu *v, struct vm_exit *exit
 	requeue_interrupted_event(v);
 	if (!handled_here(v, code))
 		to_core(v, code, exit);
+	svm_nmi_after_exit(v);
 }

@@ -283,6 +283,11 @@ static void svm_skip_insn_op(struct vcpu *vcpu)
 	svm_skip_insn(svm_of(vcpu));
 }
 
+static void svm_insn_done_op(struct vcpu *vcpu)
+{
+	svm_insn_done(svm_of(vcpu));
+}
+
 static void svm_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
 {
 	svm_queue_exception(svm_of(vcpu), vector, has_error, error);
@@ -369,9 +374,12 @@ const struct vcpu_ops svm_ops = {
     .get_sregs = svm_get_sregs_op,
     .set_sregs = svm_set_sregs_op,
     .skip_insn = svm_skip_insn_op,
+    .insn_done = svm_insn_done_op,
     .inject_exception = svm_inject_exception,
     .interrupt_ready = svm_interrupt_ready,
     .inject_interrupt = svm_inject_interrupt,
+    .nmi_ready = svm_nmi_ready,
+    .inject_nmi = svm_inject_nmi,
     .interrupt_shadow = svm_interrupt_shadow,
     .end_interrupt_shadow = svm_end_interrupt_shadow,
     .set_pat = svm_set_pat,

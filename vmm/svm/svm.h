@@ -37,6 +37,14 @@ struct svm_vcpu {
 	bool pending_event; /* event_inj holds an event for the next entry */
 	uint64_t tsc_aux;   /* the guest's TSC_AUX (writes are intercepted) */
 	struct svm_entry_copy *entry_copy; /* QEMU TCG only: see svm_replay.c */
+	struct svm_nmi_state {
+		bool masked;   /* in the guest's NMI handler: from injection to IRET */
+		bool at_iret;  /* that IRET was intercepted and is about to run, at iret_rip */
+		bool stepping; /* TF set to exit after one instruction (nmi.c) */
+		bool guest_tf; /* the guest's own TF when the step began */
+		uint64_t iret_rip;
+		uint64_t dr6; /* the guest's DR6 before the step */
+	} nmi;
 	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
@@ -77,6 +85,13 @@ bool svm_permission_maps_init(void);
 void svm_enter_dregs(struct svm_guest_regs *regs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
 void svm_dregs_grant(struct svm_vcpu *v);
 
+/* nmi.c: NMI blocking, which AMD-V leaves to the VMM */
+bool svm_nmi_ready(struct vcpu *vcpu);
+void svm_inject_nmi(struct vcpu *vcpu);
+void svm_nmi_after_exit(struct svm_vcpu *v);
+void svm_nmi_iret_exit(struct svm_vcpu *v);
+bool svm_nmi_step_exit(struct svm_vcpu *v);
+
 /* exit.c */
 void svm_handle_exit(struct vcpu *vcpu, struct svm_vcpu *v, struct vm_exit *exit);
 
@@ -88,12 +103,23 @@ static inline void svm_queue_exception(struct svm_vcpu *v, uint8_t vector, bool 
 	v->pending_event = true;
 }
 
+void svm_step_trap(struct svm_vcpu *v);
+
+/* The instruction the guest was at has completed (the VMM moved RIP past
+ * it): the STI / MOV SS shadow ends with it, and with TF set its
+ * single-step trap follows, as on the CPU. */
+static inline void svm_insn_done(struct svm_vcpu *v)
+{
+	v->vmcb->c.int_state &= ~INT_SHADOW;
+	if (v->vmcb->s.rflags & (1ull << 8))
+		svm_step_trap(v);
+}
+
 /* Moves the guest past the instruction that caused the last exit. */
 static inline void svm_skip_insn(struct svm_vcpu *v)
 {
 	v->vmcb->s.rip = v->next_rip;
-	/* An instruction completed: the STI / MOV SS shadow ends with it. */
-	v->vmcb->c.int_state &= ~INT_SHADOW;
+	svm_insn_done(v);
 }
 
 #endif

@@ -110,6 +110,7 @@ _Static_assert(offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 #define INTERCEPT_VINTR	   (1u << 4)
 #define INTERCEPT_RDPMC	   (1u << 15)
 #define INTERCEPT_CPUID	   (1u << 18)
+#define INTERCEPT_IRET	   (1u << 20)
 #define INTERCEPT_INVD	   (1u << 22)
 #define INTERCEPT_PAUSE	   (1u << 23)
 #define INTERCEPT_HLT	   (1u << 24)
@@ -159,6 +160,7 @@ _Static_assert(offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 #define VMEXIT_DR_FIRST	 0x20 /* 0x20-0x2f reads of DR0-DR15, 0x30-0x3f writes */
 #define VMEXIT_DR_LAST	 0x3f
 #define VMEXIT_EXCP_BASE 0x40
+#define VMEXIT_EXCP_DB	 0x41
 #define VMEXIT_INTR	 0x60
 #define VMEXIT_NMI	 0x61
 #define VMEXIT_SMI	 0x62
@@ -168,6 +170,7 @@ _Static_assert(offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 #define VMEXIT_CR4_WRITE 0x14
 #define VMEXIT_RDPMC	 0x6f
 #define VMEXIT_CPUID	 0x72
+#define VMEXIT_IRET	 0x74
 #define VMEXIT_INVD	 0x76
 #define VMEXIT_PAUSE	 0x77
 #define VMEXIT_HLT	 0x78

@@ -16,7 +16,6 @@
 
 #include "vmx.h"
 
-#define INTR_TYPE_MASK	      (7u << 8)
 #define INTR_TYPE_PRIV_SW_EXC (5u << 8) /* ICEBP */
 
 int vmx_enter_dregs(struct vmx_guest_regs *regs, int launched)
@@ -56,7 +55,7 @@ bool vmx_debug_exception(struct vmx_vcpu *v)
 	/* ICEBP exits before it completes; delivered as a plain #DB, it must not
 	 * run again when the handler returns. */
 	if ((intr_info & INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXC)
-		vmx_skip_insn_current();
+		vmx_skip_insn_current(v);
 	vmx_queue_exception(v, EXCEPTION_DB, false, 0);
 	return true;
 }

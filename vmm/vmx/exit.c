@@ -77,21 +77,33 @@ static void io_exit(struct vmx_vcpu *v, struct vm_exit *exit)
 	exit->io.data = (uint32_t)v->regs.rax;
 }
 
-static void ept_violation(struct vm_exit *exit)
+static void block_nmis(void)
 {
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+		vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
+}
+
+static void ept_violation(struct vmx_vcpu *v, struct vm_exit *exit)
+{
+	if (v->virtual_nmis && (vmread(VMCS_EXIT_QUALIFICATION) & NMI_UNBLOCKED_BY_IRET))
+		block_nmis(); /* as for an exception in that IRET */
 	exit->kind = VM_EXIT_MMIO;
 	exit->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 	exit->mmio.gva = vmread(VMCS_GUEST_LINEAR_ADDR);
 	exit->mmio.insn_len = 0; /* the core fetches the instruction */
 }
 
-/* An event the exit interrupted must be delivered again on the next entry. */
+/* An event the exit interrupted must be delivered again on the next entry.
+ * An NMI that was not delivered blocks nothing yet (the injection will). */
 static void requeue_vectoring_event(struct vmx_vcpu *v)
 {
 	uint32_t info = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
 
 	if (!(info & INTR_INFO_VALID))
 		return;
+	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI)
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+			vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~(uint64_t)INTERRUPTIBILITY_NMI);
 	vmwrite(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
 	if (info & INTR_INFO_DELIVER_CODE)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, vmread(VMCS_IDT_VECTORING_ERR));
@@ -111,6 +123,27 @@ static void unhandled(struct vm_exit *exit)
 		  reason_name(reason), vmread(VMCS_EXIT_QUALIFICATION), vmread(VMCS_GUEST_RIP));
 }
 
+/*
+ * An exception or NMI exited.  An NMI is the host's (NMI exiting): it goes to
+ * the host's handler as if it had come there.  A fault in an IRET that had
+ * already unblocked NMIs runs the IRET again, which must find them blocked
+ * (SDM 27.2.3).  Of the exceptions only #DB is the guest's (debugreg.c).
+ */
+static void exception_exit(struct vmx_vcpu *v, struct vm_exit *exit)
+{
+	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+
+	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
+		__asm__ volatile("int $2");
+		return;
+	}
+	if (v->virtual_nmis && (info & NMI_UNBLOCKED_BY_IRET) &&
+	    !(vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID))
+		block_nmis();
+	if (!vmx_debug_exception(v))
+		unhandled(exit);
+}
+
 void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit)
 {
 	uint32_t raw = (uint32_t)vmread(VMCS_EXIT_REASON);
@@ -125,6 +158,10 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 	}
 	requeue_vectoring_event(v);
 	switch (reason) {
+	case EXIT_REASON_NMI_WINDOW:
+		vmwrite(VMCS_PROC_CTLS,
+			vmread(VMCS_PROC_CTLS) & ~(uint64_t)PROC_NMI_WINDOW_EXITING);
+		return; /* the core injects the NMI before the next entry */
 	case EXIT_REASON_EXTINT:
 	case EXIT_REASON_PREEMPTION_TIMER:
 	case EXIT_REASON_INTR_WINDOW:
@@ -156,7 +193,7 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		exit->msr.value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 		return;
 	case EXIT_REASON_EPT_VIOLATION:
-		ept_violation(exit);
+		ept_violation(v, exit);
 		return;
 	case EXIT_REASON_CR_ACCESS:
 		if (!cr_access(exit))
@@ -167,10 +204,10 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		return;
 	case EXIT_REASON_INVD:
 	case EXIT_REASON_WBINVD:
-		vmx_skip_insn_current(); /* guest RAM is write-back and coherent: nothing to do */
+		vmx_skip_insn_current(v); /* guest RAM is write-back and coherent: nothing to do */
 		return;
 	case EXIT_REASON_PAUSE:
-		vmx_skip_insn_current();
+		vmx_skip_insn_current(v);
 		return;
 	case EXIT_REASON_RDPMC:
 		inject_gp(v); /* CPUID offers no PMU: no counter index is valid */
@@ -188,9 +225,7 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		vmx_queue_exception(v, 6, false, 0);
 		return;
 	case EXIT_REASON_EXCEPTION:
-		/* The other exceptions that exit are not the guest's. */
-		if (!vmx_debug_exception(v))
-			unhandled(exit);
+		exception_exit(v, exit);
 		return;
 	default:
 		unhandled(exit);

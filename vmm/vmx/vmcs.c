@@ -194,6 +194,12 @@ static bool setup_controls(struct vmx_vcpu *v, struct vmx_vm *vm, char *err, siz
 		exitc |= EXIT_SAVE_PAT | EXIT_LOAD_PAT;
 		entry |= ENTRY_LOAD_PAT;
 	}
+	/* With virtual NMIs the CPU blocks the guest's NMIs from injection to
+	 * IRET and can exit at the NMI window (vmx.c); every VT-x CPU since
+	 * 2006 has them. */
+	v->virtual_nmis = vmx_caps.pin_allowed1 & PIN_VIRTUAL_NMIS;
+	if (v->virtual_nmis)
+		pin |= PIN_VIRTUAL_NMIS;
 	/* RDTSCP would #UD in the guest if not enabled; allow it when possible. */
 	if (vmx_caps.proc2_allowed1 & PROC2_RDTSCP)
 		proc2 |= PROC2_RDTSCP;

@@ -144,6 +144,7 @@
 #define PROC_CR3_STORE_EXITING	 (1u << 16)
 #define PROC_CR8_LOAD_EXITING	 (1u << 19)
 #define PROC_CR8_STORE_EXITING	 (1u << 20)
+#define PROC_NMI_WINDOW_EXITING	 (1u << 22)
 #define PROC_MOV_DR_EXITING	 (1u << 23)
 #define PROC_UNCOND_IO_EXITING	 (1u << 24)
 #define PROC_USE_IO_BITMAPS	 (1u << 25)
@@ -180,6 +181,7 @@
 #define EXIT_REASON_INIT	     3
 #define EXIT_REASON_SIPI	     4
 #define EXIT_REASON_INTR_WINDOW	     7
+#define EXIT_REASON_NMI_WINDOW	     8
 #define EXIT_REASON_TASK_SWITCH	     9
 #define EXIT_REASON_CPUID	     10
 #define EXIT_REASON_HLT		     12
@@ -210,6 +212,7 @@
 /* Interruption-information fields */
 #define INTR_INFO_VALID	       (1u << 31)
 #define INTR_INFO_DELIVER_CODE (1u << 11)
+#define INTR_TYPE_MASK	       (7u << 8)
 #define INTR_TYPE_EXTINT       (0u << 8)
 #define INTR_TYPE_NMI	       (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION (3u << 8)
@@ -217,6 +220,10 @@
 /* Guest interruptibility state */
 #define INTERRUPTIBILITY_STI   (1u << 0)
 #define INTERRUPTIBILITY_MOVSS (1u << 1)
+#define INTERRUPTIBILITY_NMI   (1u << 3)
+/* Exit interruption info (exceptions) and EPT-violation qualification: the
+ * faulting instruction was an IRET that had already unblocked NMIs. */
+#define NMI_UNBLOCKED_BY_IRET (1u << 12)
 
 /* Guest activity states */
 #define ACTIVITY_ACTIVE	       0

@@ -355,7 +355,12 @@ static void vmx_set_sregs_op(struct vcpu *vcpu, const struct vcpu_sregs *s)
 
 static void vmx_skip_insn(struct vcpu *vcpu)
 {
-	WITH_VMCS(vmx_of(vcpu), vmx_skip_insn_current());
+	WITH_VMCS(vmx_of(vcpu), vmx_skip_insn_current(vmx_of(vcpu)));
+}
+
+static void vmx_insn_done(struct vcpu *vcpu)
+{
+	WITH_VMCS(vmx_of(vcpu), vmx_insn_done_current(vmx_of(vcpu)));
 }
 
 static void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
@@ -390,6 +395,49 @@ static void vmx_inject_interrupt(struct vcpu *vcpu, uint8_t vector)
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTINT | vector);
 	v->pending_event = true;
 	/* A halted vCPU wakes for the interrupt. */
+	vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
+	irq_restore(flags);
+}
+
+/*
+ * NMIs: with virtual NMIs the CPU blocks them from the injection to the
+ * handler's IRET, and NMI-window exiting ends the guest's run when that IRET
+ * (or a MOV SS shadow) is past.  An STI shadow does not hold an NMI back: the
+ * entry checks allow the injection, and an NMI-window exit would come at
+ * once, again and again.  Without virtual NMIs (no CPU made since 2006) the
+ * interrupt window stands in for the NMI window: an NMI handler runs with IF
+ * clear until its IRET.
+ */
+static bool vmx_nmi_ready(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vmx_of(vcpu);
+	unsigned long flags = vmcs_enter(v);
+	uint64_t state = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	uint64_t proc = vmread(VMCS_PROC_CTLS), window;
+	bool ready;
+
+	if (v->virtual_nmis) {
+		ready =
+		    !v->pending_event && !(state & (INTERRUPTIBILITY_MOVSS | INTERRUPTIBILITY_NMI));
+		window = PROC_NMI_WINDOW_EXITING;
+	} else {
+		ready = !v->pending_event && (vmread(VMCS_GUEST_RFLAGS) & (1u << 9)) &&
+			!(state & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
+		window = PROC_INTR_WINDOW_EXITING;
+	}
+	if (!ready)
+		vmwrite(VMCS_PROC_CTLS, proc | window);
+	irq_restore(flags);
+	return ready;
+}
+
+static void vmx_inject_nmi(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vmx_of(vcpu);
+	unsigned long flags = vmcs_enter(v);
+
+	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
+	v->pending_event = true;
 	vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
 	irq_restore(flags);
 }
@@ -472,9 +520,12 @@ const struct vcpu_ops vmx_ops = {
     .get_sregs = vmx_get_sregs_op,
     .set_sregs = vmx_set_sregs_op,
     .skip_insn = vmx_skip_insn,
+    .insn_done = vmx_insn_done,
     .inject_exception = vmx_inject_exception,
     .interrupt_ready = vmx_interrupt_ready,
     .inject_interrupt = vmx_inject_interrupt,
+    .nmi_ready = vmx_nmi_ready,
+    .inject_nmi = vmx_inject_nmi,
     .interrupt_shadow = vmx_interrupt_shadow,
     .end_interrupt_shadow = vmx_end_interrupt_shadow,
     .set_pat = vmx_set_pat,

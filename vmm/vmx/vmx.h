@@ -50,6 +50,7 @@ struct vmx_vcpu {
 	struct vmx_msr_entry host_msrs[VMX_SWITCHED_MSRS] __attribute__((aligned(16)));
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	bool pending_event; /* an event written to VMCS_ENTRY_INTR_INFO for the next entry */
+	bool virtual_nmis;  /* the CPU tracks the guest's NMI blocking (pin control) */
 	/* State set before the VMCS exists (it is built on the vCPU's own CPU). */
 	struct vcpu_regs initial;
 	struct vcpu_sregs initial_s;
@@ -96,15 +97,6 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 
 /* For exit handling and the vcpu_ops alike; v's VMCS must be current, with
  * interrupts off.  Inline: both sit on every exit's path. */
-static inline void vmx_skip_insn_current(void)
-{
-	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
-	/* An instruction completed: STI / MOV SS blocking ends with it. */
-	vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
-		vmread(VMCS_GUEST_INTERRUPTIBILITY) &
-		    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
-}
-
 static inline void vmx_queue_exception(struct vmx_vcpu *v, uint8_t vector, bool has_error,
 				       uint32_t error)
 {
@@ -113,6 +105,26 @@ static inline void vmx_queue_exception(struct vmx_vcpu *v, uint8_t vector, bool 
 	if (has_error)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, error);
 	v->pending_event = true;
+}
+
+/* The instruction the guest was at has completed (the VMM moved RIP past
+ * it): STI / MOV SS blocking ends with it, and with TF set its single-step
+ * trap follows, as on the CPU. */
+static inline void vmx_insn_done_current(struct vmx_vcpu *v)
+{
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+		vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+		    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
+	if (vmread(VMCS_GUEST_RFLAGS) & (1u << 8)) {
+		v->dregs.dr6 |= DR6_BS;
+		vmx_queue_exception(v, 1, false, 0);
+	}
+}
+
+static inline void vmx_skip_insn_current(struct vmx_vcpu *v)
+{
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+	vmx_insn_done_current(v);
 }
 
 /* The I/O and MSR bitmaps, shared by every vCPU (vmx.c). */

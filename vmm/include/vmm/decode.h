@@ -33,7 +33,15 @@ enum mmio_op {
 	MMIO_OP_XCHG,	   /* reg <-> mem */
 	MMIO_OP_STOS,	   /* [rDI] <- rAX; rDI steps by DF */
 	MMIO_OP_LODS,	   /* rAX <- [rSI]; rSI steps by DF */
+	MMIO_OP_MOVS,	   /* [ES:rDI] <- [rSI]: mmio_emulate_string */
+	MMIO_OP_CMPS,	   /* flags of [rSI] - [ES:rDI]: mmio_emulate_string */
+	MMIO_OP_BT,	   /* CF <- the bit of mem; BTS/BTR/BTC then set, clear, flip it */
 };
+
+/* F3 / F2 on a string instruction; on MOVS, STOS and LODS both just repeat. */
+enum mmio_rep { MMIO_REP_NONE, MMIO_REP_E, MMIO_REP_NE };
+
+enum mmio_bitop { MMIO_BT, MMIO_BTS, MMIO_BTR, MMIO_BTC };
 
 /* In the order of the group-1 ModRM reg field (80/81/83 /0../7). */
 enum mmio_alu {
@@ -60,7 +68,9 @@ enum mmio_seg { MMIO_SEG_ES, MMIO_SEG_CS, MMIO_SEG_SS, MMIO_SEG_DS, MMIO_SEG_FS,
 struct mmio_insn {
 	uint8_t len; /* bytes, prefixes included: rip advances by this */
 	enum mmio_op op;
-	enum mmio_alu alu; /* MMIO_OP_ALU */
+	enum mmio_alu alu;     /* MMIO_OP_ALU */
+	enum mmio_bitop bitop; /* MMIO_OP_BT */
+	enum mmio_rep rep;     /* string instructions only */
 	enum mmio_ext ext;
 	uint8_t size;	  /* the memory access: 1, 2, 4 or 8 */
 	uint8_t reg_size; /* the register operand: equal to size unless ext */
@@ -80,6 +90,9 @@ struct mmio_insn {
 bool mmio_decode(const uint8_t *insn, size_t len, enum cpu_mode mode, struct mmio_insn *out,
 		 char *err, size_t errlen);
 
+/* a op b at size bytes (1, 2, 4, 8), with the flags it leaves in *rflags. */
+uint64_t mmio_alu_apply(enum mmio_alu op, uint64_t a, uint64_t b, unsigned size, uint64_t *rflags);
+
 /* Applies a decoded instruction: read/write reach the device at the faulting
  * address (size 1, 2, 4 or 8), registers and arithmetic flags are updated as
  * the SDM says and rip moves past the instruction.  false (nothing changed)
@@ -87,5 +100,30 @@ bool mmio_decode(const uint8_t *insn, size_t len, enum cpu_mode mode, struct mmi
 bool mmio_emulate(const struct mmio_insn *d, struct vcpu_regs *regs,
 		  uint64_t (*read)(void *ctx, unsigned size),
 		  void (*write)(void *ctx, unsigned size, uint64_t v), void *ctx);
+
+/*
+ * String instructions (MOVS, CMPS, and STOS/LODS with REP) address two
+ * operands, or many elements, of which the faulting one is only the first:
+ * they reach memory (RAM or a device, as the caller finds) by segment and
+ * offset through these.  false: the access did not happen (a fault, or
+ * memory the caller cannot reach); the caller knows which.
+ */
+struct mmio_string_mem {
+	bool (*read)(void *ctx, enum mmio_seg seg, uint64_t offset, unsigned size, uint64_t *v);
+	bool (*write)(void *ctx, enum mmio_seg seg, uint64_t offset, unsigned size, uint64_t v);
+};
+
+enum mmio_string_result {
+	MMIO_STRING_DONE,    /* the count is done (or there was no REP): rip moved past */
+	MMIO_STRING_MORE,    /* max elements done, count left: rip stays, to run again */
+	MMIO_STRING_STOPPED, /* an access failed: registers show the elements done */
+	MMIO_STRING_INVALID, /* not a string instruction mmio_decode produces */
+};
+
+/* Runs up to max elements of a string instruction, with its REP count and
+ * REPE/REPNE condition, updating rSI, rDI, rCX, rAX and the flags. */
+enum mmio_string_result mmio_emulate_string(const struct mmio_insn *d, struct vcpu_regs *regs,
+					    const struct mmio_string_mem *mem, void *ctx,
+					    unsigned max);
 
 #endif

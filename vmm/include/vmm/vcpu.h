@@ -99,14 +99,24 @@ struct vcpu_ops {
 	void (*set_regs)(struct vcpu *vcpu, const struct vcpu_regs *r);
 	void (*get_sregs)(struct vcpu *vcpu, struct vcpu_sregs *s);
 	void (*set_sregs)(struct vcpu *vcpu, const struct vcpu_sregs *s);
-	/* Moves rip past the instruction that caused the last exit. */
+	/* Moves rip past the instruction that caused the last exit; then as
+	 * insn_done. */
 	void (*skip_insn)(struct vcpu *vcpu);
+	/* The core completed the guest's instruction itself (set_regs moved
+	 * rip): the STI / MOV SS shadow ends, and with RFLAGS.TF the guest gets
+	 * its single-step #DB (DR6.BS), as after the instruction on the CPU. */
+	void (*insn_done)(struct vcpu *vcpu);
 	/* Queues an exception (vector, error code if has_error) for the next entry. */
 	void (*inject_exception)(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error);
 	/* Whether an external interrupt can be delivered now (IF=1, no blocking);
 	 * if not, the backend asks to exit as soon as it can (interrupt window). */
 	bool (*interrupt_ready)(struct vcpu *vcpu);
 	void (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
+	/* Whether an NMI can be delivered now (no NMI handler running, no event
+	 * queued, no shadow); if not, the backend exits as soon as one can.
+	 * The guest blocks NMIs from the injection to its next IRET. */
+	bool (*nmi_ready)(struct vcpu *vcpu);
+	void (*inject_nmi)(struct vcpu *vcpu);
 	/* The STI / MOV SS shadow: whether the next instruction runs with
 	 * interrupts still blocked, and ending it (the core has completed it). */
 	bool (*interrupt_shadow)(struct vcpu *vcpu);
