@@ -14,8 +14,10 @@ $(UNIT_BIN): $(UNIT_TESTS) $(UNIT_UNDER_TEST) $(wildcard tests/unit/*.h) $(KERNE
 	@echo "  HOSTCC  $@"
 	$(Q)gcc $(UNIT_CFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_UNDER_TEST) $(UNIT_LIBS)
 
-# Headers the tests include from outside tests/unit (pure inline logic).
-$(UNIT_BIN): vmm/svm/vmcb.h
+# Every header the tests or the code under test may include: one compile
+# command builds them all, so without this a changed limit in a header would
+# leave a binary built against the old one.
+$(UNIT_BIN): $(shell find kernel boot vmm tests/unit -name '*.h')
 
 unit: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
