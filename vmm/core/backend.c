@@ -9,6 +9,8 @@
 #include <pallas/string.h>
 #include <vmm/vcpu.h>
 
+#include "vm_impl.h"
+
 extern const struct vcpu_ops vmx_ops;
 extern const struct vcpu_ops svm_ops;
 
@@ -53,6 +55,7 @@ static const struct vcpu_ops *select_once(void)
 	}
 	pr_info("vmm: %s backend on %u CPU%s\n", chosen->name, cpu_count(),
 		cpu_count() == 1 ? "" : "s");
+	vmm_spec_init();
 	return chosen;
 }
 

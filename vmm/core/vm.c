@@ -139,6 +139,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 
 	if (!ops || !check_config(cfg, err, errlen))
 		return NULL;
+	static uint64_t serials;
 	struct vm *vm = kzalloc(sizeof(*vm));
 	char *console = kmalloc(VM_CONSOLE_SIZE);
 	if (!vm || !console) {
@@ -148,6 +149,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	ksnprintf(vm->name, sizeof(vm->name), "%.*s", (int)sizeof(cfg->name), cfg->name);
+	vm->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED); /* 0: no VM yet */
 	vm->ops = ops;
 	vm->console = console;
 	vm->mem_size = cfg->mem_size;
@@ -332,13 +334,9 @@ static void echo_char(struct vm *vm, char c)
  * a line to a serial console takes milliseconds: so it happens here, from the
  * vCPU thread after each exit, with nothing held.
  */
-void vm_console_flush(struct vm *vm)
+void vm_console_flush_lines(struct vm *vm)
 {
 	struct echo_done lines[ARRAY_SIZE(vm->echo_done)];
-
-	if (!__atomic_load_n(&vm->echo_ndone, __ATOMIC_RELAXED) &&
-	    !__atomic_load_n(&vm->echo_dropped, __ATOMIC_RELAXED))
-		return;
 	unsigned long flags = spin_lock_irqsave(&vm->console_lock);
 	unsigned n = vm->echo_ndone, dropped = vm->echo_dropped;
 	memcpy(lines, vm->echo_done, n * sizeof(lines[0]));

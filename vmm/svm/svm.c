@@ -246,6 +246,7 @@ static void svm_run(struct vcpu *vcpu, struct vm_exit *exit)
 	}
 	v->cpu = (int)cpu;
 	assign_asid(v, &svm_cpus[cpu]);
+	vcpu_spec_before_entry(vcpu);
 	if (enter_guest(v, &svm_cpus[cpu]))
 		svm_handle_exit(vcpu, v, exit);
 	else {

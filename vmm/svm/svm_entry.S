@@ -7,6 +7,8 @@
  * VMSAVE/VMLOAD.  Until the host VMCB is loaded again, GS is the guest's:
  * nothing here touches per-CPU data.
  */
+#include <vmm/vmexit_hygiene.h>
+
 #define R_RBX 0
 #define R_RCX 8
 #define R_RDX 16
@@ -71,6 +73,8 @@ svm_enter:
 	movq %r15, R_R15(%rdi)
 	popq %rax
 	movq %rax, R_RDI(%rdi)
+	VMEXIT_FILL_RSB
+	VMEXIT_CLEAR_REGS
 	movq 0(%rsp), %rax
 	vmsave %rax
 	movq 8(%rsp), %rax

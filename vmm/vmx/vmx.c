@@ -292,6 +292,7 @@ static void vmx_run(struct vcpu *vcpu, struct vm_exit *exit)
 	}
 	uint8_t host_fpu[512] __attribute__((aligned(16)));
 	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
+	vcpu_spec_before_entry(vcpu);
 	int failed = v->enter(&v->regs, v->launched);
 	unsigned cpu = this_cpu()->id;
 	__asm__ volatile("lgdt %0; lidt %1" ::"m"(host_gdtr[cpu]), "m"(host_idtr[cpu]));

@@ -4,6 +4,8 @@
  * is written to point at them, so the exit path finds both.  Everything else
  * of the host (segments, CR3, GS base) the CPU restores from the VMCS.
  */
+#include <vmm/vmexit_hygiene.h>
+
 #define VMCS_HOST_RSP 0x6c14
 
 #define R_RAX 0
@@ -91,6 +93,8 @@ vmx_exit_landing:
 	movq %rax, R_RDI(%rdi)
 	movq %cr2, %rax
 	movq %rax, R_CR2(%rdi)
+	VMEXIT_FILL_RSB
+	VMEXIT_CLEAR_REGS
 	popq %rdi
 	popq %r15
 	popq %r14

@@ -145,6 +145,11 @@ void vcpu_fpu_reset_image(uint8_t image[512]);
  * reserved for it: a write of one is #GP, see core/cr.c). */
 uint64_t vcpu_cr4_allowed(struct vcpu *vcpu);
 
+/* For backends, with interrupts off right before each entry: the
+ * speculation barriers the CPU needs (IBPB when the CPU last ran another VM,
+ * the L1D flush or VERW; vmm/core/spec_ctrl.c). */
+void vcpu_spec_before_entry(struct vcpu *vcpu);
+
 /* For backends: the core's objects they are handed. */
 void *vcpu_backend(struct vcpu *vcpu);
 struct vm *vcpu_vm(struct vcpu *vcpu);
