@@ -787,8 +787,8 @@ def manifest_guests():
     with open(GUEST_MANIFEST, encoding="utf-8") as f:
         for line in f:
             cols = line.split()
-            if len(cols) == 4 and not cols[0].startswith("#"):
-                rows.append(tuple(cols))
+            if len(cols) >= 4 and not cols[0].startswith("#"):
+                rows.append(tuple(cols[:4]))
     return rows
 
 

@@ -226,7 +226,7 @@ START_TEST(module_limits)
 	refuse("module =\n", "line 1: module needs a value");
 	refuse("\nmodule = \\g.elf guest h\xc3\xa4llo\n",
 	       "line 2: module string must be printable ASCII");
-	/* The string fills a boot module's name: 63 bytes fit, 64 do not. */
+	/* The string fills a boot module's name: BOOT_MODNAME_MAX - 1 bytes fit. */
 	p += sprintf(p, "module = \\g.elf ");
 	memset(p, 's', BOOT_MODNAME_MAX - 1);
 	p[BOOT_MODNAME_MAX - 1] = 0;
@@ -234,7 +234,10 @@ START_TEST(module_limits)
 	ck_assert_uint_eq(strlen(cfg.modules[0].string), BOOT_MODNAME_MAX - 1);
 	p[BOOT_MODNAME_MAX - 1] = 's';
 	p[BOOT_MODNAME_MAX] = 0;
-	refuse(text, "line 1: module string is too long (64 bytes, limit 63)");
+	char msg[80];
+	snprintf(msg, sizeof(msg), "line 1: module string is too long (%u bytes, limit %u)",
+		 BOOT_MODNAME_MAX, BOOT_MODNAME_MAX - 1);
+	refuse(text, msg);
 	/* BOOT_MODULES_MAX lines fit; one more is refused on its own line. */
 	p = text;
 	for (unsigned i = 0; i < BOOT_MODULES_MAX; i++)

@@ -271,9 +271,9 @@ START_TEST(mb_aout)
 	mb_bad(size, "entry point");
 	build_aout();
 	aout_field(0, 0x40);
-	aout_field(1, 0); /* below 1 MiB */
+	aout_field(1, 0); /* page 0: the real-mode IVT */
 	aout_field(3, 0);
-	mb_bad(size, "below 1 MiB");
+	mb_bad(size, "not RAM");
 	build_aout();
 	aout_field(0, 0xfff00040);
 	aout_field(1, 0xfff00000);
@@ -285,6 +285,32 @@ START_TEST(mb_aout)
 	mb_bad(size, "past the end");
 	build_aout();
 	mb_bad(0x50, "past the end of the file"); /* kludge fields cut off */
+}
+END_TEST
+
+/* A kernel linked low, as real-mode test kernels are (at 0x8000 here, and
+ * 0x1000, where the loader's own structures would start): it loads, and the
+ * GDT, the information and the strings go around it; modules above 1 MiB. */
+START_TEST(mb_low_segments)
+{
+	static const char m0[] = "module";
+	struct guest_module mods[1] = {{m0, sizeof(m0), "m"}};
+
+	for (uint32_t base = 0x1000; base <= 0x8000; base += 0x7000) {
+		size_t size = build_elf();
+		ph[1].paddr = base; /* data + bss: 0x3000 bytes */
+		ck_assert_msg(mb(size, "low", mods, 1), "%#x: %s", base, err);
+		ck_assert_int_eq(memcmp(ram + base, img + 0x2000, 0x800), 0);
+		uint64_t info = regs.rbx;
+		ck_assert(info + 116 <= base || info >= base + 0x3000);
+		ck_assert(sregs.gdt_base + 32 <= base || sregs.gdt_base >= base + 0x3000);
+		uint32_t cmd = rd32(info + 16);
+		ck_assert(cmd + 4 <= base || cmd >= base + 0x3000);
+		ck_assert_str_eq((char *)ram + cmd, "low");
+		for (uint32_t i = 0x800; i < 0x3000; i++)
+			ck_assert_uint_eq(ram[base + i], 0); /* bss, untouched by the loader */
+		ck_assert_uint_ge(rd32(rd32(info + 24)), 0x101000); /* after the text */
+	}
 }
 END_TEST
 
@@ -321,8 +347,14 @@ START_TEST(mb_hostile)
 	ph[1].offset = 0xffffff00;
 	mb_bad(size, "past the end of the file");
 	build_elf();
-	ph[1].paddr = 0x80000;
-	mb_bad(size, "below 1 MiB");
+	ph[1].paddr = 0xa0000; /* the VGA window */
+	mb_bad(size, "not RAM");
+	build_elf();
+	ph[1].paddr = 0x9f000; /* runs into it */
+	mb_bad(size, "not RAM");
+	build_elf();
+	ph[1].paddr = 0x800; /* page 0 */
+	mb_bad(size, "not RAM");
 	build_elf();
 	ph[1].paddr = 0x100800; /* overlaps the text */
 	mb_bad(size, "overlaps");
@@ -593,6 +625,7 @@ UNIT_SUITE(loaders_suite)
 	tcase_add_test(tc, mb_elf);
 	tcase_add_test(tc, mb_real_elf);
 	tcase_add_test(tc, mb_aout);
+	tcase_add_test(tc, mb_low_segments);
 	tcase_add_test(tc, mb_hostile);
 	tcase_add_test(tc, linux_bz);
 	tcase_add_test(tc, linux_placement);

@@ -102,10 +102,10 @@ static void cmdline_tag(const char *s)
 
 static void module_tag(uint32_t start, uint32_t endaddr, const char *name)
 {
-	uint8_t body[8 + 256];
+	uint8_t body[8 + 2 * BOOT_MODNAME_MAX];
 	size_t n = strlen(name) + 1;
 
-	ck_assert_uint_le(n, 256);
+	ck_assert_uint_le(n, 2 * BOOT_MODNAME_MAX);
 	memcpy(body, &start, 4);
 	memcpy(body + 4, &endaddr, 4);
 	memcpy(body + 8, name, n);
@@ -742,7 +742,7 @@ END_TEST
 
 START_TEST(module_name_bounded)
 {
-	char name[200];
+	char name[BOOT_MODNAME_MAX + 50];
 
 	memset(name, 'm', sizeof(name));
 	name[sizeof(name) - 1] = 0;

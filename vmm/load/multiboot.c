@@ -97,13 +97,13 @@ bool multiboot_probe(const void *image, size_t size)
 	return image && find_header(image, size) >= 0;
 }
 
-/* Claims, copies and zero-fills one piece of the kernel at or above 1 MiB. */
+/* Claims, copies and zero-fills one piece of the kernel: anywhere in guest
+ * RAM but page 0 and the 640K-1M hole (load_claim refuses those), so real-
+ * mode test kernels linked at 0x8000 load; the loader's own structures then
+ * go around it. */
 static bool place_segment(struct load_ctx *c, struct segs *s, uint64_t addr, const uint8_t *src,
 			  uint64_t filesz, uint64_t memsz)
 {
-	if (addr < 1 * MiB)
-		return load_fail(c, "kernel segment at %#llx is below 1 MiB",
-				 (unsigned long long)addr);
 	if (s->n == MB_MAX_SEGMENTS)
 		return load_fail(c, "more than %d loadable segments", MB_MAX_SEGMENTS);
 	if (!load_claim(c, addr, memsz, "kernel segment"))
@@ -214,7 +214,9 @@ static bool place_string(struct load_ctx *c, const char *str, const char *what, 
 static bool place_modules(struct load_ctx *c, const struct guest_boot *b, struct mb_info *info)
 {
 	struct mb_module mods[LOAD_MAX_MODULES];
-	uint64_t at = (load_claims_end(c) + 4095) & ~4095ULL, gpa;
+	uint64_t end = load_claims_end(c), gpa;
+	/* Above the kernel, and above 1 MiB even when the kernel is all low. */
+	uint64_t at = ((end > 1 * MiB ? end : 1 * MiB) + 4095) & ~4095ULL;
 
 	if (b->nmods == 0)
 		return true;

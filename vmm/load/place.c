@@ -3,7 +3,8 @@
  * claimed first: the claim proves the range is guest RAM below the PCI hole
  * (not the 640K-1M hole, not page 0, not past mem_size) and that nothing
  * placed earlier overlaps it, with every sum checked for overflow.  The
- * information structures are bump-allocated below 640K.
+ * information structures are bump-allocated below 640K, around anything a
+ * kernel placed there.
  */
 #include <pallas/printk.h>
 #include <pallas/string.h>
@@ -58,11 +59,27 @@ bool load_claim(struct load_ctx *c, uint64_t gpa, uint64_t len, const char *what
 	return true;
 }
 
+/* The first claim that [at, at + len) overlaps, or NULL. */
+static const struct load_claim *overlap(const struct load_ctx *c, uint64_t at, uint64_t len)
+{
+	for (unsigned i = 0; i < c->nclaims; i++)
+		if (at < c->claims[i].end && c->claims[i].start < at + len)
+			return &c->claims[i];
+	return NULL;
+}
+
+/* Bump allocation below 640K, stepping over what is already placed there (a
+ * kernel linked low). */
 bool load_alloc_low(struct load_ctx *c, uint64_t len, uint64_t align, const char *what,
 		    uint64_t *gpa)
 {
 	uint64_t at = (c->low_next + align - 1) & ~(align - 1);
+	const struct load_claim *in_way;
 
+	for (unsigned tries = 0; tries <= LOAD_MAX_CLAIMS && load_range_ok(at, len, LOAD_LOW_END) &&
+				 (in_way = overlap(c, at, len)) != NULL;
+	     tries++)
+		at = (in_way->end + align - 1) & ~(align - 1);
 	if (!load_range_ok(at, len, LOAD_LOW_END))
 		return load_fail(c, "%s (%llu bytes) does not fit below 640K", what,
 				 (unsigned long long)len);

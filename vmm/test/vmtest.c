@@ -6,7 +6,8 @@
  * is itself what the hostile and triple-fault guests test.
  *
  * A guest is a Multiboot v1 kernel or a Linux bzImage; a Linux guest's
- * initramfs is the module named "initrd NAME".  `vmtest.echo` copies each
+ * initramfs is the module named "initrd NAME"; a Multiboot guest gets what
+ * follows " -- " in its module string as its command line.  `vmtest.echo` copies each
  * guest's console into the host log as it runs, each line stamped with the
  * host's clock (vmm/core/vm.c).
  */
@@ -39,17 +40,26 @@ struct guest_spec {
 	unsigned mem_mib;
 	unsigned timeout_s;
 	enum expect expect;
+	char cmdline[BOOT_MODNAME_MAX]; /* a Multiboot guest's own, after " -- " */
 };
 
-/* Parses "guest NAME key=value..."; false for modules that are not test guests. */
-static bool parse_spec(const char *s, struct guest_spec *g)
+/* Parses "guest NAME key=value... [-- GUEST COMMAND LINE]"; false for modules
+ * that are not test guests.  The keys are looked for before the "--" only. */
+static bool parse_spec(const char *spec, struct guest_spec *g)
 {
-	char v[32];
+	char head[BOOT_MODNAME_MAX], v[32];
 	uint64_t n64;
 
-	if (strncmp(s, "guest ", 6) != 0)
+	if (strncmp(spec, "guest ", 6) != 0)
 		return false;
-	s += 6;
+	ksnprintf(head, sizeof(head), "%s", spec + 6);
+	const char *sep = strstr(head, " -- ");
+	g->cmdline[0] = 0;
+	if (sep) {
+		ksnprintf(g->cmdline, sizeof(g->cmdline), "%s", sep + 4);
+		head[sep - head] = 0;
+	}
+	const char *s = head;
 	size_t n = 0;
 	while (s[n] && s[n] != ' ' && n < sizeof(g->name) - 1)
 		n++;
@@ -171,6 +181,7 @@ static bool load_guest(const struct guest_spec *g, const struct boot_module *mod
 		boot.cmdline = LINUX_CMDLINE;
 		ok = linux_load(&mem, &boot, &regs, &sregs, why, whylen);
 	} else {
+		boot.cmdline = g->cmdline;
 		ok = multiboot_load(&mem, &boot, &regs, &sregs, why, whylen);
 	}
 	if (ok)

@@ -25,12 +25,12 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC	  0x4f464e4942534c50ULL /* "PLSBINFO" little-endian */
-#define BOOT_INFO_VERSION 2
+#define BOOT_INFO_VERSION 3
 
 #define BOOT_MEM_MAX	 512
 #define BOOT_MODULES_MAX 32
 #define BOOT_CMDLINE_MAX 1024
-#define BOOT_MODNAME_MAX 64
+#define BOOT_MODNAME_MAX 256
 
 /* The kernel's direct map of physical memory; part of the handoff contract. */
 #define BOOT_DIRECT_MAP_BASE 0xffff800000000000ULL

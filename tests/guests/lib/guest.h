@@ -16,7 +16,10 @@ struct mb_info {
 	uint32_t flags;
 	uint32_t mem_lower; /* KiB below 640 KiB */
 	uint32_t mem_upper; /* KiB from 1 MiB to the first hole */
+	uint32_t boot_device;
+	uint32_t cmdline; /* with flags bit 2: the guest's command line */
 };
+#define MB_INFO_CMDLINE (1u << 2)
 
 void guest_main(const struct mb_info *mbi);
 
