@@ -10,7 +10,6 @@
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <pallas/time.h>
 #include <vmm/dev.h>
 
@@ -30,7 +29,6 @@
 #define CNT_RW		  0x1c06 /* BM_RLD, GBL_RLS and SLP_TYP keep what is written */
 
 struct vacpi_pm {
-	spinlock_t lock;
 	struct vm *vm;
 	uint16_t sts, en, cnt;
 	uint32_t tmr; /* the timer, sampled once per access so bytes agree */
@@ -89,11 +87,9 @@ static void pm_write(void *dev, unsigned off, uint8_t v)
 static void pm_pio(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
 {
 	struct vacpi_pm *pm = dev;
-	unsigned long flags = spin_lock_irqsave(&pm->lock);
 
 	pm->tmr = pm_timer();
 	vdev_pio_bytes(pm, VACPI_PM_BASE, PM_NPORTS, port, size, write, val, pm_read, pm_write);
-	spin_unlock_irqrestore(&pm->lock, flags);
 }
 
 struct vacpi_pm *vacpi_pm_create(struct vm *vm)

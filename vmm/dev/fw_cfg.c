@@ -12,7 +12,6 @@
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <pallas/string.h>
 #include <vmm/dev.h>
 
@@ -28,7 +27,6 @@
 #define FW_CFG_ITEM_MAX 8 /* the longest item */
 
 struct vfw_cfg {
-	spinlock_t lock;
 	struct vm *vm;
 	uint16_t key;
 	uint32_t offset; /* never beyond FW_CFG_ITEM_MAX */
@@ -87,7 +85,6 @@ static uint8_t read_data(struct vfw_cfg *f)
 static void fw_cfg_pio(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
 {
 	struct vfw_cfg *f = dev;
-	unsigned long flags = spin_lock_irqsave(&f->lock);
 
 	if (write) {
 		if (size == 2)
@@ -95,7 +92,6 @@ static void fw_cfg_pio(void *dev, uint16_t port, unsigned size, bool write, uint
 	} else {
 		*val = size == 1 ? read_data(f) : 0xffffffff;
 	}
-	spin_unlock_irqrestore(&f->lock, flags);
 }
 
 struct vfw_cfg *vfw_cfg_create(struct vm *vm)

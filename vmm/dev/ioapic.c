@@ -12,12 +12,11 @@
  * to the core's deliver callback as written, without checking the vector or
  * mode: rejecting illegal vectors is the local APIC's job.
  *
- * deliver is called without the IOAPIC's lock, so the core may call
- * vioapic_eoi from the local APIC while holding its own lock.
+ * deliver is called once the entries have been read and updated, so the core
+ * may call back into vioapic_eoi from the local APIC.
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <vmm/dev.h>
 
 #define IOAPIC_SIZE   0x1000
@@ -40,7 +39,6 @@
 #define RTE_DEST_SHIFT 56
 
 struct vioapic {
-	spinlock_t lock;
 	struct vm *vm;
 	uint64_t base;
 	vioapic_deliver_fn deliver;
@@ -52,7 +50,7 @@ struct vioapic {
 	uint32_t irr;	/* requests not yet delivered (level: the line itself) */
 };
 
-/* Interrupts decided under the lock and sent after it. */
+/* Interrupts decided first and sent after: deliver may re-enter the IOAPIC. */
 struct delivery {
 	unsigned n;
 	uint64_t rte[VIOAPIC_PINS];
@@ -133,7 +131,6 @@ static void ioapic_mmio(void *dev, uint64_t addr, unsigned size, bool write, uin
 	struct delivery d = {0};
 	uint64_t off = addr - io->base; /* below base wraps high: matches nothing */
 	unsigned n = (size == 1 || size == 2 || size == 4) ? size : 8;
-	unsigned long flags = spin_lock_irqsave(&io->lock);
 
 	if (write) {
 		if (off == IOREGSEL)
@@ -153,7 +150,6 @@ static void ioapic_mmio(void *dev, uint64_t addr, unsigned size, bool write, uin
 		}
 		*val = v;
 	}
-	spin_unlock_irqrestore(&io->lock, flags);
 	send(io, &d);
 }
 
@@ -164,7 +160,6 @@ void vioapic_set_irq(struct vioapic *io, unsigned pin, bool level)
 	if (pin >= VIOAPIC_PINS)
 		return;
 	uint32_t bit = 1u << pin;
-	unsigned long flags = spin_lock_irqsave(&io->lock);
 	if (io->rte[pin] & RTE_LEVEL) {
 		if (level)
 			io->irr |= bit;
@@ -175,14 +170,12 @@ void vioapic_set_irq(struct vioapic *io, unsigned pin, bool level)
 	}
 	io->lines = level ? io->lines | bit : io->lines & ~bit;
 	service(io, pin, &d);
-	spin_unlock_irqrestore(&io->lock, flags);
 	send(io, &d);
 }
 
 void vioapic_eoi(struct vioapic *io, uint8_t vector)
 {
 	struct delivery d = {0};
-	unsigned long flags = spin_lock_irqsave(&io->lock);
 
 	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++) {
 		uint64_t *e = &io->rte[pin];
@@ -192,7 +185,6 @@ void vioapic_eoi(struct vioapic *io, uint8_t vector)
 		/* Still asserted: it interrupts again. */
 		service(io, pin, &d);
 	}
-	spin_unlock_irqrestore(&io->lock, flags);
 	send(io, &d);
 }
 

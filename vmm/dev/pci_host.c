@@ -15,7 +15,6 @@
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <vmm/dev.h>
 
 #include "pio_bytes.h"
@@ -31,7 +30,6 @@
 #define RESET_CPU 0x04
 
 struct vpci_host {
-	spinlock_t lock;
 	struct vm *vm;
 	uint32_t addr;
 	uint8_t reset_ctl;
@@ -82,7 +80,6 @@ static void byte_write(void *dev, unsigned off, uint8_t v)
 static void pci_pio(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
 {
 	struct vpci_host *h = dev;
-	unsigned long flags = spin_lock_irqsave(&h->lock);
 
 	if (port == PCI_ADDR && size == 4) {
 		if (write)
@@ -95,7 +92,6 @@ static void pci_pio(void *dev, uint16_t port, unsigned size, bool write, uint32_
 		vdev_pio_bytes(h, PCI_ADDR, PCI_NPORTS, port, size, write, val, byte_read,
 			       byte_write);
 	}
-	spin_unlock_irqrestore(&h->lock, flags);
 }
 
 static void put16(uint8_t *p, uint16_t v)

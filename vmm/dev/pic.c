@@ -12,7 +12,6 @@
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <vmm/dev.h>
 
 #include "pio_bytes.h"
@@ -37,7 +36,6 @@ struct i8259 {
 };
 
 struct vpic {
-	spinlock_t lock;
 	struct vm *vm;
 	struct i8259 chip[2]; /* master, slave */
 };
@@ -259,19 +257,15 @@ static void pic_pio(void *dev, uint16_t port, unsigned size, bool write, uint32_
 		base = PIC_MASTER;
 		first = 0;
 	}
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 	vdev_pio_bytes(p, base - first, first + 2, port, size, write, val, pic_read, pic_write);
-	spin_unlock_irqrestore(&p->lock, flags);
 }
 
 void vpic_set_irq(struct vpic *p, unsigned irq, bool level)
 {
 	if (irq >= 16 || irq == CASCADE)
 		return; /* IRQ2 is the cascade; ISA IRQ2 is wired to IRQ9 */
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 	chip_set_line(&p->chip[irq / 8], irq & 7, level);
 	update_cascade(p);
-	spin_unlock_irqrestore(&p->lock, flags);
 }
 
 /* The vector INTA would give and, when ack, perform it. */
@@ -302,25 +296,19 @@ static int inta(struct vpic *p, bool ack)
 
 bool vpic_has_output(struct vpic *p)
 {
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 	bool out = chip_pending(&p->chip[0]) >= 0;
-	spin_unlock_irqrestore(&p->lock, flags);
 	return out;
 }
 
 int vpic_pending_vector(struct vpic *p)
 {
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 	int vec = inta(p, false);
-	spin_unlock_irqrestore(&p->lock, flags);
 	return vec;
 }
 
 int vpic_ack(struct vpic *p)
 {
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 	int vec = inta(p, true);
-	spin_unlock_irqrestore(&p->lock, flags);
 	return vec;
 }
 

@@ -18,7 +18,6 @@
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <pallas/time.h>
 #include <vmm/dev.h>
 
@@ -62,7 +61,6 @@ struct pit_channel {
 };
 
 struct vpit {
-	spinlock_t lock;
 	struct vm *vm;
 	struct pit_channel ch[3];
 	uint8_t port_b; /* the writable bits of port 0x61 */
@@ -331,15 +329,13 @@ static void port_b_write(void *dev, unsigned off, uint8_t v)
 	set_gate2(p, v & PB_GATE2, clock_ns());
 }
 
-/* Runs the accessor, then tells the core (outside the lock) if channel 0 changed. */
+/* Runs the accessor, then tells the core if channel 0 changed. */
 static void pit_access(struct vpit *p, uint16_t base, unsigned count, uint16_t port, unsigned size,
 		       bool write, uint32_t *val, vdev_byte_read_fn rd, vdev_byte_write_fn wr)
 {
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 	vdev_pio_bytes(p, base, count, port, size, write, val, rd, wr);
 	bool changed = p->changed;
 	p->changed = false;
-	spin_unlock_irqrestore(&p->lock, flags);
 	if (changed && p->reprogram)
 		p->reprogram(p->ctx);
 }
@@ -356,21 +352,17 @@ static void port_b_pio(void *dev, uint16_t port, unsigned size, bool write, uint
 
 uint64_t vpit_next_event_ns(struct vpit *p)
 {
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 	uint64_t t = p->irq_pending ? p->next_ns : UINT64_MAX;
-	spin_unlock_irqrestore(&p->lock, flags);
 	return t;
 }
 
 void vpit_tick(struct vpit *p, uint64_t now_ns)
 {
-	unsigned long flags = spin_lock_irqsave(&p->lock);
 
 	if (p->irq_pending && now_ns >= p->next_ns) {
 		vm_irq_pulse(p->vm, 0);
 		schedule(p, elapsed(&p->ch[0], now_ns), add_sat(now_ns, PIT_MIN_PERIOD_NS));
 	}
-	spin_unlock_irqrestore(&p->lock, flags);
 }
 
 struct vpit *vpit_create(struct vm *vm, void (*reprogram)(void *ctx), void *ctx)

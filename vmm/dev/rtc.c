@@ -16,7 +16,6 @@
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
 #include <vmm/dev.h>
@@ -62,7 +61,6 @@ struct rtc_time {
 };
 
 struct vrtc {
-	spinlock_t lock;
 	struct vm *vm;
 	uint8_t index;
 	uint8_t cmos[128];
@@ -282,9 +280,7 @@ static void rtc_write(void *dev, unsigned off, uint8_t v)
 static void rtc_pio(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
 {
 	struct vrtc *r = dev;
-	unsigned long flags = spin_lock_irqsave(&r->lock);
 	vdev_pio_bytes(r, RTC_BASE, 2, port, size, write, val, rtc_read, rtc_write);
-	spin_unlock_irqrestore(&r->lock, flags);
 }
 
 static void put16(uint8_t *p, uint64_t v)

@@ -13,7 +13,6 @@
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
-#include <pallas/spinlock.h>
 #include <vmm/dev.h>
 
 #include "pio_bytes.h"
@@ -59,7 +58,6 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 #define MSR_DCD	  0x80
 
 struct vuart {
-	spinlock_t lock;
 	struct vm *vm;
 	uint16_t base;
 	unsigned irq;
@@ -255,22 +253,18 @@ static void uart_write(void *dev, unsigned off, uint8_t v)
 static void uart_pio(void *dev, uint16_t port, unsigned size, bool write, uint32_t *val)
 {
 	struct vuart *u = dev;
-	unsigned long flags = spin_lock_irqsave(&u->lock);
 	vdev_pio_bytes(u, u->base, UART_NPORTS, port, size, write, val, uart_read, uart_write);
-	spin_unlock_irqrestore(&u->lock, flags);
 }
 
 size_t vuart_input(struct vuart *u, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	size_t n = 0;
-	unsigned long flags = spin_lock_irqsave(&u->lock);
 
 	/* The host side never overruns: what does not fit is left to the caller. */
 	while (n < len && u->rx_count < UART_RXFIFO)
 		rx_push(u, p[n++]);
 	update_irq(u);
-	spin_unlock_irqrestore(&u->lock, flags);
 	return n;
 }
 

@@ -2,14 +2,14 @@
  * Virtual devices (vmm/dev/).  Each constructor allocates the device,
  * registers its ports or MMIO window on the VM's buses and returns it, or
  * returns NULL (out of memory, or the range is taken).  The buses have no
- * unregister, so a device is freed with its _destroy only once the VM's
- * buses are gone (vm_destroy order: buses, then devices).
+ * unregister: platform_destroy frees the devices once the vCPUs have stopped,
+ * before the VM and its bus tables go.
  *
- * Every device has its own spinlock, taken with interrupts off because the
- * core may call in from timer events.  Devices call vm_irq_line/vm_irq_pulse,
- * vm_console_write and vm_stop with that lock held, so the core must not call
- * back into the same device from those.  Callbacks a device makes to the core
- * (the IOAPIC's deliver, the PIT's reprogram) run without the device's lock.
+ * Devices have no locks of their own: every call into one holds the VM's
+ * device lock (dev_lock, vmm/core/vm_impl.h), with interrupts off.  Devices
+ * call vm_irq_line/vm_irq_pulse, vm_console_write and vm_stop with it held.
+ * Callbacks a device makes to the core (the IOAPIC's deliver, the PIT's
+ * reprogram) come after its own update, so they may call back into it.
  */
 #ifndef VMM_DEV_H
 #define VMM_DEV_H
