@@ -73,12 +73,15 @@ svm_enter:
 	movq %r15, R_R15(%rdi)
 	popq %rax
 	movq %rax, R_RDI(%rdi)
-	VMEXIT_FILL_RSB
-	VMEXIT_CLEAR_REGS
 	movq 0(%rsp), %rax
 	vmsave %rax
 	movq 8(%rsp), %rax
 	vmload %rax
+	/* Only now, with the host's state loaded: under QEMU TCG a lost VMRUN
+	 * runs this code as the guest up to its first intercept, and whatever it
+	 * changes before that lands in the guest's saved state (svm_replay.c). */
+	VMEXIT_FILL_RSB
+	VMEXIT_CLEAR_REGS
 	addq $24, %rsp
 	popq %r15
 	popq %r14

@@ -10,6 +10,14 @@
  * guest); real CPUs and Bochs do not do this, so the copy is made only when
  * CPUID names QEMU's TCG (svm_caps.c).
  *
+ * It does not always hold that no guest instruction ran.  The IPI storm
+ * (tests/guests/ipi_storm, `make soak-vmm`) on two vCPUs has one such entry
+ * every few tens of thousands of rounds, always with a nested-page-fault exit
+ * code, and after most of them the guest goes wrong (an IPI its handler
+ * counted is missing, an invalid opcode): the guest ran on, or QEMU wrote
+ * more than the save area, before the fault.  Putting the VMCB back cannot
+ * undo that.  The same storm passes on Bochs, VT-x and AMD-V alike.
+ *
  * The check compares the exit's RIP, RSP and CR3 with what VMRUN saved in
  * the host save area, which QEMU keeps in VMCB layout.  A guest that made
  * its own state look like the host's would only be put back to where it
