@@ -29,7 +29,7 @@ VERSION_STAMP := $(BUILD)/version
 $(shell mkdir -p $(BUILD) && echo '$(PALLAS_VERSION)' | cmp -s - $(VERSION_STAMP) || \
 	echo '$(PALLAS_VERSION)' > $(VERSION_STAMP))
 
-.PHONY: all image run test unit harness e2e soak-load fuzz clean format deps
+.PHONY: all image run test unit harness e2e soak-load soak-vmm fuzz clean format deps
 .DEFAULT_GOAL := all
 
 deps:

@@ -97,14 +97,25 @@ static void run_ktests(const char *cmdline)
 	machine_poweroff();
 }
 
-/* `vmtest[=names]` boots the test guests in VMs, reports, and powers off. */
+/* `vmtest[=names]` boots the test guests in VMs, reports, and powers off.
+ * `vmtest.args=A,B` gives each guest the command line "A B" instead, and
+ * `vmtest.timeout=S` the time limit S seconds (tests/soak-vmm). */
 static void run_vmtests(const char *cmdline)
 {
-	char spec[256];
+	char spec[256], args[256];
+	uint64_t timeout = 0;
 
 	if (!cmdline_get(cmdline, "vmtest", spec, sizeof(spec)))
 		return;
-	vmtest_run(spec, cmdline_has(cmdline, "vmtest.echo"));
+	bool have_args = cmdline_get(cmdline, "vmtest.args", args, sizeof(args));
+	for (char *c = args; have_args && *c; c++)
+		if (*c == ',')
+			*c = ' ';
+	cmdline_get_u64(cmdline, "vmtest.timeout", &timeout);
+	struct vmtest_options opt = {.echo = cmdline_has(cmdline, "vmtest.echo"),
+				     .args = have_args ? args : NULL,
+				     .timeout_s = timeout <= 24 * 3600 ? (unsigned)timeout : 0};
+	vmtest_run(spec, &opt);
 	machine_poweroff();
 }
 

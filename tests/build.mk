@@ -38,3 +38,8 @@ test: image iso iso-linux image-linux $(UNIT_BIN)
 # depends on the host being idle.  Not in `make test`.
 soak-load: image iso iso-linux image-linux $(UNIT_BIN)
 	$(Q)tests/soak-load
+
+# The IPI storm guest for minutes on both backends (tests/soak-vmm).  Not in
+# `make test`.
+soak-vmm: image iso
+	$(Q)tests/soak-vmm

@@ -105,9 +105,6 @@ struct vm {
 	void (*irq_accept)(void *ctx, struct vcpu *vcpu, int vector);
 };
 
-/* hang_report.c: what each vCPU was doing, for a VM stopped by a timeout. */
-void vm_report_hang(struct vm *vm);
-
 /* msr.c: the MSRs the core keeps, as after RESET. */
 void guest_msrs_reset(struct vcpu *vcpu);
 

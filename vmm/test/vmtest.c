@@ -209,6 +209,8 @@ static bool run_guest(const struct guest_spec *g, const struct boot_module *mod,
 	const struct vm_stop *s = vm_wait(vm, (uint64_t)g->timeout_s * NSEC_PER_SEC);
 	uint64_t ms = (clock_ns() - t0) / NSEC_PER_MSEC;
 	ok = judge(g, vm, s, why, whylen);
+	if (!ok && s->reason != VM_STOP_HOST)
+		vm_report_hang(vm); /* a timeout has reported already */
 	ksnprintf(result, resultlen, "%s, %lu exits, %lu ms", vm_stop_reason_name(s->reason),
 		  vm_exit_count(vm), ms);
 out:
@@ -218,7 +220,7 @@ out:
 	return ok;
 }
 
-unsigned vmtest_run(const char *spec, bool echo)
+unsigned vmtest_run(const char *spec, const struct vmtest_options *opt)
 {
 	unsigned passed = 0, failed = 0;
 	bool all = !spec[0] || strcmp(spec, "all") == 0;
@@ -228,8 +230,12 @@ unsigned vmtest_run(const char *spec, bool echo)
 		struct guest_spec g;
 		if (!parse_spec(mod->name, &g) || (!all && !cmdline_list_contains(spec, g.name)))
 			continue;
+		if (opt->args)
+			ksnprintf(g.cmdline, sizeof(g.cmdline), "%s", opt->args);
+		if (opt->timeout_s)
+			g.timeout_s = opt->timeout_s;
 		char why[160] = "", result[96] = "";
-		if (run_guest(&g, mod, echo, why, sizeof(why), result, sizeof(result))) {
+		if (run_guest(&g, mod, opt->echo, why, sizeof(why), result, sizeof(result))) {
 			passed++;
 			pr_info("vmtest: ok %s (%s)\n", g.name, result);
 		} else {

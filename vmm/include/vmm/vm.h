@@ -67,6 +67,9 @@ bool vm_start(struct vm *vm, char *err, size_t errlen);
 const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns);
 /* VM exits handled so far, over all vCPUs. */
 uint64_t vm_exit_count(const struct vm *vm);
+/* Logs what each vCPU was doing (running or halted, exits, its LAPIC's
+ * pending and in-service vectors): for a VM that timed out or failed. */
+void vm_report_hang(struct vm *vm);
 
 /* Copies to/from guest-physical memory; false when any byte is not RAM. */
 bool vm_gpa_read(struct vm *vm, uint64_t gpa, void *buf, size_t len);
