@@ -28,18 +28,6 @@ static void on_timer(struct trap_frame *f)
 	lapic_eoi();
 }
 
-static void sse_enable(void)
-{
-	uint32_t cr0, cr4;
-	asm volatile("mov %%cr0, %0" : "=r"(cr0));
-	cr0 = (cr0 & ~(1u << 2)) | (1u << 1); /* EM off, MP on */
-	asm volatile("mov %0, %%cr0" ::"r"(cr0));
-	asm volatile("mov %%cr4, %0" : "=r"(cr4));
-	cr4 |= (1u << 9) | (1u << 10); /* OSFXSR, OSXMMEXCPT */
-	asm volatile("mov %0, %%cr4" ::"r"(cr4));
-	asm volatile("fninit");
-}
-
 /* One round's values for one vCPU: never the same in two vCPUs. */
 static void pattern(unsigned cpu, unsigned round, uint32_t v[32], uint32_t *mxcsr, uint32_t *fcw)
 {

@@ -38,18 +38,6 @@ static bool wait_with_patterns(volatile unsigned *p, unsigned want, uint32_t see
 	return r == 0;
 }
 
-static void sse_enable(void)
-{
-	uint32_t cr0, cr4;
-
-	asm volatile("mov %%cr0, %0" : "=r"(cr0));
-	cr0 = (cr0 & ~(1u << 2)) | (1u << 1); /* EM off, MP on */
-	asm volatile("mov %0, %%cr0" ::"r"(cr0));
-	asm volatile("mov %%cr4, %0" : "=r"(cr4));
-	cr4 |= (1u << 9) | (1u << 10); /* OSFXSR, OSXMMEXCPT */
-	asm volatile("mov %0, %%cr4" ::"r"(cr4));
-}
-
 static void storm(unsigned me)
 {
 	unsigned other = me ^ 1;

@@ -214,6 +214,8 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_lo);
  * running fn(index) on its own stack with the IDT loaded and its LAPIC
  * enabled; returns the number of CPUs.  The BSP's LAPIC must be enabled. */
 unsigned ap_start(void (*fn)(unsigned idx));
+/* This CPU may use SSE: CR0.EM off, MP on, CR4.OSFXSR and OSXMMEXCPT, FPU reset. */
+void sse_enable(void);
 
 #define FW_CFG_PORT_SEL	 0x510
 #define FW_CFG_PORT_DATA 0x511

@@ -88,3 +88,16 @@ bool under_qemu_tcg(void)
 	cpuid(0x40000000, 0, r);
 	return r[1] == 0x54474354 && r[2] == 0x43544743 && r[3] == 0x47435447;
 }
+
+void sse_enable(void)
+{
+	uint32_t cr0, cr4;
+
+	asm volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = (cr0 & ~(1u << 2)) | (1u << 1); /* EM off, MP on */
+	asm volatile("mov %0, %%cr0" ::"r"(cr0));
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= (1u << 9) | (1u << 10); /* OSFXSR, OSXMMEXCPT */
+	asm volatile("mov %0, %%cr4" ::"r"(cr4));
+	asm volatile("fninit");
+}
