@@ -100,6 +100,33 @@ START_TEST(decode)
 }
 END_TEST
 
+START_TEST(clts_and_lmsw)
+{
+	static const uint8_t clts[] = {0x0f, 0x06};
+	static const uint8_t lmsw_ax[] = {0x0f, 0x01, 0xf0};	    /* lmsw %ax */
+	static const uint8_t lmsw_r10[] = {0x41, 0x0f, 0x01, 0xf2}; /* lmsw %r10w */
+	static const uint8_t lmsw_mem[] = {0x0f, 0x01, 0x30};	    /* lmsw (%eax): not decoded */
+	static const uint8_t smsw[] = {0x0f, 0x01, 0xe0};	    /* smsw %eax: a read */
+	int gpr = 99;
+
+	ck_assert_uint_eq(decode_clts_lmsw(clts, 2, false, &gpr), 2);
+	ck_assert_int_eq(gpr, -1);
+	ck_assert_uint_eq(decode_clts_lmsw(lmsw_ax, 3, false, &gpr), 3);
+	ck_assert_int_eq(gpr, 0);
+	ck_assert_uint_eq(decode_clts_lmsw(lmsw_r10, 4, true, &gpr), 4);
+	ck_assert_int_eq(gpr, 10);
+	ck_assert_uint_eq(decode_clts_lmsw(lmsw_mem, 3, false, &gpr), 0);
+	ck_assert_uint_eq(decode_clts_lmsw(smsw, 3, false, &gpr), 0);
+	ck_assert_uint_eq(decode_clts_lmsw(clts, 1, false, &gpr), 0);
+
+	ck_assert_uint_eq(cr0_after_clts(0x8000003b), 0x80000033);
+	/* LMSW changes PE MP EM TS only, and cannot clear PE. */
+	ck_assert_uint_eq(cr0_after_lmsw(0x80000011, 0xfffe), 0x8000001f);
+	ck_assert_uint_eq(cr0_after_lmsw(0x00000010, 0x0001), 0x00000011);
+	ck_assert_uint_eq(cr0_after_lmsw(0x00000031, 0x0000), 0x00000031);
+}
+END_TEST
+
 UNIT_SUITE(cr_policy_suite)
 {
 	Suite *s = suite_create("cr_policy");
@@ -109,6 +136,7 @@ UNIT_SUITE(cr_policy_suite)
 	tcase_add_test(tc, cr4_writes);
 	tcase_add_test(tc, cr0_writes);
 	tcase_add_test(tc, decode);
+	tcase_add_test(tc, clts_and_lmsw);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -36,15 +36,27 @@ static uint64_t advance(uint64_t rip, unsigned len, enum cpu_mode mode)
 	return mode == CPU_MODE_PROT32 ? (uint32_t)(rip + len) : (uint16_t)(rip + len);
 }
 
-/* The decoded length of the MOV, 0 when the bytes are not one. */
+/* The instruction at rip: its length and the value it writes (MOV to CRn,
+ * or CLTS and LMSW, which AMD-V reports as CR0 writes), 0 when it is none. */
 static unsigned decode_here(struct vcpu *vcpu, const struct vcpu_regs *r,
-			    const struct vcpu_sregs *s, unsigned *cr, unsigned *gpr)
+			    const struct vcpu_sregs *s, unsigned *cr, uint64_t *value)
 {
 	uint8_t insn[MMIO_INSN_MAX];
-	size_t n = linear_fetch_insn(vcpu->vm, r, s, insn);
+	size_t n = MIN(linear_fetch_insn(vcpu->vm, r, s, insn), (size_t)INSN_MAX);
+	bool long64 = guest_cpu_mode(s, r->rflags) == CPU_MODE_LONG64;
+	unsigned len, gpr;
+	int lmsw_gpr;
 
-	return decode_mov_to_cr(insn, MIN(n, (size_t)INSN_MAX),
-				guest_cpu_mode(s, r->rflags) == CPU_MODE_LONG64, cr, gpr);
+	if ((len = decode_mov_to_cr(insn, n, long64, cr, &gpr))) {
+		*value = gpr_value(r, gpr);
+		return len;
+	}
+	if (!(len = decode_clts_lmsw(insn, n, long64, &lmsw_gpr)))
+		return 0;
+	*cr = 0;
+	*value = lmsw_gpr < 0 ? cr0_after_clts(s->cr0)
+			      : cr0_after_lmsw(s->cr0, (uint16_t)gpr_value(r, (unsigned)lmsw_gpr));
+	return len;
 }
 
 void cr_write_exit(struct vcpu *vcpu, const struct vm_exit *e)
@@ -52,18 +64,20 @@ void cr_write_exit(struct vcpu *vcpu, const struct vm_exit *e)
 	const struct vcpu_ops *ops = vcpu->vm->ops;
 	struct vcpu_regs r;
 	struct vcpu_sregs s;
-	unsigned cr = e->cr.cr, gpr = (unsigned)e->cr.gpr, len = 0;
+	unsigned cr = e->cr.cr, len = 0;
+	uint64_t value;
 
 	ops->get_regs(vcpu, &r);
 	ops->get_sregs(vcpu, &s);
 	enum cpu_mode mode = guest_cpu_mode(&s, r.rflags);
-	if (e->cr.gpr < 0 && !(len = decode_here(vcpu, &r, &s, &cr, &gpr))) {
+	if (e->cr.gpr >= 0) {
+		value = gpr_value(&r, (unsigned)e->cr.gpr);
+	} else if (!(len = decode_here(vcpu, &r, &s, &cr, &value))) {
 		vm_stop(vcpu->vm, VM_STOP_UNHANDLED, 0,
 			"vCPU %u: CR%u write at rip %#lx: cannot decode the instruction", vcpu->id,
 			e->cr.cr, r.rip);
 		return;
 	}
-	uint64_t value = gpr_value(&r, gpr);
 	if (mode != CPU_MODE_LONG64)
 		value = (uint32_t)value; /* MOV to CR writes 32 bits outside 64-bit mode */
 	bool ok;

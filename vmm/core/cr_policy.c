@@ -117,3 +117,41 @@ unsigned decode_mov_to_cr(const uint8_t *bytes, size_t len, bool long64, unsigne
 	*gpr = (modrm & 7) | ((rex & 1) ? 8 : 0);
 	return (unsigned)(i + 3);
 }
+
+unsigned decode_clts_lmsw(const uint8_t *bytes, size_t len, bool long64, int *lmsw_gpr)
+{
+	size_t i = 0;
+	uint8_t rex = 0;
+
+	if (len > 15)
+		len = 15;
+	while (i < len && is_legacy_prefix(bytes[i]))
+		i++;
+	if (long64 && i < len && (bytes[i] & 0xf0) == 0x40)
+		rex = bytes[i++];
+	if (i + 2 > len || bytes[i] != 0x0f)
+		return 0;
+	if (bytes[i + 1] == 0x06) {
+		*lmsw_gpr = -1;
+		return (unsigned)(i + 2);
+	}
+	if (i + 3 > len || bytes[i + 1] != 0x01)
+		return 0;
+	uint8_t modrm = bytes[i + 2];
+	if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != 6)
+		return 0;
+	*lmsw_gpr = (modrm & 7) | ((rex & 1) ? 8 : 0);
+	return (unsigned)(i + 3);
+}
+
+#define CR0_TS (1ull << 3)
+
+uint64_t cr0_after_clts(uint64_t cr0)
+{
+	return cr0 & ~CR0_TS;
+}
+
+uint64_t cr0_after_lmsw(uint64_t cr0, uint16_t msw)
+{
+	return (cr0 & ~0xeull) | (msw & 0xe) | ((cr0 | msw) & 1);
+}

@@ -38,4 +38,14 @@ bool cr4_write_ok(uint64_t allowed, uint64_t old_cr4, uint64_t cr4, uint64_t efe
 unsigned decode_mov_to_cr(const uint8_t *bytes, size_t len, bool long64, unsigned *cr,
 			  unsigned *gpr);
 
+/* The other writes of CR0 that AMD-V intercepts as one: CLTS (0F 06) and
+ * LMSW from a register (0F 01 /6, mod 3).  Their length, or 0; *lmsw_gpr is
+ * LMSW's register, -1 for CLTS.  LMSW from memory is not decoded. */
+unsigned decode_clts_lmsw(const uint8_t *bytes, size_t len, bool long64, int *lmsw_gpr);
+
+/* CR0 after CLTS (TS cleared) or after LMSW of msw: only PE, MP, EM and TS
+ * change, and PE can be set but not cleared. */
+uint64_t cr0_after_clts(uint64_t cr0);
+uint64_t cr0_after_lmsw(uint64_t cr0, uint16_t msw);
+
 #endif
