@@ -93,18 +93,27 @@ static bool is_legacy_prefix(uint8_t b)
 	       b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65;
 }
 
+/* The legacy prefixes and a REX (64-bit mode only) before an opcode: where
+ * the opcode starts, with len cut to the architectural 15 bytes. */
+static size_t skip_prefixes(const uint8_t *bytes, size_t *len, bool long64, uint8_t *rex)
+{
+	size_t i = 0;
+
+	*rex = 0;
+	if (*len > 15)
+		*len = 15;
+	while (i < *len && is_legacy_prefix(bytes[i]))
+		i++;
+	if (long64 && i < *len && (bytes[i] & 0xf0) == 0x40)
+		*rex = bytes[i++];
+	return i;
+}
+
 unsigned decode_mov_to_cr(const uint8_t *bytes, size_t len, bool long64, unsigned *cr,
 			  unsigned *gpr)
 {
-	size_t i = 0;
-	uint8_t rex = 0;
-
-	if (len > 15)
-		len = 15;
-	while (i < len && is_legacy_prefix(bytes[i]))
-		i++;
-	if (long64 && i < len && (bytes[i] & 0xf0) == 0x40)
-		rex = bytes[i++];
+	uint8_t rex;
+	size_t i = skip_prefixes(bytes, &len, long64, &rex);
 	if (i + 3 > len || bytes[i] != 0x0f || bytes[i + 1] != 0x22)
 		return 0;
 	uint8_t modrm = bytes[i + 2];
@@ -120,15 +129,8 @@ unsigned decode_mov_to_cr(const uint8_t *bytes, size_t len, bool long64, unsigne
 
 unsigned decode_clts_lmsw(const uint8_t *bytes, size_t len, bool long64, int *lmsw_gpr)
 {
-	size_t i = 0;
-	uint8_t rex = 0;
-
-	if (len > 15)
-		len = 15;
-	while (i < len && is_legacy_prefix(bytes[i]))
-		i++;
-	if (long64 && i < len && (bytes[i] & 0xf0) == 0x40)
-		rex = bytes[i++];
+	uint8_t rex;
+	size_t i = skip_prefixes(bytes, &len, long64, &rex);
 	if (i + 2 > len || bytes[i] != 0x0f)
 		return 0;
 	if (bytes[i + 1] == 0x06) {
