@@ -244,18 +244,25 @@ START_TEST(module_limits)
 		p += sprintf(p, "module = \\g%u.elf guest g%u\n", i, i);
 	ck_assert_int_eq(parse(text), 0);
 	ck_assert_uint_eq(cfg.module_count, BOOT_MODULES_MAX);
-	ck_assert_str_eq(cfg.modules[BOOT_MODULES_MAX - 1].string, "guest g31");
+	char last[32], limit[80], limit_initrd[80];
+	snprintf(last, sizeof(last), "guest g%u", BOOT_MODULES_MAX - 1);
+	snprintf(limit, sizeof(limit), "line %u: too many modules (limit %u)", BOOT_MODULES_MAX + 1,
+		 BOOT_MODULES_MAX);
+	snprintf(limit_initrd, sizeof(limit_initrd),
+		 "line %u: too many modules (limit %u, the initrd included)", BOOT_MODULES_MAX + 1,
+		 BOOT_MODULES_MAX);
+	ck_assert_str_eq(cfg.modules[BOOT_MODULES_MAX - 1].string, last);
 	strcpy(p, "module = \\extra.elf\n");
-	refuse(text, "line 33: too many modules (limit 32)");
+	refuse(text, limit);
 	/* The initrd takes a slot too, wherever its line is. */
 	strcpy(p, "initrd = \\ct0.cpio\n");
-	refuse(text, "line 33: too many modules (limit 32, the initrd included)");
+	refuse(text, limit_initrd);
 	p = text + sprintf(text, "initrd = \\ct0.cpio\n");
 	for (unsigned i = 0; i < BOOT_MODULES_MAX - 1; i++)
 		p += sprintf(p, "module = \\g%u.elf\n", i);
 	ck_assert_int_eq(parse(text), 0);
 	strcpy(p, "module = \\last.elf\n");
-	refuse(text, "line 33: too many modules (limit 32, the initrd included)");
+	refuse(text, limit_initrd);
 }
 END_TEST
 

@@ -25,10 +25,10 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC	  0x4f464e4942534c50ULL /* "PLSBINFO" little-endian */
-#define BOOT_INFO_VERSION 3
+#define BOOT_INFO_VERSION 4
 
 #define BOOT_MEM_MAX	 512
-#define BOOT_MODULES_MAX 32
+#define BOOT_MODULES_MAX 64
 #define BOOT_CMDLINE_MAX 1024
 #define BOOT_MODNAME_MAX 256
 
