@@ -13,6 +13,7 @@
 #include <asm/segment.h>
 #include <pallas/acpi.h>
 #include <pallas/boot.h>
+#include <pallas/boot_hook.h>
 #include <pallas/cmdline.h>
 #include <pallas/console.h>
 #include <pallas/debug.h>
@@ -27,7 +28,6 @@
 #include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
-#include <vmm/vmtest.h>
 
 uint64_t ktest_trigger_page_fault(void);
 
@@ -97,28 +97,6 @@ static void run_ktests(const char *cmdline)
 	machine_poweroff();
 }
 
-/* `vmtest[=names]` boots the test guests in VMs, reports, and powers off.
- * `vmtest.args=A,B` gives each guest the command line "A B" instead, and
- * `vmtest.timeout=S` the time limit S seconds (tests/soak-vmm). */
-static void run_vmtests(const char *cmdline)
-{
-	char spec[256], args[256];
-	uint64_t timeout = 0;
-
-	if (!cmdline_get(cmdline, "vmtest", spec, sizeof(spec)))
-		return;
-	bool have_args = cmdline_get(cmdline, "vmtest.args", args, sizeof(args));
-	for (char *c = args; have_args && *c; c++)
-		if (*c == ',')
-			*c = ' ';
-	cmdline_get_u64(cmdline, "vmtest.timeout", &timeout);
-	struct vmtest_options opt = {.echo = cmdline_has(cmdline, "vmtest.echo"),
-				     .args = have_args ? args : NULL,
-				     .timeout_s = timeout <= 24 * 3600 ? (unsigned)timeout : 0};
-	vmtest_run(spec, &opt);
-	machine_poweroff();
-}
-
 /* The boot CPU's interrupt controllers, clock and timer; then interrupts on. */
 static void start_interrupts_and_time(void)
 {
@@ -173,7 +151,7 @@ void kmain(const struct boot_info *loader_bi)
 	smp_init();
 
 	run_ktests(cmdline);
-	run_vmtests(cmdline);
+	boot_hooks_run(cmdline); /* vmtest= among them (vmm/test) */
 	unsigned ncpus = cpu_count();
 	pr_info("pallas: ready (version %s, %lu MiB usable, %u CPU%s)\n", PALLAS_VERSION,
 		page_free_count() * PAGE_SIZE >> 20, ncpus, ncpus == 1 ? "" : "s");

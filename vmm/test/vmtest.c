@@ -12,16 +12,17 @@
  * host's clock (vmm/core/vm.c).
  */
 #include <pallas/boot.h>
+#include <pallas/boot_hook.h>
 #include <pallas/cmdline.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
+#include <pallas/power.h>
 #include <pallas/sched.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
 #include <vmm/loader.h>
 #include <vmm/platform.h>
 #include <vmm/vcpu.h>
-#include <vmm/vmtest.h>
 
 #define GUEST_TIMEOUT_S 120
 #define MAX_TIMEOUT_S	3600
@@ -220,7 +221,16 @@ out:
 	return ok;
 }
 
-unsigned vmtest_run(const char *spec, const struct vmtest_options *opt)
+/* How a run of the test guests differs from what their modules say: a
+ * soak's longer run of the same guest. */
+struct vmtest_options {
+	bool echo;	    /* each guest's console lines in the host log too */
+	const char *args;   /* unless NULL: every Multiboot guest's command line */
+	unsigned timeout_s; /* unless 0: every guest's time limit */
+};
+
+/* Runs the guests spec names ("all" or "": every one); returns how many failed. */
+static unsigned vmtest_run(const char *spec, const struct vmtest_options *opt)
 {
 	unsigned passed = 0, failed = 0;
 	bool all = !spec[0] || strcmp(spec, "all") == 0;
@@ -246,3 +256,27 @@ unsigned vmtest_run(const char *spec, const struct vmtest_options *opt)
 	pr_info("vmtest: %u passed, %u failed\n", passed, failed);
 	return failed;
 }
+
+/* `vmtest[=names]` on the kernel command line boots the test guests in VMs,
+ * reports and powers off.  `vmtest.echo` echoes their consoles,
+ * `vmtest.args=A,B` gives each guest the command line "A B" instead, and
+ * `vmtest.timeout=S` the time limit S seconds (tests/soak-vmm). */
+static void vmtest_boot(const char *cmdline)
+{
+	char spec[256], args[256];
+	uint64_t timeout = 0;
+
+	if (!cmdline_get(cmdline, "vmtest", spec, sizeof(spec)))
+		return;
+	bool have_args = cmdline_get(cmdline, "vmtest.args", args, sizeof(args));
+	for (char *c = args; have_args && *c; c++)
+		if (*c == ',')
+			*c = ' ';
+	cmdline_get_u64(cmdline, "vmtest.timeout", &timeout);
+	struct vmtest_options opt = {.echo = cmdline_has(cmdline, "vmtest.echo"),
+				     .args = have_args ? args : NULL,
+				     .timeout_s = timeout <= 24 * 3600 ? (unsigned)timeout : 0};
+	vmtest_run(spec, &opt);
+	machine_poweroff();
+}
+BOOT_HOOK(vmtest, vmtest_boot);
