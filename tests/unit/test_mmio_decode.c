@@ -698,6 +698,15 @@ START_TEST(emulate_rejects)
 }
 END_TEST
 
+START_TEST(rip_wraps_at_the_code_width)
+{
+	ck_assert_uint_eq(guest_rip_after(0xfffe, 3, R16), 0x1);
+	ck_assert_uint_eq(guest_rip_after(0x1fffe, 3, CPU_MODE_PROT16), 0x1);
+	ck_assert_uint_eq(guest_rip_after(0xfffffffe, 3, P32), 0x1);
+	ck_assert_uint_eq(guest_rip_after(0xfffffffe, 3, L64), 0x100000001ULL);
+}
+END_TEST
+
 START_TEST(emulate_bit_tests)
 {
 	reset(0x10);
@@ -885,6 +894,7 @@ UNIT_SUITE(mmio_decode_suite)
 	tcase_add_test(tc, emulate_flags);
 	tcase_add_test(tc, emulate_rejects);
 	tcase_add_test(tc, emulate_bit_tests);
+	tcase_add_test(tc, rip_wraps_at_the_code_width);
 	tcase_add_test(tc, string_copies);
 	tcase_add_test(tc, string_compares);
 	tcase_add_test(tc, string_limits_and_faults);

@@ -11,8 +11,6 @@
 #include "linear.h"
 #include "vm_impl.h"
 
-#define INSN_MAX 15
-
 uint64_t vcpu_cr4_allowed(struct vcpu *vcpu)
 {
 	uint32_t leaf1[4], leaf7[4];
@@ -29,20 +27,13 @@ static uint64_t gpr_value(const struct vcpu_regs *r, unsigned n)
 	return v[n & 15];
 }
 
-static uint64_t advance(uint64_t rip, unsigned len, enum cpu_mode mode)
-{
-	if (mode == CPU_MODE_LONG64)
-		return rip + len;
-	return mode == CPU_MODE_PROT32 ? (uint32_t)(rip + len) : (uint16_t)(rip + len);
-}
-
 /* The instruction at rip: its length and the value it writes (MOV to CRn,
  * or CLTS and LMSW, which AMD-V reports as CR0 writes), 0 when it is none. */
 static unsigned decode_here(struct vcpu *vcpu, const struct vcpu_regs *r,
 			    const struct vcpu_sregs *s, unsigned *cr, uint64_t *value)
 {
 	uint8_t insn[MMIO_INSN_MAX];
-	size_t n = MIN(linear_fetch_insn(vcpu->vm, r, s, insn), (size_t)INSN_MAX);
+	size_t n = linear_fetch_insn(vcpu->vm, r, s, insn);
 	bool long64 = guest_cpu_mode(s, r->rflags) == CPU_MODE_LONG64;
 	unsigned len, gpr;
 	int lmsw_gpr;
@@ -97,7 +88,7 @@ void cr_write_exit(struct vcpu *vcpu, const struct vm_exit *e)
 		return;
 	}
 	ops->get_regs(vcpu, &r);
-	r.rip = advance(r.rip, len, mode);
+	r.rip = guest_rip_after(r.rip, len, mode);
 	ops->set_regs(vcpu, &r);
 	ops->insn_done(vcpu);
 }

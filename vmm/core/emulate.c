@@ -171,27 +171,22 @@ static void bit_test(const struct mmio_insn *d, struct vcpu_regs *regs,
 	write(ctx, d->size, v);
 }
 
+uint64_t guest_rip_after(uint64_t rip, unsigned len, enum cpu_mode mode)
+{
+	if (mode == CPU_MODE_LONG64)
+		return rip + len;
+	return mode == CPU_MODE_PROT32 ? (uint32_t)(rip + len) : (uint16_t)(rip + len);
+}
+
 static void advance_rip(const struct mmio_insn *d, struct vcpu_regs *regs)
 {
-	/* IP wraps at the code segment's width. */
-	if (d->mode == CPU_MODE_LONG64)
-		regs->rip += d->len;
-	else if (d->mode == CPU_MODE_PROT32)
-		regs->rip = (uint32_t)(regs->rip + d->len);
-	else
-		regs->rip = (uint16_t)(regs->rip + d->len);
+	regs->rip = guest_rip_after(regs->rip, d->len, d->mode);
 }
 
 /* rDI/rSI step by the access size, down when DF is set, within the address size. */
 static void step_index(uint64_t *p, const struct mmio_insn *d, uint64_t rflags)
 {
-	uint64_t step = (rflags & FL_DF) ? -(uint64_t)d->size : d->size;
-	uint64_t am = mask(d->addr_size);
-
-	if (d->addr_size == 2)
-		*p = (*p & ~am) | ((*p + step) & am);
-	else
-		*p = (*p + step) & am; /* a 32-bit index write zero-extends */
+	*p = pio_string_step(*p, d->size, rflags & FL_DF, d->addr_size);
 }
 
 bool mmio_emulate(const struct mmio_insn *d, struct vcpu_regs *regs,
@@ -285,11 +280,10 @@ static bool string_element(const struct mmio_insn *d, struct vcpu_regs *regs,
 		set_gpr(regs, 0, false, size, a, d->mode == CPU_MODE_LONG64);
 		break;
 	}
-	bool df = regs->rflags & FL_DF;
 	if (d->op != MMIO_OP_STOS)
-		regs->rsi = pio_string_step(regs->rsi, size, df, as);
+		step_index(&regs->rsi, d, regs->rflags);
 	if (d->op != MMIO_OP_LODS)
-		regs->rdi = pio_string_step(regs->rdi, size, df, as);
+		step_index(&regs->rdi, d, regs->rflags);
 	return true;
 }
 

@@ -162,10 +162,7 @@ static bool finish_shadowed_hlt(struct vcpu *vcpu)
 	ops->get_sregs(vcpu, &s);
 	if (!linear_fetch_insn(vcpu->vm, &r, &s, insn) || insn[0] != OPCODE_HLT)
 		return false;
-	enum cpu_mode mode = guest_cpu_mode(&s, r.rflags);
-	r.rip = mode == CPU_MODE_LONG64	  ? r.rip + 1
-		: mode == CPU_MODE_PROT32 ? (uint32_t)(r.rip + 1)
-					  : (uint16_t)(r.rip + 1);
+	r.rip = guest_rip_after(r.rip, 1, guest_cpu_mode(&s, r.rflags));
 	ops->set_regs(vcpu, &r);
 	ops->end_interrupt_shadow(vcpu);
 	return true;

@@ -90,6 +90,10 @@ struct mmio_insn {
 bool mmio_decode(const uint8_t *insn, size_t len, enum cpu_mode mode, struct mmio_insn *out,
 		 char *err, size_t errlen);
 
+/* The IP after len more bytes of code in this mode: it wraps at the code
+ * segment's width (16 bits, 32 bits, or none in 64-bit mode). */
+uint64_t guest_rip_after(uint64_t rip, unsigned len, enum cpu_mode mode);
+
 /* a op b at size bytes (1, 2, 4, 8), with the flags it leaves in *rflags. */
 uint64_t mmio_alu_apply(enum mmio_alu op, uint64_t a, uint64_t b, unsigned size, uint64_t *rflags);
 
