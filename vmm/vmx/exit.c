@@ -83,9 +83,9 @@ static void block_nmis(void)
 		vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 }
 
-static void ept_violation(struct vmx_vcpu *v, struct vm_exit *exit)
+static void ept_violation(struct vm_exit *exit)
 {
-	if (v->virtual_nmis && (vmread(VMCS_EXIT_QUALIFICATION) & NMI_UNBLOCKED_BY_IRET))
+	if (vmx_virtual_nmis() && (vmread(VMCS_EXIT_QUALIFICATION) & NMI_UNBLOCKED_BY_IRET))
 		block_nmis(); /* as for an exception in that IRET */
 	exit->kind = VM_EXIT_MMIO;
 	exit->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
@@ -137,7 +137,7 @@ static void exception_exit(struct vmx_vcpu *v, struct vm_exit *exit)
 		__asm__ volatile("int $2");
 		return;
 	}
-	if (v->virtual_nmis && (info & NMI_UNBLOCKED_BY_IRET) &&
+	if (vmx_virtual_nmis() && (info & NMI_UNBLOCKED_BY_IRET) &&
 	    !(vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID))
 		block_nmis();
 	if (!vmx_debug_exception(v))
@@ -193,7 +193,7 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		exit->msr.value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 		return;
 	case EXIT_REASON_EPT_VIOLATION:
-		ept_violation(v, exit);
+		ept_violation(exit);
 		return;
 	case EXIT_REASON_CR_ACCESS:
 		if (!cr_access(exit))

@@ -197,8 +197,7 @@ static bool setup_controls(struct vmx_vcpu *v, struct vmx_vm *vm, char *err, siz
 	/* With virtual NMIs the CPU blocks the guest's NMIs from injection to
 	 * IRET and can exit at the NMI window (vmx.c); every VT-x CPU since
 	 * 2006 has them. */
-	v->virtual_nmis = vmx_caps.pin_allowed1 & PIN_VIRTUAL_NMIS;
-	if (v->virtual_nmis)
+	if (vmx_virtual_nmis())
 		pin |= PIN_VIRTUAL_NMIS;
 	/* RDTSCP would #UD in the guest if not enabled; allow it when possible. */
 	if (vmx_caps.proc2_allowed1 & PROC2_RDTSCP)

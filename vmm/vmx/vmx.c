@@ -411,23 +411,16 @@ static void vmx_inject_interrupt(struct vcpu *vcpu, uint8_t vector)
  */
 static bool vmx_nmi_ready(struct vcpu *vcpu)
 {
+	if (!vmx_virtual_nmis())
+		return vmx_interrupt_ready(vcpu);
+
 	struct vmx_vcpu *v = vmx_of(vcpu);
 	unsigned long flags = vmcs_enter(v);
-	uint64_t state = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-	uint64_t proc = vmread(VMCS_PROC_CTLS), window;
-	bool ready;
+	bool ready = !v->pending_event && !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+					    (INTERRUPTIBILITY_MOVSS | INTERRUPTIBILITY_NMI));
 
-	if (v->virtual_nmis) {
-		ready =
-		    !v->pending_event && !(state & (INTERRUPTIBILITY_MOVSS | INTERRUPTIBILITY_NMI));
-		window = PROC_NMI_WINDOW_EXITING;
-	} else {
-		ready = !v->pending_event && (vmread(VMCS_GUEST_RFLAGS) & (1u << 9)) &&
-			!(state & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
-		window = PROC_INTR_WINDOW_EXITING;
-	}
 	if (!ready)
-		vmwrite(VMCS_PROC_CTLS, proc | window);
+		vmwrite(VMCS_PROC_CTLS, vmread(VMCS_PROC_CTLS) | PROC_NMI_WINDOW_EXITING);
 	irq_restore(flags);
 	return ready;
 }

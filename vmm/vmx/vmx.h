@@ -50,7 +50,6 @@ struct vmx_vcpu {
 	struct vmx_msr_entry host_msrs[VMX_SWITCHED_MSRS] __attribute__((aligned(16)));
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	bool pending_event; /* an event written to VMCS_ENTRY_INTR_INFO for the next entry */
-	bool virtual_nmis;  /* the CPU tracks the guest's NMI blocking (pin control) */
 	/* State set before the VMCS exists (it is built on the vCPU's own CPU). */
 	struct vcpu_regs initial;
 	struct vcpu_sregs initial_s;
@@ -76,6 +75,12 @@ extern struct vmx_caps vmx_caps;
 bool vmx_caps_read(char *err, size_t errlen);
 /* (wanted | must-be-one) & may-be-one; false when a wanted bit is not allowed. */
 bool vmx_adjust(uint32_t wanted, uint32_t allowed0, uint32_t allowed1, uint32_t *out);
+/* Whether the CPU tracks the guest's NMI blocking: every vCPU then runs
+ * with the virtual-NMIs pin control (vmcs.c). */
+static inline bool vmx_virtual_nmis(void)
+{
+	return vmx_caps.pin_allowed1 & PIN_VIRTUAL_NMIS;
+}
 
 /* vmcs.c */
 bool vmx_vmcs_setup(struct vcpu *vcpu, struct vmx_vcpu *v, struct vmx_vm *vm, char *err,
