@@ -35,6 +35,15 @@ bool load_fail(struct load_ctx *c, const char *fmt, ...)
 	return false;
 }
 
+/* The first claim that [at, at + len) overlaps, or NULL. */
+static const struct load_claim *overlap(const struct load_ctx *c, uint64_t at, uint64_t len)
+{
+	for (unsigned i = 0; i < c->nclaims; i++)
+		if (at < c->claims[i].end && c->claims[i].start < at + len)
+			return &c->claims[i];
+	return NULL;
+}
+
 bool load_claim(struct load_ctx *c, uint64_t gpa, uint64_t len, const char *what)
 {
 	if (len == 0)
@@ -47,25 +56,14 @@ bool load_claim(struct load_ctx *c, uint64_t gpa, uint64_t len, const char *what
 	if (gpa < LOAD_LOW_START || (gpa < 1 * MiB && end > LOAD_LOW_END))
 		return load_fail(c, "%s at %#llx+%#llx is not RAM", what, (unsigned long long)gpa,
 				 (unsigned long long)len);
-	for (unsigned i = 0; i < c->nclaims; i++) {
-		if (gpa < c->claims[i].end && c->claims[i].start < end)
-			return load_fail(c, "%s at %#llx+%#llx overlaps %s", what,
-					 (unsigned long long)gpa, (unsigned long long)len,
-					 c->claims[i].what);
-	}
+	const struct load_claim *other = overlap(c, gpa, len);
+	if (other)
+		return load_fail(c, "%s at %#llx+%#llx overlaps %s", what, (unsigned long long)gpa,
+				 (unsigned long long)len, other->what);
 	if (c->nclaims == LOAD_MAX_CLAIMS)
 		return load_fail(c, "too many pieces to place");
 	c->claims[c->nclaims++] = (struct load_claim){.start = gpa, .end = end, .what = what};
 	return true;
-}
-
-/* The first claim that [at, at + len) overlaps, or NULL. */
-static const struct load_claim *overlap(const struct load_ctx *c, uint64_t at, uint64_t len)
-{
-	for (unsigned i = 0; i < c->nclaims; i++)
-		if (at < c->claims[i].end && c->claims[i].start < at + len)
-			return &c->claims[i];
-	return NULL;
 }
 
 /* Bump allocation below 640K, stepping over what is already placed there (a
