@@ -61,11 +61,6 @@ static bool mem_write(void *ctx, enum mmio_seg seg, uint64_t offset, unsigned si
 	return mem_read(ctx, seg, offset, size, &v);
 }
 
-static bool is_string(const struct mmio_insn *d)
-{
-	return d->rep != MMIO_REP_NONE || d->op == MMIO_OP_MOVS || d->op == MMIO_OP_CMPS;
-}
-
 static void emulate_string(const struct mmio_insn *d, struct vcpu_regs *regs, struct dev *dev)
 {
 	static const struct mmio_string_mem mem = {mem_read, mem_write};
@@ -101,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&regs, 0x5a, sizeof(regs));
 		regs.rip = 0x1000;
 		struct dev dev = {.size = d.size, .value = 0x0123456789abcdefULL};
-		if (is_string(&d)) {
+		if (mmio_is_string(&d)) {
 			emulate_string(&d, &regs, &dev);
 		} else {
 			require(mmio_emulate(&d, &regs, dev_read, dev_write, &dev));

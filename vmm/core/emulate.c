@@ -196,7 +196,7 @@ bool mmio_emulate(const struct mmio_insn *d, struct vcpu_regs *regs,
 	const bool long64 = d->mode == CPU_MODE_LONG64;
 	uint64_t v, r;
 
-	if (!valid(d) || d->rep != MMIO_REP_NONE || d->op == MMIO_OP_MOVS || d->op == MMIO_OP_CMPS)
+	if (!valid(d) || mmio_is_string(d))
 		return false; /* mmio_emulate_string's */
 	switch (d->op) {
 	case MMIO_OP_LOAD:

@@ -59,7 +59,7 @@ bool mmio_exit(struct vcpu *vcpu, const struct vm_exit *e)
 		return false;
 	}
 	bool decoded = mmio_decode(insn, len, mode, &d, err, sizeof(err));
-	if (decoded && (d.rep != MMIO_REP_NONE || d.op == MMIO_OP_MOVS || d.op == MMIO_OP_CMPS))
+	if (decoded && mmio_is_string(&d))
 		return mmio_string_exit(vcpu, &d, &r, &s);
 	if (decoded && !mmio_emulate(&d, &r, bus_read, bus_write, &a)) {
 		ksnprintf(err, sizeof(err), "cannot emulate the decoded instruction");

@@ -94,6 +94,13 @@ bool mmio_decode(const uint8_t *insn, size_t len, enum cpu_mode mode, struct mmi
  * segment's width (16 bits, 32 bits, or none in 64-bit mode). */
 uint64_t guest_rip_after(uint64_t rip, unsigned len, enum cpu_mode mode);
 
+/* Whether d is for mmio_emulate_string (MOVS, CMPS, or a string op with
+ * REP) rather than mmio_emulate. */
+static inline bool mmio_is_string(const struct mmio_insn *d)
+{
+	return d->rep != MMIO_REP_NONE || d->op == MMIO_OP_MOVS || d->op == MMIO_OP_CMPS;
+}
+
 /* a op b at size bytes (1, 2, 4, 8), with the flags it leaves in *rflags. */
 uint64_t mmio_alu_apply(enum mmio_alu op, uint64_t a, uint64_t b, unsigned size, uint64_t *rflags);
 
