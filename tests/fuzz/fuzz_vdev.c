@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vfw_cfg *fw = vfw_cfg_create(vm);
 	struct vpic *pic = vpic_create(vm);
 	struct vpit *pit = vpit_create(vm, NULL, NULL);
-	struct vrtc *rtc = vrtc_create(vm);
+	struct vrtc *rtc = vrtc_create(vm, NULL, NULL);
 	struct vpci_host *pci = vpci_host_create(vm);
 	struct vioapic *ioapic = vioapic_create(vm, VDEV_IOAPIC_BASE, deliver, NULL);
 	struct vacpi_pm *pm = vacpi_pm_create(vm);
@@ -123,6 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fake_clock_advance(take(&in, 3) << (op >> 5));
 			if (vpit_next_event_ns(pit) <= clock_ns())
 				vpit_tick(pit, clock_ns());
+			if (vrtc_next_event_ns(rtc) <= clock_ns())
+				vrtc_tick(rtc, clock_ns());
 			break;
 		case 9: {
 			uint8_t buf[32];
@@ -135,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default: /* the clock anywhere, even backwards */
 			fake_clock_set(take(&in, 8));
 			vpit_tick(pit, clock_ns());
+			vrtc_tick(rtc, clock_ns());
 			break;
 		}
 	}

@@ -28,6 +28,7 @@ struct platform {
 	struct vioapic *ioapic;
 	struct vacpi_pm *acpi_pm;
 	struct timer_event pit_timer;
+	struct timer_event rtc_timer;
 };
 
 static void irq_line(void *ctx, unsigned gsi, bool level)
@@ -97,15 +98,38 @@ static void pit_timer_fire(struct timer_event *ev)
 	spin_unlock_irqrestore(&p->vm->dev_lock, flags);
 }
 
+/* Arms ev for a device's next event, or cancels it; dev_lock held. */
+static void arm_dev_timer(struct platform *p, struct timer_event *ev, uint64_t next)
+{
+	if (next != UINT64_MAX && !p->vm->dying)
+		timer_event_arm(ev, next);
+	else
+		timer_event_cancel(ev);
+}
+
 static void pit_reprogram(void *ctx)
 {
 	struct platform *p = ctx;
-	uint64_t next = vpit_next_event_ns(p->pit);
 
-	if (next != UINT64_MAX && !p->vm->dying)
-		timer_event_arm(&p->pit_timer, next);
-	else
-		timer_event_cancel(&p->pit_timer);
+	arm_dev_timer(p, &p->pit_timer, vpit_next_event_ns(p->pit));
+}
+
+/* The RTC's next flag that could raise IRQ 8 (its rates stop at 8192 Hz). */
+static void rtc_timer_fire(struct timer_event *ev)
+{
+	struct platform *p = container_of(ev, struct platform, rtc_timer);
+	unsigned long flags = spin_lock_irqsave(&p->vm->dev_lock);
+
+	vrtc_tick(p->rtc, clock_ns());
+	arm_dev_timer(p, &p->rtc_timer, vrtc_next_event_ns(p->rtc));
+	spin_unlock_irqrestore(&p->vm->dev_lock, flags);
+}
+
+static void rtc_reprogram(void *ctx)
+{
+	struct platform *p = ctx;
+
+	arm_dev_timer(p, &p->rtc_timer, vrtc_next_event_ns(p->rtc));
 }
 
 bool platform_create(struct vm *vm, char *err, size_t errlen)
@@ -119,12 +143,13 @@ bool platform_create(struct vm *vm, char *err, size_t errlen)
 	vm->platform = p;
 	p->vm = vm;
 	timer_event_init(&p->pit_timer, pit_timer_fire);
+	timer_event_init(&p->rtc_timer, rtc_timer_fire);
 	p->uart = vuart_create(vm, VDEV_COM1_BASE, VDEV_COM1_IRQ);
 	p->debug_exit = vdebug_exit_create(vm, VDEV_DEBUG_EXIT_BASE);
 	p->fw_cfg = vfw_cfg_create(vm);
 	p->pic = vpic_create(vm);
 	p->pit = vpit_create(vm, pit_reprogram, p);
-	p->rtc = vrtc_create(vm);
+	p->rtc = vrtc_create(vm, rtc_reprogram, p);
 	p->pci = vpci_host_create(vm);
 	p->ioapic = vioapic_create(vm, VDEV_IOAPIC_BASE, ioapic_deliver, p);
 	p->acpi_pm = vacpi_pm_create(vm);
@@ -155,7 +180,8 @@ void platform_destroy(struct vm *vm)
 	vm->dying = true;
 	spin_unlock_irqrestore(&vm->dev_lock, flags);
 	timer_event_cancel(&p->pit_timer);
-	vlapic_destroy_all(vm); /* also waits out a PIT callback in flight */
+	timer_event_cancel(&p->rtc_timer);
+	vlapic_destroy_all(vm); /* also waits out a PIT or RTC callback in flight */
 	/* Device destructors: only what was created. */
 	if (p->acpi_pm)
 		vacpi_pm_destroy(p->acpi_pm);

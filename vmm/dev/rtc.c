@@ -9,10 +9,18 @@
  * what the guest writes, and clearing SET makes that the time.  UIP is shown
  * for the 244 us before each second, as guests wait for it to clear.
  *
- * No interrupts: the periodic, alarm and update-ended interrupts are never
- * raised (so IRQ 8 stays quiet); register C still reports UF once per second
- * for guests that poll it, and never PF or AF.  The CMOS RAM carries the
- * memory sizes and CPU count firmware reads, from the VM's configuration.
+ * Register C's flags are set as on the part, whatever register B enables:
+ * PF at each periodic tick (rate from register A's RS bits), UF at each
+ * update (once a second, not while SET) and AF at an update whose time
+ * matches the alarm (an alarm byte of 0xc0-0xff matches anything).  Both
+ * need the divider at 32.768 kHz (A's DV = 010), as the part does.  IRQF is
+ * any flag register B enables; IRQ 8 is high while IRQF is, and reading C
+ * clears every flag.  The flags are worked out from the clock when the guest
+ * looks or the line could rise (vrtc_next_event_ns, vrtc_tick): a guest that
+ * never reads C costs no timer events after its first interrupt.  When many
+ * seconds pass unobserved, AF is judged by the last update only.  The CMOS
+ * RAM carries the memory sizes and CPU count firmware reads, from the VM's
+ * configuration.
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
@@ -44,14 +52,26 @@ enum {
 	REG_CENTURY = 0x32,
 };
 
-#define A_UIP	 0x80
-#define B_SET	 0x80
-#define B_UIE	 0x10
-#define B_BINARY 0x04
-#define B_24H	 0x02
-#define C_IRQF	 0x80
-#define C_UF	 0x10
-#define D_VRT	 0x80
+#define A_UIP	   0x80
+#define A_DV	   0x70
+#define A_DV_32KHZ 0x20
+#define A_RS	   0x0f
+#define B_SET	   0x80
+#define B_PIE	   0x40
+#define B_AIE	   0x20
+#define B_UIE	   0x10
+#define B_BINARY   0x04
+#define B_24H	   0x02
+#define C_IRQF	   0x80
+#define C_PF	   0x40
+#define C_AF	   0x20
+#define C_UF	   0x10
+#define C_FLAGS	   (C_PF | C_AF | C_UF)
+#define D_VRT	   0x80
+
+#define RTC_IRQ		8
+#define RTC_XTAL_HZ	32768u
+#define ALARM_DONT_CARE 0xc0
 
 #define UIP_NS (244 * NSEC_PER_USEC)
 
@@ -65,7 +85,11 @@ struct vrtc {
 	uint8_t index;
 	uint8_t cmos[128];
 	int64_t offset;	  /* guest seconds minus RTC_EPOCH minus the clock's seconds */
-	uint64_t last_uf; /* the second register C last reported UF for */
+	uint8_t flags;	  /* register C's PF, AF and UF as of acct_ns */
+	uint64_t acct_ns; /* clock_ns() up to which flags are worked out */
+	bool line;	  /* IRQ 8 as last driven */
+	void (*reprogram)(void *ctx);
+	void *ctx;
 };
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (era arithmetic). */
@@ -116,9 +140,14 @@ static uint64_t now_secs(void)
 	return clock_ns() / NSEC_PER_SEC;
 }
 
+static int64_t guest_secs_at(const struct vrtc *r, uint64_t ns)
+{
+	return RTC_EPOCH + r->offset + (int64_t)(ns / NSEC_PER_SEC);
+}
+
 static int64_t guest_secs(const struct vrtc *r)
 {
-	return RTC_EPOCH + r->offset + (int64_t)now_secs();
+	return guest_secs_at(r, clock_ns());
 }
 
 static bool binary(const struct vrtc *r)
@@ -184,6 +213,116 @@ static void commit(struct vrtc *r)
 	r->offset = s - RTC_EPOCH - (int64_t)now_secs();
 }
 
+/* The 32.768 kHz crystal's ticks since the clock's zero. */
+static uint64_t xtal_ticks(uint64_t ns)
+{
+	return ns / NSEC_PER_SEC * RTC_XTAL_HZ + ns % NSEC_PER_SEC * RTC_XTAL_HZ / NSEC_PER_SEC;
+}
+
+/* The first clock_ns() at which xtal_ticks() reaches t. */
+static uint64_t xtal_ns(uint64_t t)
+{
+	uint64_t rem = t % RTC_XTAL_HZ * NSEC_PER_SEC;
+	return t / RTC_XTAL_HZ * NSEC_PER_SEC + (rem + RTC_XTAL_HZ - 1) / RTC_XTAL_HZ;
+}
+
+static bool divider_runs(const struct vrtc *r)
+{
+	return (r->cmos[REG_A] & A_DV) == A_DV_32KHZ;
+}
+
+/* Crystal ticks per periodic interrupt; 0 when RS is 0.  RS 1 and 2 give
+ * 256 and 128 Hz, as RS 8 and 9 do (the datasheet's table). */
+static uint64_t periodic_ticks(const struct vrtc *r)
+{
+	unsigned rs = r->cmos[REG_A] & A_RS;
+
+	if (!rs || !divider_runs(r))
+		return 0;
+	return 1ull << (rs <= 2 ? rs + 6 : rs - 1);
+}
+
+static bool updates_run(const struct vrtc *r)
+{
+	return divider_runs(r) && !(r->cmos[REG_B] & B_SET);
+}
+
+static bool alarm_byte_matches(uint8_t alarm, uint8_t now)
+{
+	return (alarm & ALARM_DONT_CARE) == ALARM_DONT_CARE || alarm == now;
+}
+
+/* Whether the update at guest second s hits the alarm. */
+static bool alarm_matches(const struct vrtc *r, int64_t s)
+{
+	struct rtc_time t;
+
+	time_from_secs(s, &t);
+	return alarm_byte_matches(r->cmos[0x01], to_reg(r, t.sec)) &&
+	       alarm_byte_matches(r->cmos[0x03], to_reg(r, t.min)) &&
+	       alarm_byte_matches(r->cmos[0x05], hour_to_reg(r, t.hour));
+}
+
+/* Sets the flags of the ticks and updates in (acct_ns, now]. */
+static void account(struct vrtc *r, uint64_t now)
+{
+	if (now <= r->acct_ns)
+		return;
+	uint64_t period = periodic_ticks(r);
+	if (period && xtal_ticks(now) / period != xtal_ticks(r->acct_ns) / period)
+		r->flags |= C_PF;
+	if (updates_run(r) && now / NSEC_PER_SEC != r->acct_ns / NSEC_PER_SEC) {
+		r->flags |= C_UF;
+		if (alarm_matches(r, guest_secs_at(r, now)))
+			r->flags |= C_AF;
+	}
+	r->acct_ns = now;
+}
+
+static bool irqf(const struct vrtc *r)
+{
+	return r->flags & r->cmos[REG_B] & C_FLAGS;
+}
+
+/* Drives IRQ 8 from IRQF; the line rises once per IRQF, as the part's does. */
+static void update_line(struct vrtc *r)
+{
+	bool want = irqf(r);
+
+	if (want != r->line) {
+		r->line = want;
+		vm_irq_line(r->vm, RTC_IRQ, want);
+	}
+}
+
+/* After an access: the flags as of now, the line, and the core's timer. */
+static void settle(struct vrtc *r)
+{
+	update_line(r);
+	if (r->reprogram)
+		r->reprogram(r->ctx);
+}
+
+uint64_t vrtc_next_event_ns(struct vrtc *r)
+{
+	uint64_t next = UINT64_MAX;
+	uint64_t period = periodic_ticks(r);
+
+	if (r->line)
+		return next; /* nothing changes the line until C is read */
+	if ((r->cmos[REG_B] & B_PIE) && period)
+		next = xtal_ns((xtal_ticks(r->acct_ns) / period + 1) * period);
+	if ((r->cmos[REG_B] & (B_UIE | B_AIE)) && updates_run(r))
+		next = MIN(next, (r->acct_ns / NSEC_PER_SEC + 1) * NSEC_PER_SEC);
+	return next;
+}
+
+void vrtc_tick(struct vrtc *r, uint64_t now_ns)
+{
+	account(r, now_ns);
+	update_line(r);
+}
+
 static bool is_time_reg(unsigned idx)
 {
 	return (idx <= REG_YEAR && idx != 1 && idx != 3 && idx != 5) || idx == REG_CENTURY;
@@ -199,18 +338,14 @@ static uint8_t cmos_read(struct vrtc *r, unsigned idx)
 	}
 	switch (idx) {
 	case REG_A:
-		if (!(r->cmos[REG_B] & B_SET) && now % NSEC_PER_SEC >= NSEC_PER_SEC - UIP_NS)
+		if (updates_run(r) && now % NSEC_PER_SEC >= NSEC_PER_SEC - UIP_NS)
 			return r->cmos[REG_A] | A_UIP;
 		return r->cmos[REG_A];
 	case REG_C: {
-		/* Reading C clears it; UF comes back once each new second. */
-		uint8_t c = 0;
-		uint64_t sec = now / NSEC_PER_SEC;
-		if (sec != r->last_uf && !(r->cmos[REG_B] & B_SET))
-			c |= C_UF;
-		r->last_uf = sec;
-		if (c & r->cmos[REG_B] & 0x70)
-			c |= C_IRQF;
+		account(r, now);
+		uint8_t c = r->flags | (irqf(r) ? C_IRQF : 0);
+		r->flags = 0;
+		settle(r);
 		return c;
 	}
 	case REG_D:
@@ -231,9 +366,11 @@ static void cmos_write(struct vrtc *r, unsigned idx, uint8_t v)
 			commit(r);
 		return;
 	}
+	account(r, clock_ns()); /* under the old rate and enables */
 	switch (idx) {
 	case REG_A:
 		r->cmos[REG_A] = v & ~A_UIP;
+		settle(r);
 		break;
 	case REG_B:
 		if ((v & B_SET) && !(r->cmos[REG_B] & B_SET)) {
@@ -247,6 +384,7 @@ static void cmos_write(struct vrtc *r, unsigned idx, uint8_t v)
 		/* A format change under SET would reinterpret the frozen bytes:
 		 * the guest's problem, as on the real part. */
 		r->cmos[REG_B] = v;
+		settle(r); /* enabling a flag already set raises IRQF at once */
 		break;
 	case REG_C:
 	case REG_D:
@@ -314,16 +452,18 @@ static void fill_cmos(struct vrtc *r)
 	c[0x5f] = (uint8_t)(cpus ? cpus - 1 : 0);
 }
 
-struct vrtc *vrtc_create(struct vm *vm)
+struct vrtc *vrtc_create(struct vm *vm, void (*reprogram)(void *ctx), void *ctx)
 {
 	struct vrtc *r = kzalloc(sizeof(*r));
 
 	if (!r)
 		return NULL;
 	r->vm = vm;
+	r->reprogram = reprogram;
+	r->ctx = ctx;
 	fill_cmos(r);
 	r->offset = -(int64_t)now_secs(); /* the clock reads RTC_EPOCH now */
-	r->last_uf = now_secs();
+	r->acct_ns = clock_ns();
 	snapshot(r);
 	if (!vm_pio_register(vm, RTC_BASE, 2, rtc_pio, r)) {
 		kfree(r);

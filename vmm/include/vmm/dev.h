@@ -66,10 +66,17 @@ uint64_t vpit_next_event_ns(struct vpit *p);
 /* Delivers the edge due by now_ns (missed periods coalesce into one). */
 void vpit_tick(struct vpit *p, uint64_t now_ns);
 
-/* rtc.c: the MC146818 RTC and CMOS RAM at 0x70-0x71, no interrupts. */
+/* rtc.c: the MC146818 RTC and CMOS RAM at 0x70-0x71.  Its periodic, alarm
+ * and update interrupts drive GSI 8 by vm_irq_line.  As with the PIT, the
+ * core arms a host timer event for vrtc_next_event_ns() and calls
+ * vrtc_tick() from it; reprogram (may be NULL) says the next event moved. */
 struct vrtc;
-struct vrtc *vrtc_create(struct vm *vm);
+struct vrtc *vrtc_create(struct vm *vm, void (*reprogram)(void *ctx), void *ctx);
 void vrtc_destroy(struct vrtc *r);
+/* clock_ns() time at which IRQ 8 may next rise; UINT64_MAX when it cannot. */
+uint64_t vrtc_next_event_ns(struct vrtc *r);
+/* Sets the flags due by now_ns and drives the line. */
+void vrtc_tick(struct vrtc *r, uint64_t now_ns);
 
 /* pci_host.c: PCI configuration mechanism #1 at 0xcf8-0xcff with a host
  * bridge at 00:00.0, and the reset control register at 0xcf9. */
