@@ -5,7 +5,8 @@
  * 0xe0000); and the wiring between them.  ISA IRQ
  * n goes to PIC line n and IOAPIC pin n, except IRQ 0 (the PIT), which the
  * MADT overrides to pin 2 as on real PCs.  The PIC's output reaches vCPU 0
- * through LINT0 when that is in ExtINT mode (virtual wire).
+ * through LINT0 when that is in ExtINT mode (virtual wire); the NMI button
+ * is wired to every LAPIC's LINT1.
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
@@ -168,6 +169,18 @@ bool platform_create(struct vm *vm, char *err, size_t errlen)
 		return false;
 	}
 	return true;
+}
+
+void platform_nmi(struct vm *vm)
+{
+	if (!vm->platform)
+		return;
+	unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
+	if (!vm->dying) {
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			vlapic_lint1(vlapic_of(vm, i));
+	}
+	spin_unlock_irqrestore(&vm->dev_lock, flags);
 }
 
 void platform_destroy(struct vm *vm)

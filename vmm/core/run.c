@@ -32,13 +32,18 @@ bool vm_start(struct vm *vm, char *err, size_t errlen)
 	return true;
 }
 
-const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns)
+bool vm_wait_stopped(struct vm *vm, uint64_t timeout_ns)
 {
 	uint64_t now = clock_ns();
 	uint64_t deadline =
 	    timeout_ns >= VM_WAIT_FOREVER - now ? VM_WAIT_FOREVER : now + timeout_ns;
 
-	if (!wait_event_until(&vm->stop_wq, vm_stopped(vm) != NULL, deadline)) {
+	return wait_event_until(&vm->stop_wq, vm_stopped(vm) != NULL, deadline);
+}
+
+const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns)
+{
+	if (!vm_wait_stopped(vm, timeout_ns)) {
 		vm_report_hang(vm);
 		vm_stop(vm, VM_STOP_HOST, 0, "timed out after %lu ms", timeout_ns / NSEC_PER_MSEC);
 	}

@@ -150,6 +150,30 @@ bool vlapic_accepts_extint(struct vlapic *l)
 	return !(lint0 & LVT_MASKED) && ((lint0 >> 8) & 7) == MODE_EXTINT;
 }
 
+/* A LAPIC disabled in IA32_APIC_BASE is out of the way: the pin is the CPU's
+ * own NMI input then (SDM 11.4.3), as QEMU's monitor `nmi` also has it. */
+void vlapic_lint1(struct vlapic *l)
+{
+	uint32_t lvt = l->lvt[4];
+
+	if (l->mode == VLAPIC_DISABLED) {
+		vcpu_nmi(l->vcpu);
+		return;
+	}
+	if (lvt & LVT_MASKED) /* also every LVT of a software-disabled LAPIC */
+		return;
+	switch ((lvt >> 8) & 7) {
+	case 0: /* fixed; a pulse, so edge whatever the trigger bit says */
+		set_irr(l, lvt & 0xff, false);
+		break;
+	case MODE_NMI:
+		vcpu_nmi(l->vcpu);
+		break;
+	default: /* SMI (no SMM offered), INIT, ExtINT (no 8259 on LINT1) */
+		break;
+	}
+}
+
 /* --- timer --- */
 
 static uint64_t divide_by(uint32_t div_reg)

@@ -28,6 +28,8 @@ bool vlapic_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value);
 bool vlapic_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value);
 /* One line of state for a report of a VM that hung. */
 void vlapic_describe(struct vlapic *l, char *buf, size_t len);
+/* An edge on the LINT1 pin, dev_lock held: what LVT LINT1 programs. */
+void vlapic_lint1(struct vlapic *l);
 /* Whether LINT0 passes the 8259's ExtINT to this vCPU. */
 bool vlapic_accepts_extint(struct vlapic *l);
 

@@ -1,6 +1,7 @@
 /*
  * `vmtest=NAME[,NAME...]` or `vmtest=all`: boot each named test guest (a boot
- * module whose string is "guest NAME vcpus=N mem=MIB expect=E [timeout=S]")
+ * module whose string is "guest NAME vcpus=N mem=MIB expect=E [timeout=S]
+ * [nmi=MS]")
  * in its own VM, judge how it stopped, and end with `vmtest: N passed, N failed`.
  * A guest that misbehaves stops its own VM; the next guest still runs, which
  * is itself what the hostile and triple-fault guests test.
@@ -10,6 +11,10 @@
  * follows " -- " in its module string as its command line.  `vmtest.echo` copies each
  * guest's console into the host log as it runs, each line stamped with the
  * host's clock (vmm/core/vm.c).
+ *
+ * `nmi=MS` is the NMI button pressed for the guest (platform_nmi) every MS
+ * milliseconds once its console has shown NMI_REQUEST: only then, because a
+ * guest cannot take an NMI before it has an IDT.
  */
 #include <pallas/boot.h>
 #include <pallas/boot_hook.h>
@@ -31,6 +36,8 @@
 #define LINUX_CMDLINE "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1"
 
 #define CONSOLE_TAIL 1024
+#define NMI_REQUEST  "guest: press NMI"
+#define MAX_NMI_MS   10000
 
 /* pass: the marker, then debug-exit code 1; poweroff: the marker, then ACPI S5. */
 enum expect { EXPECT_PASS, EXPECT_POWEROFF, EXPECT_TRIPLE_FAULT, EXPECT_ANY };
@@ -40,6 +47,7 @@ struct guest_spec {
 	unsigned vcpus;
 	unsigned mem_mib;
 	unsigned timeout_s;
+	unsigned nmi_ms; /* 0: nobody presses the NMI button */
 	enum expect expect;
 	char cmdline[BOOT_MODNAME_MAX]; /* a Multiboot guest's own, after " -- " */
 };
@@ -72,6 +80,8 @@ static bool parse_spec(const char *spec, struct guest_spec *g)
 	g->timeout_s = cmdline_get_u64(s, "timeout", &n64) && n64 > 0 && n64 <= MAX_TIMEOUT_S
 			   ? (unsigned)n64
 			   : GUEST_TIMEOUT_S;
+	g->nmi_ms =
+	    cmdline_get_u64(s, "nmi", &n64) && n64 > 0 && n64 <= MAX_NMI_MS ? (unsigned)n64 : 0;
 	g->expect = EXPECT_PASS;
 	if (cmdline_get(s, "expect", v, sizeof(v))) {
 		if (strcmp(v, "poweroff") == 0)
@@ -111,6 +121,36 @@ static void print_console(const char *name, const char *tail)
 		pr_info("  %s| %.*s\n", name, (int)len, line);
 		line += len + (end ? 1 : 0);
 	}
+}
+
+static bool console_has(struct vm *vm, const char *needle)
+{
+	static char tail[CONSOLE_TAIL];
+	size_t n = vm_console_read(vm, tail, sizeof(tail));
+
+	return contains(tail, n, needle);
+}
+
+/* Until the VM stops or its time is up, pressing the NMI button as g asks. */
+static const struct vm_stop *wait_guest(struct vm *vm, const struct guest_spec *g)
+{
+	uint64_t limit = (uint64_t)g->timeout_s * NSEC_PER_SEC, t0 = clock_ns();
+	uint64_t period = (uint64_t)g->nmi_ms * NSEC_PER_MSEC;
+	bool asked = false;
+
+	if (!g->nmi_ms)
+		return vm_wait(vm, limit);
+	while (!vm_wait_stopped(vm, period)) {
+		if (clock_ns() - t0 >= limit) {
+			vm_report_hang(vm);
+			vm_stop(vm, VM_STOP_HOST, 0, "timed out after %u s", g->timeout_s);
+			break;
+		}
+		asked = asked || console_has(vm, NMI_REQUEST);
+		if (asked)
+			platform_nmi(vm);
+	}
+	return vm_wait(vm, 0); /* stopped: joins the vCPUs */
 }
 
 static bool judge(const struct guest_spec *g, struct vm *vm, const struct vm_stop *s, char *why,
@@ -207,7 +247,7 @@ static bool run_guest(const struct guest_spec *g, const struct boot_module *mod,
 	uint64_t t0 = clock_ns();
 	if (!vm_start(vm, why, whylen))
 		goto out;
-	const struct vm_stop *s = vm_wait(vm, (uint64_t)g->timeout_s * NSEC_PER_SEC);
+	const struct vm_stop *s = wait_guest(vm, g);
 	uint64_t ms = (clock_ns() - t0) / NSEC_PER_MSEC;
 	ok = judge(g, vm, s, why, whylen);
 	if (!ok && s->reason != VM_STOP_HOST)

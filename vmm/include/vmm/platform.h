@@ -8,5 +8,8 @@
  * IOAPIC, LAPICs, ACPI PM block and ACPI tables; vm_destroy tears them down. */
 bool platform_create(struct vm *vm, char *err, size_t errlen);
 void platform_destroy(struct vm *vm);
+/* The NMI button (a front panel's, or `virsh inject-nmi`'s): an edge on every
+ * vCPU's LINT1, where the MADT says NMI is wired. */
+void platform_nmi(struct vm *vm);
 
 #endif

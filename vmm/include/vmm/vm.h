@@ -65,6 +65,9 @@ bool vm_start(struct vm *vm, char *err, size_t errlen);
  * VM_WAIT_FOREVER waits without a timeout. */
 #define VM_WAIT_FOREVER UINT64_MAX
 const struct vm_stop *vm_wait(struct vm *vm, uint64_t timeout_ns);
+/* Sleeps until the VM stops or timeout_ns passes; true if it stopped.  The
+ * VM runs on either way: a caller that acts on a running VM meanwhile. */
+bool vm_wait_stopped(struct vm *vm, uint64_t timeout_ns);
 /* VM exits handled so far, over all vCPUs. */
 uint64_t vm_exit_count(const struct vm *vm);
 /* Logs what each vCPU was doing (running or halted, exits, its LAPIC's
