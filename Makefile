@@ -2,7 +2,7 @@
 #   make            kernel, loader and disk image
 #   make run        boot the image in QEMU, serial on this terminal
 #   make test       the whole default suite; ends with "N passed, N failed"
-#   make unit | harness | e2e | fuzz | format | clean
+#   make unit | harness | layers | e2e | fuzz | format | clean
 # Each folder adds its own rules in a build.mk fragment included below.
 
 SHELL := /bin/bash
@@ -29,7 +29,7 @@ VERSION_STAMP := $(BUILD)/version
 $(shell mkdir -p $(BUILD) && echo '$(PALLAS_VERSION)' | cmp -s - $(VERSION_STAMP) || \
 	echo '$(PALLAS_VERSION)' > $(VERSION_STAMP))
 
-.PHONY: all image run test unit harness e2e soak-load soak-vmm fuzz clean format deps
+.PHONY: all image run test unit harness layers e2e soak-load soak-vmm fuzz clean format deps
 .DEFAULT_GOAL := all
 
 deps:

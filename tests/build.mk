@@ -30,6 +30,10 @@ harness: | $(DEPS_OK)
 e2e: image iso iso-linux image-linux
 	$(Q)python3 tests/e2e/run.py
 
+# Who may include whom, as each folder's README says.  Needs no build.
+layers:
+	$(Q)tools/check-layers
+
 # The whole default suite: every runner, then one closing total.
 test: image iso iso-linux image-linux $(UNIT_BIN)
 	$(Q)tests/run-all
