@@ -6,6 +6,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/cpu_features.h>
+#include <asm/cpu_protect.h>
 #include <asm/fpu.h>
 #include <asm/irq.h>
 #include <asm/lapic.h>
@@ -119,6 +120,7 @@ void kmain(const struct boot_info *loader_bi)
 	idt_init();
 	idt_load();
 	fpu_cpu_init();
+	cpu_protect_init();
 	percpu_init(0);
 	cpus[0].tables = &bsp_tables;
 

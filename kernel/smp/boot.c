@@ -7,6 +7,7 @@
  * because it might still wake later and use the hand-over variables.
  */
 #include <asm/cpu.h>
+#include <asm/cpu_protect.h>
 #include <asm/fpu.h>
 #include <asm/lapic.h>
 #include <asm/paging.h>
@@ -173,6 +174,7 @@ void ap_main(unsigned id)
 	idt_load();
 	write_cr4(read_cr4() | CR4_PGE);
 	fpu_cpu_init();
+	cpu_protect_init();
 	irq_cpu_init();
 	timer_cpu_init();
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);

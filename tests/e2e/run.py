@@ -383,10 +383,12 @@ def ktest_skips(res):
 
 
 def no_ktest_skipped(res):
-    """For the cases whose emulator has VT-x or AMD-V: nothing may skip."""
-    skips = ktest_skips(res)
+    """For the cases whose emulator has VT-x or AMD-V: no VMM test may skip.
+    Others may, for a feature the CPU model lacks (SMAP on qemu64), and are
+    counted as skipped."""
+    skips = [s for s in ktest_skips(res) if s.startswith("vmm_")]
     if skips:
-        fail(f"{len(skips)} ktest(s) skipped where virtualization is offered: "
+        fail(f"{len(skips)} VMM ktest(s) skipped where virtualization is offered: "
              f"{', '.join(skips)}", res)
 
 

@@ -41,6 +41,12 @@ class KtestSummary(unittest.TestCase):
         with self.assertRaisesRegex(run.Failed, "skipped where virtualization is offered"):
             run.no_ktest_skipped(b)
 
+    def test_cpu_feature_skip_is_allowed_where_virtualization_is_offered(self):
+        b = boot("ktest: ok a", "ktest: skip uaccess_smap: the CPU has no SMAP",
+                 "ktest: 1 skipped", "ktest: 1 passed, 0 failed")
+        self.assertEqual(run.check_ktest(b), 1)
+        run.no_ktest_skipped(b)
+
     def test_every_test_skipped_fails(self):
         b = boot("ktest: skip vmm_x: no virtualization: none", "ktest: 1 skipped",
                  "ktest: 0 passed, 0 failed")

@@ -39,6 +39,12 @@ trap_common:
 	pushq %r14
 	pushq %r15
 	cld
+	/* An interrupt inside a STAC window must not run its handler with user
+	 * pages open; IRETQ restores the interrupted AC. */
+	testb $1, smap_enabled(%rip)
+	jz 1f
+	clac
+1:
 	movq %rsp, %rdi
 	call trap_dispatch
 	popq %r15

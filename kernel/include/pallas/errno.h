@@ -1,0 +1,30 @@
+/* Error numbers, Linux's x86-64 values: the system-call personality hands
+ * them to Linux programs unchanged, so the kernel uses the same ones inside. */
+#ifndef PALLAS_ERRNO_H
+#define PALLAS_ERRNO_H
+
+#define EPERM	     1
+#define ENOENT	     2
+#define ESRCH	     3
+#define EINTR	     4
+#define EIO	     5
+#define E2BIG	     7
+#define ENOEXEC	     8
+#define EBADF	     9
+#define ECHILD	     10
+#define EAGAIN	     11
+#define ENOMEM	     12
+#define EACCES	     13
+#define EFAULT	     14
+#define EBUSY	     16
+#define EEXIST	     17
+#define ENOTDIR	     20
+#define EISDIR	     21
+#define EINVAL	     22
+#define EMFILE	     24
+#define ENOSPC	     28
+#define ERANGE	     34
+#define ENAMETOOLONG 36
+#define ENOSYS	     38
+
+#endif
