@@ -2,8 +2,7 @@
  * The virtual LAPIC: ID, version, TPR/PPR, EOI, SVR, LDR/DFR, ISR/TMR/IRR,
  * ESR (latched by writes; illegal vectors sent and received, the LVT error
  * interrupt), ICR (fixed, lowest-priority, INIT and STARTUP IPIs, with
- * shorthands),
- * the LVTs, and the timer in one-shot and periodic mode counting at 1 GHz
+ * shorthands), the LVTs, and the timer in one-shot and periodic mode counting at 1 GHz
  * before the divider, or in TSC-deadline mode.  xAPIC mode answers on the
  * MMIO page, x2APIC mode on MSRs 0x800-0x8ff (IA32_APIC_BASE switches, and
  * can disable the LAPIC).  All state is guarded by the VM's device lock
