@@ -537,7 +537,7 @@ static void check_esr(void)
 	lapic_write(REG_LVT_ERR, V_ERROR);
 	CHECK(lapic_read(REG_LVT_ERR) == V_ERROR, "LVT error 0x%x", lapic_read(REG_LVT_ERR));
 	for (unsigned r = 1; r <= 3; r++) {
-		send(0xff & (ncpus - 1), 0x07); /* the last CPU: only a send error here */
+		send(ncpus - 1, 0x07); /* to the last CPU: a send error here */
 		for (unsigned spin = 0; error_irqs != r; spin++) {
 			CHECK(spin < SPINS, "no LVT error interrupt for error %u", r);
 			pause();
