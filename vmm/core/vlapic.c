@@ -1,7 +1,8 @@
 /*
  * The virtual LAPIC: ID, version, TPR/PPR, EOI, SVR, LDR/DFR, ISR/TMR/IRR,
- * ESR, ICR (fixed, lowest-priority, INIT and STARTUP IPIs, with shorthands),
- * the LVTs, and the timer in one-shot and periodic mode counting at 1 GHz
+ * ESR (latched by writes; illegal vectors sent and received, the LVT error
+ * interrupt), ICR (fixed, lowest-priority, INIT and STARTUP IPIs, with
+ * shorthands), the LVTs, and the timer in one-shot and periodic mode counting at 1 GHz
  * before the divider, or in TSC-deadline mode.  xAPIC mode answers on the
  * MMIO page, x2APIC mode on MSRs 0x800-0x8ff (IA32_APIC_BASE switches, and
  * can disable the LAPIC).  All state is guarded by the VM's device lock
@@ -18,6 +19,7 @@
 
 #include "vlapic.h"
 #include "vlapic_msr.h"
+#include "vlapic_rules.h"
 #include "vm_impl.h"
 
 #define REG_ID	       0x020
@@ -39,6 +41,7 @@
 #define REG_LVT_LINT0  0x350
 #define REG_LVT_LINT1  0x360
 #define REG_LVT_ERROR  0x370
+#define LVT_ERROR      5 /* its index in lvt[] */
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DIV  0x3e0
@@ -62,7 +65,8 @@ struct vlapic {
 	struct vm *vm;
 	struct vcpu *vcpu;
 	enum vlapic_mode mode;
-	uint32_t id, tpr, ldr, dfr, svr, esr, icr_hi, icr_lo;
+	uint32_t id, tpr, ldr, dfr, svr, icr_hi, icr_lo;
+	struct vlapic_esr esr;
 	uint32_t lvt[NLVT]; /* 0x320 + 16 * i: timer, thermal, perf, lint0, lint1, error */
 	uint32_t irr[8], isr[8], tmr[8];
 	uint32_t timer_init, timer_div_reg;
@@ -109,16 +113,31 @@ static int highest(const uint32_t *v)
 
 static uint32_t ppr(const struct vlapic *l)
 {
-	int isrv = highest(l->isr);
-	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
+	return vlapic_ppr(l->tpr, highest(l->isr));
+}
 
-	return (l->tpr & 0xf0) >= isr_class ? l->tpr : isr_class;
+static uint32_t apr(const struct vlapic *l)
+{
+	return vlapic_apr(l->tpr, highest(l->irr), highest(l->isr));
+}
+
+static void set_irr(struct vlapic *l, uint8_t vector, bool level);
+
+/* An error for the ESR; the first of its kind since the last ESR write
+ * raises the LVT error interrupt unless that is masked.  An illegal vector
+ * there logs one more error, which is no longer new: no loop. */
+static void esr_error(struct vlapic *l, uint32_t bits)
+{
+	uint32_t lvt = l->lvt[LVT_ERROR];
+
+	if (vlapic_esr_record(&l->esr, bits) && !(lvt & LVT_MASKED))
+		set_irr(l, lvt & 0xff, false);
 }
 
 static void set_irr(struct vlapic *l, uint8_t vector, bool level)
 {
-	if (vector < 16) {
-		l->esr |= 1u << 6; /* received illegal vector */
+	if (vector < 16) { /* never an IRR bit: the error alone */
+		esr_error(l, VLAPIC_ESR_RECV_ILLEGAL);
 		return;
 	}
 	set_bit(l->irr, vector, true);
@@ -282,37 +301,51 @@ static uint32_t timer_current(const struct vlapic *l)
 /* wide: a 32-bit x2APIC destination; else 8 bits (xAPIC ICR, the IOAPIC). */
 static bool matches(const struct vlapic *l, uint32_t dest, bool logical, bool wide)
 {
-	uint32_t all = wide ? 0xffffffffu : 0xffu;
-
 	if (l->mode == VLAPIC_DISABLED)
 		return false;
-	if (!logical)
-		return dest == all || dest == l->id;
-	if (l->mode == VLAPIC_X2APIC) { /* cluster in 31:16, members in 15:0 */
-		uint32_t ldr = x2apic_ldr(l->id);
-		return dest == all || ((dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff));
+	if (l->mode == VLAPIC_X2APIC) {
+		if (!wide && dest == 0xff)
+			dest = 0xffffffffu; /* an 8-bit broadcast is still one */
+		return vlapic_x2apic_match(dest, logical, l->id);
 	}
-	uint32_t ldr = l->ldr >> 24;
-	if ((l->dfr >> 28) == 0xf) /* flat */
-		return (ldr & dest) != 0;
-	return (dest >> 4) == (ldr >> 4) && (ldr & dest & 0xf); /* cluster */
+	return !wide || dest <= 0xff
+		   ? vlapic_xapic_match((uint8_t)dest, logical, (uint8_t)l->id, l->ldr, l->dfr)
+		   : dest == 0xffffffffu;
+}
+
+/* A fixed or lowest-priority interrupt, or an NMI, to the LAPICs in set (a
+ * bit per vCPU): a lowest-priority one goes to exactly one of them, the one
+ * arbitration picks. */
+static void deliver_set(struct vm *vm, uint32_t set, uint8_t mode, uint8_t vector, bool level)
+{
+	if (mode == 1) {
+		uint32_t aprs[VM_MAX_VCPUS];
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			aprs[i] = apr(vm->vlapics[i]);
+		int to = vlapic_lowest(aprs, set, vm->nvcpus);
+		set = to < 0 ? 0 : 1u << to;
+		mode = 0;
+	}
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		if (!(set & (1u << i)))
+			continue;
+		if (mode == 0)
+			set_irr(vm->vlapics[i], vector, level);
+		else if (mode == MODE_NMI)
+			vcpu_nmi(vm->vlapics[i]->vcpu); /* the vector is ignored */
+	}
 }
 
 void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, uint8_t vector,
 		    bool level)
 {
+	uint32_t set = 0;
+
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		struct vlapic *l = vm->vlapics[i];
-		if (!matches(l, dest, logical, false))
-			continue;
-		if (mode == 0 || mode == 1) {
-			set_irr(l, vector, level);
-			if (mode == 1)
-				return; /* lowest priority: one target is enough */
-		} else if (mode == MODE_NMI) {
-			vcpu_nmi(l->vcpu); /* the vector is ignored */
-		}
+		if (matches(vm->vlapics[i], dest, logical, false))
+			set |= 1u << i;
 	}
+	deliver_set(vm, set, mode, vector, level);
 }
 
 static void send_ipi(struct vlapic *src, uint32_t icr_lo)
@@ -321,8 +354,10 @@ static void send_ipi(struct vlapic *src, uint32_t icr_lo)
 	uint8_t vector = icr_lo & 0xff, mode = (icr_lo >> 8) & 7;
 	unsigned shorthand = (icr_lo >> 18) & 3;
 	bool logical = icr_lo & (1u << 11), wide = src->mode == VLAPIC_X2APIC;
-	uint32_t dest = wide ? src->icr_hi : src->icr_hi >> 24;
+	uint32_t dest = wide ? src->icr_hi : src->icr_hi >> 24, set = 0;
 
+	if ((mode == 0 || mode == 1) && vector < 16)
+		esr_error(src, VLAPIC_ESR_SEND_ILLEGAL); /* sent all the same */
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vlapic *l = vm->vlapics[i];
 		bool hit = shorthand == 0   ? matches(l, dest, logical, wide)
@@ -331,14 +366,13 @@ static void send_ipi(struct vlapic *src, uint32_t icr_lo)
 					    : l != src;
 		if (!hit || l->mode == VLAPIC_DISABLED)
 			continue;
-		if (mode == 0 || mode == 1)
-			set_irr(l, vector, false);
-		else if (mode == MODE_NMI)
-			vcpu_nmi(l->vcpu);
-		else if (mode == 6)
+		if (mode == 6)
 			vcpu_startup(l->vcpu, vector);
+		else
+			set |= 1u << i;
 		/* INIT (5): APs already wait for STARTUP; INIT de-assert is ignored. */
 	}
+	deliver_set(vm, set, mode, vector, false);
 }
 
 /* --- registers --- */
@@ -368,10 +402,12 @@ static uint32_t reg_read(struct vlapic *l, unsigned reg)
 		return l->dfr;
 	case REG_SVR:
 		return l->svr;
+	case REG_APR:
+		return apr(l);
 	case REG_ESR:
-		return l->esr;
+		return l->esr.reg; /* as the last ESR write latched it */
 	case REG_ICR_LO:
-		return 0; /* delivery is instant: never busy */
+		return l->icr_lo; /* delivery is instant: status idle */
 	case REG_ICR_HI:
 		return l->icr_hi;
 	case REG_TIMER_INIT:
@@ -442,15 +478,15 @@ static void reg_write(struct vlapic *l, unsigned reg, uint32_t v)
 				l->lvt[i] |= LVT_MASKED;
 		}
 		return;
-	case REG_ESR:
-		l->esr = 0;
+	case REG_ESR: /* the value written is ignored */
+		vlapic_esr_write(&l->esr);
 		return;
 	case REG_ICR_HI:
 		l->icr_hi = v & 0xff000000u;
 		return;
 	case REG_ICR_LO:
-		l->icr_lo = v & ~(1u << 12);
-		send_ipi(l, v);
+		l->icr_lo = v & VLAPIC_ICR_LO_RW;
+		send_ipi(l, l->icr_lo);
 		return;
 	case REG_TIMER_INIT:
 		timer_start(l, v);
@@ -492,7 +528,8 @@ static void reset(struct vlapic *l)
 	timer_event_cancel(&l->timer);
 	l->mode = VLAPIC_XAPIC;
 	l->id = l->vcpu->id;
-	l->tpr = l->ldr = l->esr = l->icr_hi = l->icr_lo = 0;
+	l->tpr = l->ldr = l->icr_hi = l->icr_lo = 0;
+	l->esr = (struct vlapic_esr){0, 0};
 	l->dfr = 0xffffffffu;
 	l->svr = 0xff;
 	for (int j = 0; j < NLVT; j++)
@@ -604,6 +641,8 @@ static void x2_write(struct vlapic *l, unsigned reg, uint64_t v)
 		l->icr_lo = (uint32_t)v;
 		send_ipi(l, (uint32_t)v);
 	} else if (reg == VLAPIC_REG_SELF_IPI) {
+		if ((v & 0xff) < 16)
+			esr_error(l, VLAPIC_ESR_SEND_ILLEGAL);
 		set_irr(l, v & 0xff, false); /* fixed, edge, to this LAPIC */
 	} else {
 		reg_write(l, reg, (uint32_t)v);
