@@ -9,11 +9,11 @@
 #define ASM_EXTABLE_H
 
 #ifdef __ASSEMBLY__
-#define EXTABLE(insn, fixup)       \
-	.pushsection.extable, "a"; \
-	.balign 8;                 \
-	.quad insn, fixup;         \
-	.popsection
+/* clang-format would glue ".pushsection .extable" into one word. */
+/* clang-format off */
+#define EXTABLE(insn, fixup) \
+	.pushsection .extable, "a"; .balign 8; .quad insn, fixup; .popsection
+/* clang-format on */
 #else
 #include <asm/trap.h>
 #include <stdbool.h>
