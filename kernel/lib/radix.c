@@ -132,7 +132,8 @@ static void *next_under(const struct radix_node *n, unsigned level, uint64_t bas
 			*found = sbase;
 			return n->slot[s];
 		}
-		void *item = next_under(n->slot[s], level - 1, sbase, s == first ? min : sbase, found);
+		void *item =
+		    next_under(n->slot[s], level - 1, sbase, s == first ? min : sbase, found);
 		if (item)
 			return item;
 	}

@@ -4,9 +4,12 @@
  * mm_init gives the buddy every USABLE and BOOT_DATA page (the loader's
  * boot_info, page tables and stack are dead once the kernel runs on its own
  * copies), low memory included, except what bootmem handed out: the kernel's
- * page tables and the buddy's own metadata, among others.
+ * page tables and the buddy's own metadata, among others.  Each zone also
+ * gets its frames (pallas/frame.h), from the same bootmem block as its
+ * metadata bytes.
  */
 #include <pallas/buddy.h>
+#include <pallas/frame.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
 
@@ -81,9 +84,12 @@ void mm_init(const struct boot_info *bi)
 	if (bound == 0)
 		panic("mm: the memory map has no usable memory");
 
-	/* One byte per page; bootmem's own ranges make the real need a bit smaller. */
-	uint64_t meta_pages = (bound + PAGE_SIZE - 1) / PAGE_SIZE;
+	/* One byte and one frame per page (the frames 8-aligned after the bytes);
+	 * bootmem's own ranges make the real need a bit smaller. */
+	uint64_t meta_bytes = ALIGN_UP(bound, 8) + bound * sizeof(struct frame);
+	uint64_t meta_pages = (meta_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint8_t *meta = phys_to_virt(bootmem_alloc_pages(meta_pages));
+	struct frame *frames = (struct frame *)(meta + ALIGN_UP(bound, 8));
 
 	unsigned nused = bootmem_finish(used, ARRAY_SIZE(used));
 	BUG_ON(nused > ARRAY_SIZE(used));
@@ -97,7 +103,10 @@ void mm_init(const struct boot_info *bi)
 		uint64_t n = range_pages(pieces[i]);
 		if (!buddy_add_zone(&kbuddy, pieces[i].base, n, meta))
 			lost += n;
+		else
+			BUG_ON(!frame_add_zone(pieces[i].base, n, frames));
 		meta += n;
+		frames += n;
 	}
 	if (lost)
 		pr_warn("mm: zone table full, %llu KiB left unused\n",

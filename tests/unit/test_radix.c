@@ -94,7 +94,8 @@ START_TEST(against_a_model)
 		uint64_t index = random_index(&seed);
 		int at = model_find(index);
 		if (rand_r(&seed) % 3 && nmodel < MODEL_MAX) {
-			ck_assert_int_eq(radix_insert(&r, index, item_for(index)), at < 0 ? 0 : -EEXIST);
+			ck_assert_int_eq(radix_insert(&r, index, item_for(index)),
+					 at < 0 ? 0 : -EEXIST);
 			if (at < 0)
 				model[nmodel++] = index;
 		} else if (at >= 0) {
@@ -105,7 +106,8 @@ START_TEST(against_a_model)
 		}
 		ck_assert_uint_eq(r.count, nmodel);
 		uint64_t probe = random_index(&seed);
-		ck_assert_ptr_eq(radix_lookup(&r, probe), model_find(probe) < 0 ? NULL : item_for(probe));
+		ck_assert_ptr_eq(radix_lookup(&r, probe),
+				 model_find(probe) < 0 ? NULL : item_for(probe));
 	}
 	/* radix_next from a random start finds the smallest model index >= it. */
 	for (unsigned k = 0; k < 2000; k++) {
