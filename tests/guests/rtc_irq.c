@@ -82,25 +82,29 @@ static void on_rtc(struct trap_frame *f)
 	pic_eoi(RTC_IRQ);
 }
 
-/* TSC ticks per millisecond: PIT channel 2 in mode 0 for 10 ms, its OUT
- * polled on port 0x61; the least of three, as a late look only adds. */
+/* TSC ticks per millisecond: PIT channel 2 in mode 0 for 40 ms, its OUT
+ * polled on port 0x61.  A look at OUT that comes late (the vCPU descheduled
+ * on a loaded host) only adds, so the least of five long windows. */
+#define CAL_MS 40
+
 static uint64_t tsc_per_ms(void)
 {
 	uint64_t best = ~0ull;
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
+		uint16_t count = 1193182 * CAL_MS / 1000;
 		outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
 		outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
-		outb(0x42, 11932 & 0xff);
-		outb(0x42, 11932 >> 8);
+		outb(0x42, count & 0xff);
+		outb(0x42, count >> 8);
 		uint64_t t0 = rdtsc();
 		while (!(inb(0x61) & 0x20))
 			;
 		uint64_t d = rdtsc() - t0;
 		best = d < best ? d : best;
 	}
-	CHECK(best < 0xffffffffull, "%llu TSC ticks in 10 ms", best);
-	return (uint32_t)best / 10; /* 32-bit: guests have no 64-bit division */
+	CHECK(best < 0xffffffffull, "%llu TSC ticks in %u ms", best, CAL_MS);
+	return (uint32_t)best / CAL_MS; /* 32-bit: guests have no 64-bit division */
 }
 
 static uint64_t tsc_ms;
@@ -196,7 +200,8 @@ static void check_held_line(void)
 }
 
 /* Update-ended and periodic on one line: two UF a second of the RTC's own
- * and of the TSC apart, and at most 257 PF in between at 256 Hz. */
+ * apart, the second no sooner than a TSC second after UIE went on, and at
+ * most 257 PF in between at 256 Hz. */
 static void check_update(void)
 {
 	start(A_32KHZ | 1, B_24H | B_PIE | B_UIE);
@@ -213,7 +218,11 @@ static void check_update(void)
 	printf("updates at :%02u and :%02u, %llu tsc apart, %u periodic between\n", s0, s1, gap,
 	       pf_between);
 	CHECK(s1 == (s0 + 1) % 60, "updates at :%02u then :%02u", s0, s1);
-	CHECK(gap >= tsc_ms * 900, "updates %llu tsc apart (%llu per ms)", gap, tsc_ms);
+	/* Judged from the start, as the periodic ones: a first interrupt that
+	 * came late on a loaded host shortens the gap, never this. */
+	uint64_t second = uf_tsc[1] - start_tsc;
+	CHECK(second >= tsc_ms * 900, "second update %llu tsc after UIE (%llu per ms)", second,
+	      tsc_ms);
 	CHECK(pf_between >= 2 && pf_between <= 257,
 	      "%u periodic interrupts in one second at 256 Hz", pf_between);
 }
