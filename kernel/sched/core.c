@@ -152,10 +152,14 @@ static void switch_to(struct thread *prev, struct thread *next)
 void sched_finish_switch(struct thread *last)
 {
 	struct runqueue *rq = this_rq();
+	/* Read before on_cpu clears: a dead thread is never switched to again,
+	 * so this CPU is the one to drop its own reference. */
+	bool dead = __atomic_load_n(&last->state, __ATOMIC_ACQUIRE) == THREAD_DEAD;
 
-	/* After this store a joiner may free `last`: touch it no more. */
 	__atomic_store_n(&last->on_cpu, false, __ATOMIC_RELEASE);
 	spin_unlock_raw(&rq->lock);
+	if (dead)
+		thread_put(last);
 }
 
 void sched_schedule(bool preempt)

@@ -20,6 +20,25 @@ void group_init_root(void)
 	}
 }
 
+bool group_join(struct sched_group *g, bool thread)
+{
+	uint32_t m = __atomic_load_n(&g->members, __ATOMIC_RELAXED);
+
+	do {
+		if (m & GROUP_DYING)
+			return false;
+	} while (!__atomic_compare_exchange_n(&g->members, &m, m + 1, true, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	__atomic_add_fetch(thread ? &g->nr_threads : &g->nr_children, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+void group_leave(struct sched_group *g, bool thread)
+{
+	__atomic_sub_fetch(thread ? &g->nr_threads : &g->nr_children, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&g->members, 1, __ATOMIC_RELEASE);
+}
+
 struct sched_group *sched_group_create(struct sched_group *parent, unsigned shares,
 				       unsigned limit_pct)
 {
@@ -31,11 +50,13 @@ struct sched_group *sched_group_create(struct sched_group *parent, unsigned shar
 	if (!g)
 		return NULL;
 	g->pcpu = kzalloc(sizeof(*g->pcpu) * MAX_CPUS);
-	if (!g->pcpu) {
+	if (!g->pcpu || !group_join(parent, false)) { /* a parent being destroyed takes none */
+		kfree(g->pcpu);
 		kfree(g);
 		return NULL;
 	}
 	g->parent = parent;
+	g->refs = 1;
 	g->depth = parent->depth + 1;
 	g->shares = shares ? shares : SCHED_SHARES_DEFAULT;
 	g->limit_pct = limit_pct;
@@ -46,20 +67,67 @@ struct sched_group *sched_group_create(struct sched_group *parent, unsigned shar
 		fair_group_entity_init(&g->pcpu[i].se, &g->pcpu[i].q, &parent->pcpu[i].q,
 				       g->shares);
 	}
-	__atomic_add_fetch(&parent->nr_children, 1, __ATOMIC_RELAXED);
 	return g;
 }
 
+/* Only an empty group goes, and from then on none can join it: the one
+ * compare-and-swap from no members to dying decides between a destroy and
+ * a thread_create or sched_group_create racing it. */
 bool sched_group_destroy(struct sched_group *g)
 {
+	uint32_t none = 0;
+
 	if (!g || g == &sched_root_group)
 		return false;
-	if (__atomic_load_n(&g->nr_threads, __ATOMIC_ACQUIRE) ||
-	    __atomic_load_n(&g->nr_children, __ATOMIC_ACQUIRE))
+	if (!__atomic_compare_exchange_n(&g->members, &none, GROUP_DYING, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
 		return false;
-	__atomic_sub_fetch(&g->parent->nr_children, 1, __ATOMIC_RELAXED);
+	group_leave(g->parent, false);
+	sched_group_put(g); /* the creator's */
+	return true;
+}
+
+void sched_group_get(struct sched_group *g)
+{
+	if (g && g != &sched_root_group)
+		__atomic_add_fetch(&g->refs, 1, __ATOMIC_RELAXED);
+}
+
+void sched_group_put(struct sched_group *g)
+{
+	if (!g || g == &sched_root_group)
+		return;
+	if (__atomic_sub_fetch(&g->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	BUG_ON(!(__atomic_load_n(&g->members, __ATOMIC_ACQUIRE) & GROUP_DYING));
 	kfree(g->pcpu);
 	kfree(g);
+}
+
+/* The thread joins g before it leaves its old group, so neither can be
+ * destroyed under it; the queue it waits in changes with its group. */
+bool thread_set_group(struct thread *t, struct sched_group *g)
+{
+	if (!g)
+		g = &sched_root_group;
+	if (!group_join(g, true))
+		return false;
+	unsigned long flags = irq_save();
+	spin_lock_raw(&t->wake_lock);
+	struct runqueue *rq = lock_thread_rq(t);
+	struct sched_group *old = t->group;
+	bool queued = t->se.queued;
+	if (queued)
+		rq_dequeue(rq, t);
+	t->group = g;
+	if (queued) {
+		t->se.vruntime = g->pcpu[rq->cpu].q.min_vruntime;
+		rq_enqueue(rq, t);
+	}
+	spin_unlock_raw(&rq->lock);
+	spin_unlock_raw(&t->wake_lock);
+	irq_restore(flags);
+	group_leave(old, true);
 	return true;
 }
 

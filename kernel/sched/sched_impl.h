@@ -19,7 +19,7 @@
 enum thread_state {
 	THREAD_RUNNABLE, /* on a run queue, running or waiting for a CPU */
 	THREAD_BLOCKED,	 /* waiting for sched_wakeup */
-	THREAD_DEAD,	 /* ended, waiting for thread_join */
+	THREAD_DEAD,	 /* ended; freed with its last reference */
 };
 
 struct thread {
@@ -30,7 +30,10 @@ struct thread {
 	volatile bool on_cpu;
 	unsigned cpu; /* run queue it is on, or last was on */
 	int pinned;   /* CPU_ANY or the only CPU it may run on */
-	struct sched_group *group;
+	/* atomic: the creator's (given up by join or detach) and its own while
+	 * it can still run (dropped once it has switched away dead) */
+	uint32_t refs;
+	struct sched_group *group; /* changes under wake_lock and the run queue's lock */
 	struct fair_entity se;
 	struct list rq_node; /* in runqueue.threads while queued */
 	uint64_t runtime_ns;
@@ -50,14 +53,20 @@ struct group_cpu {
 	struct sched_group *group;
 };
 
+/* A group's members: its threads and child groups, counted so creation and
+ * destroy cannot race; GROUP_DYING closes it to new members for good. */
+#define GROUP_DYING (1u << 31)
+
 struct sched_group {
 	struct sched_group *parent;
-	unsigned depth; /* root 0, top-level groups 1, their children 2 */
+	uint32_t members; /* atomic: threads + children, | GROUP_DYING */
+	uint32_t refs;	  /* atomic: its creator's and sched_group_get's; the last frees it */
+	unsigned depth;	  /* root 0, top-level groups 1, their children 2 */
 	unsigned shares, limit_pct;
 	spinlock_t lock; /* limit */
 	struct fair_limit limit;
 	uint64_t usage_ns;		  /* atomic */
-	unsigned nr_threads, nr_children; /* atomic */
+	unsigned nr_threads, nr_children; /* atomic, for reports: members splits into these */
 	struct group_cpu *pcpu;		  /* MAX_CPUS entries */
 };
 
@@ -104,10 +113,17 @@ void group_init_root(void);
 void group_charge(struct sched_group *g, uint64_t now, uint64_t runtime);
 uint64_t group_remaining(struct sched_group *g, uint64_t now);
 bool group_entity_throttled(struct fair_entity *e, void *now);
+/* A new member of g, a thread or a child group: false once g is being
+ * destroyed.  group_leave is its departure. */
+bool group_join(struct sched_group *g, bool thread);
+void group_leave(struct sched_group *g, bool thread);
+/* t's run queue, locked (raw); t->cpu only changes under that lock. */
+struct runqueue *lock_thread_rq(struct thread *t);
 
 /* thread.c */
 struct thread *thread_alloc(thread_fn fn, void *arg, struct sched_group *g, const char *name);
 void thread_init_current(struct thread *t, const char *name);
+void thread_put(struct thread *t);
 
 /* balance.c */
 unsigned select_cpu(struct thread *t);

@@ -1,7 +1,9 @@
 /*
  * Thread life cycle: creation with a prepared stack, the first switch into
- * it, exit, and join, which frees what exit cannot (a thread cannot free
- * the stack it is running on).
+ * it, exit, join and detach.  A thread has two references: its creator's,
+ * which join or detach gives up, and its own, which the CPU that switches
+ * away from it dead drops (a thread cannot free the stack it runs on).  The
+ * last one frees it.
  */
 #include <asm/irq.h>
 #include <pallas/kernel.h>
@@ -20,9 +22,13 @@ static void sleep_timer_fired(struct timer_event *ev)
 	sched_wakeup(container_of(ev, struct thread, sleep_timer));
 }
 
-static void thread_init_common(struct thread *t, struct sched_group *g, const char *name)
+/* False when t's group is being destroyed and takes no new thread. */
+static bool thread_init_common(struct thread *t, struct sched_group *g, const char *name)
 {
 	t->group = g ? g : &sched_root_group;
+	if (!group_join(t->group, true))
+		return false;
+	t->refs = 2;
 	t->pinned = CPU_ANY;
 	t->cpu = this_cpu()->id;
 	t->wake_lock = (spinlock_t)SPINLOCK_INIT;
@@ -31,13 +37,13 @@ static void thread_init_common(struct thread *t, struct sched_group *g, const ch
 	timer_event_init(&t->sleep_timer, sleep_timer_fired);
 	completion_init(&t->exited);
 	memcpy(t->name, name, strnlen(name, sizeof(t->name) - 1));
-	__atomic_add_fetch(&t->group->nr_threads, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 /* The caller's own context (kmain's, an AP's) becomes a thread, already running. */
 void thread_init_current(struct thread *t, const char *name)
 {
-	thread_init_common(t, NULL, name);
+	BUG_ON(!thread_init_common(t, NULL, name));
 	t->state = THREAD_RUNNABLE;
 	t->on_cpu = true;
 }
@@ -53,7 +59,11 @@ struct thread *thread_alloc(thread_fn fn, void *arg, struct sched_group *g, cons
 		kfree(t);
 		return NULL;
 	}
-	thread_init_common(t, g, name);
+	if (!thread_init_common(t, g, name)) {
+		page_free(t->stack, STACK_ORDER);
+		kfree(t);
+		return NULL;
+	}
 	t->fn = fn;
 	t->arg = arg;
 	t->state = THREAD_BLOCKED;
@@ -104,20 +114,33 @@ void thread_exit(void)
 	panic("thread %s: scheduled after exit", t->name);
 }
 
-void thread_join(struct thread *t)
+void thread_put(struct thread *t)
 {
-	wait_for_completion(&t->exited);
-	/* Exit has signalled, but may since have been preempted (still queued,
-	 * on_cpu false) or not yet have switched away for good.  DEAD is set
-	 * while it runs, so once DEAD is seen, on_cpu clearing means gone. */
-	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD)
-		__builtin_ia32_pause();
-	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
-		__builtin_ia32_pause();
-	__atomic_sub_fetch(&t->group->nr_threads, 1, __ATOMIC_RELAXED);
+	uint32_t left = __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL);
+
+	BUG_ON(left == UINT32_MAX);
+	if (left)
+		return;
+	group_leave(t->group, true);
 	if (t->stack)
 		page_free(t->stack, STACK_ORDER);
 	kfree(t);
+}
+
+/* Exit may still be on its way out after signalling; waiting for its own
+ * reference to go makes the join's the last, so when join returns the
+ * thread is gone and its group no longer counts it. */
+void thread_join(struct thread *t)
+{
+	wait_for_completion(&t->exited);
+	while (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1)
+		sched_yield();
+	thread_put(t);
+}
+
+void thread_detach(struct thread *t)
+{
+	thread_put(t);
 }
 
 const char *thread_name(const struct thread *t)

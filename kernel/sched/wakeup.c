@@ -9,7 +9,7 @@
 #include "sched_impl.h"
 
 /* t->cpu only changes under the lock of t's queue, so recheck after taking it. */
-static struct runqueue *lock_thread_rq(struct thread *t)
+struct runqueue *lock_thread_rq(struct thread *t)
 {
 	for (;;) {
 		struct runqueue *rq = rq_of(t->cpu);

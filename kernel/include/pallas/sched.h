@@ -31,15 +31,22 @@ typedef void (*thread_fn)(void *arg);
 /*
  * Starts fn(arg) in a new thread of group g (NULL: the root group), on the
  * least-loaded CPU.  Returning from fn ends the thread.  Every thread must be
- * joined, which frees it.  NULL when out of memory.
+ * joined or detached; it is freed once that has happened and it has ended.
+ * NULL when out of memory or g is being destroyed.
  */
 struct thread *thread_create(thread_fn fn, void *arg, struct sched_group *g, const char *name);
 /* The same, but the thread only ever runs on `cpu` (or anywhere: CPU_ANY). */
 struct thread *thread_create_on(thread_fn fn, void *arg, struct sched_group *g, const char *name,
 				int cpu);
 __attribute__((noreturn)) void thread_exit(void);
-/* Waits until t has ended, then frees it. */
+/* Waits until t has ended and switched away for good, then frees it: its
+ * group no longer counts it when this returns. */
 void thread_join(struct thread *t);
+/* Lets go of t without waiting: it is freed when it ends. */
+void thread_detach(struct thread *t);
+/* Moves t (running, queued or blocked) to group g (NULL: the root); false
+ * when g is being destroyed. */
+bool thread_set_group(struct thread *t, struct sched_group *g);
 struct thread *thread_current(void);
 const char *thread_name(const struct thread *t);
 uint64_t thread_runtime_ns(const struct thread *t);
@@ -65,8 +72,13 @@ void sched_sleep_ns(uint64_t ns);
  */
 struct sched_group *sched_group_create(struct sched_group *parent, unsigned shares,
 				       unsigned limit_pct);
-/* Only for a group without threads or child groups; returns false otherwise. */
+/* Only for a group without threads or child groups; returns false otherwise.
+ * From then on nothing can join it; its memory lasts while anyone holds a
+ * sched_group_get reference, so a thread_create racing the destroy is safe
+ * (it fails) as long as its caller holds one. */
 bool sched_group_destroy(struct sched_group *g);
+void sched_group_get(struct sched_group *g);
+void sched_group_put(struct sched_group *g);
 /* CPU time the group's threads (and its children's) have used, in ns. */
 uint64_t sched_group_usage(const struct sched_group *g);
 
