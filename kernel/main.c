@@ -12,6 +12,7 @@
 #include <asm/lapic.h>
 #include <asm/paging.h>
 #include <asm/segment.h>
+#include <pallas/aspace.h>
 #include <pallas/acpi.h>
 #include <pallas/boot.h>
 #include <pallas/boot_hook.h>
@@ -135,6 +136,7 @@ void kmain(const struct boot_info *loader_bi)
 
 	bootmem_init(&boot_info);
 	paging_init(&boot_info);
+	aspace_cpu_init();
 	smp_reserve_trampoline(); /* a page below 1 MiB, before mm_init takes them all */
 	if (consoles & BOOT_CONSOLE_FB)
 		fbcon_init(&boot_info.fb);

@@ -10,6 +10,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/irq.h>
+#include <pallas/aspace.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
 #include <pallas/smp.h>
@@ -146,6 +147,8 @@ static void switch_to(struct thread *prev, struct thread *next)
 		cpu_relax();
 	next->on_cpu = true;
 	this_cpu()->current = next;
+	if (prev->as != next->as)
+		aspace_switch(prev->as, next->as);
 	sched_finish_switch(sched_switch(prev, next));
 }
 

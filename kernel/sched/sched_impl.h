@@ -34,6 +34,7 @@ struct thread {
 	 * it can still run (dropped once it has switched away dead) */
 	uint32_t refs;
 	struct sched_group *group; /* changes under wake_lock and the run queue's lock */
+	struct aspace *as;	   /* user memory it sees (a reference), or NULL: kernel only */
 	struct fair_entity se;
 	struct list rq_node; /* in runqueue.threads while queued */
 	uint64_t runtime_ns;

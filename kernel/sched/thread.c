@@ -6,6 +6,7 @@
  * last one frees it.
  */
 #include <asm/irq.h>
+#include <pallas/aspace.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
 #include <pallas/string.h>
@@ -122,6 +123,8 @@ void thread_put(struct thread *t)
 	if (left)
 		return;
 	group_leave(t->group, true);
+	if (t->as)
+		aspace_put(t->as);
 	if (t->stack)
 		page_free(t->stack, STACK_ORDER);
 	kfree(t);
@@ -151,6 +154,21 @@ const char *thread_name(const struct thread *t)
 uint64_t thread_runtime_ns(const struct thread *t)
 {
 	return t->runtime_ns;
+}
+
+void thread_set_aspace(struct aspace *as)
+{
+	struct thread *t = thread_current();
+	struct aspace *old = t->as;
+
+	if (as)
+		aspace_get(as);
+	unsigned long flags = irq_save();
+	t->as = as;
+	aspace_switch(old, as);
+	irq_restore(flags);
+	if (old)
+		aspace_put(old);
 }
 
 uint64_t thread_longest_charge_ns(const struct thread *t)

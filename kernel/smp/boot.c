@@ -12,6 +12,7 @@
 #include <asm/lapic.h>
 #include <asm/paging.h>
 #include <asm/segment.h>
+#include <pallas/aspace.h>
 #include <pallas/acpi.h>
 #include <pallas/boot.h>
 #include <pallas/irq.h>
@@ -175,6 +176,7 @@ void ap_main(unsigned id)
 	write_cr4(read_cr4() | CR4_PGE);
 	fpu_cpu_init();
 	cpu_protect_init();
+	aspace_cpu_init();
 	irq_cpu_init();
 	timer_cpu_init();
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);

@@ -9,6 +9,7 @@
 #include <asm/cpu.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
+#include <asm/pgtable.h>
 #include <pallas/kernel.h>
 #include <pallas/string.h>
 
@@ -22,6 +23,11 @@ static uint64_t kernel_phys_base, kernel_virt_base;
 uint64_t paging_direct_map_top(void)
 {
 	return direct_map_top;
+}
+
+paddr_t pgtable_kernel_root(void)
+{
+	return virt_to_phys(pml4);
 }
 
 static uint64_t *table_at(uint64_t entry)
@@ -112,6 +118,11 @@ void paging_init(const struct boot_info *bi)
 	map_kernel_range(__rodata_start, __rodata_end, PTE_P | PTE_NX | PTE_G);
 	map_kernel_range(__data_start, __data_end, PTE_P | PTE_W | PTE_NX | PTE_G);
 	map_kernel_range(__ksyms_start, __kernel_end, PTE_P | PTE_NX | PTE_G);
+	/* Every kernel-half slot gets its table now and keeps it: address
+	 * spaces copy these 256 entries, so a kernel mapping made later shows
+	 * in all of them (asm/pgtable.h). */
+	for (unsigned i = 256; i < 512; i++)
+		(void)next_table(pml4, i);
 
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr4(read_cr4() & ~CR4_PGE); /* flush any global entries of the loader's */

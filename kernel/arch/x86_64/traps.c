@@ -6,15 +6,45 @@
  * to their handler, and on the way out the scheduler may switch to another
  * thread.
  */
+#include <asm/cpu.h>
 #include <asm/extable.h>
+#include <asm/irq.h>
 #include <asm/trap.h>
+#include <pallas/aspace.h>
+#include <pallas/uaccess.h>
 #include <pallas/debug.h>
 #include <pallas/irq.h>
 #include <pallas/sched.h>
 
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE   (1u << 1)
+#define RFLAGS_IF  (1u << 9)
+
+/* A kernel access to user memory (copy_from_user and friends) that found no
+ * page: mapped from the current address space, the access is retried.  The
+ * object may sleep to fill the page, so interrupts go back on if the access
+ * had them. */
+static bool user_page_fault(struct trap_frame *f)
+{
+	uintptr_t addr = read_cr2();
+	struct aspace *as = aspace_current();
+
+	/* A present page refused (SMAP, a read-only one) has nothing to map
+	 * until copy-on-write exists. */
+	if ((f->cs & 3) || !as || addr >= USER_TOP || (f->error & PF_PRESENT))
+		return false;
+	if (f->rflags & RFLAGS_IF)
+		irq_enable();
+	int err = aspace_fault(as, addr, f->error & PF_WRITE);
+	irq_disable();
+	return err == 0;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < 32) {
+		if (f->vector == VEC_PF && user_page_fault(f))
+			return;
 		if ((f->vector == VEC_PF || f->vector == VEC_GP) && extable_fixup(f))
 			return;
 		panic_trap(f);

@@ -12,6 +12,7 @@
 
 struct thread;
 struct cpu_tables;
+struct aspace;
 
 struct cpu {
 	struct cpu *self; /* must stay first: this_cpu() reads %gs:0 */
@@ -23,6 +24,7 @@ struct cpu {
 	volatile bool need_resched;
 	volatile bool online;
 	struct thread *current; /* owned by kernel/sched */
+	struct aspace *aspace;	/* loaded on this CPU, or NULL: owned by kernel/mm/aspace.c */
 	struct cpu_tables *tables;
 	void *sched; /* the scheduler's per-CPU run queue */
 	uint64_t irq_count;

@@ -48,6 +48,10 @@ void thread_detach(struct thread *t);
  * when g is being destroyed. */
 bool thread_set_group(struct thread *t, struct sched_group *g);
 struct thread *thread_current(void);
+/* The calling thread sees as's user memory from now on (NULL: none); it
+ * holds a reference on it until it changes again or ends. */
+struct aspace;
+void thread_set_aspace(struct aspace *as);
 const char *thread_name(const struct thread *t);
 uint64_t thread_runtime_ns(const struct thread *t);
 /*

@@ -1,0 +1,107 @@
+/*
+ * User-half page tables (asm/pgtable.h).  Tables are allocated on the way
+ * down and freed only with the whole tree: an address space's tables live
+ * as long as it does, which keeps unmap free of table bookkeeping.
+ */
+#include <asm/paging.h>
+#include <asm/pgtable.h>
+#include <pallas/kernel.h>
+#include <pallas/string.h>
+#include <pallas/uaccess.h>
+
+#define USER_SLOTS 256 /* PML4 entries of the lower half */
+
+static uint64_t *table(uint64_t entry_or_phys)
+{
+	return phys_to_virt(entry_or_phys & PTE_ADDR);
+}
+
+static unsigned index_at(uintptr_t va, int level)
+{
+	return (va >> (12 + 9 * level)) & 511;
+}
+
+paddr_t pgtable_create(void)
+{
+	paddr_t root = page_alloc(0);
+
+	if (!root)
+		return 0;
+	uint64_t *dst = table(root), *src = table(pgtable_kernel_root());
+	memset(dst, 0, USER_SLOTS * sizeof(uint64_t));
+	memcpy(dst + USER_SLOTS, src + USER_SLOTS, USER_SLOTS * sizeof(uint64_t));
+	return root;
+}
+
+static void free_level(uint64_t entry, int level)
+{
+	if (level > 0) {
+		uint64_t *t = table(entry);
+		for (unsigned i = 0; i < 512; i++)
+			if (t[i] & PTE_P)
+				free_level(t[i], level - 1);
+	}
+	page_free(entry & PTE_ADDR, 0);
+}
+
+void pgtable_destroy(paddr_t root)
+{
+	uint64_t *t = table(root);
+
+	for (unsigned i = 0; i < USER_SLOTS; i++)
+		if (t[i] & PTE_P)
+			free_level(t[i], 2); /* a PDPT: its PDs, their PTs */
+	page_free(root, 0);
+}
+
+/* The page table (last level) for va, created on the way when create. */
+static uint64_t *leaf_table(paddr_t root, uintptr_t va, bool create)
+{
+	uint64_t *t = table(root);
+
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &t[index_at(va, level)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			paddr_t p = page_alloc(0);
+			if (!p)
+				return NULL;
+			memset(phys_to_virt(p), 0, PAGE_SIZE);
+			/* Permissions are the leaf's to decide. */
+			*e = p | PTE_P | PTE_W | PTE_U;
+		}
+		t = table(*e);
+	}
+	return t;
+}
+
+bool pgtable_map(paddr_t root, uintptr_t va, paddr_t pa, uint64_t flags, uint64_t *old)
+{
+	BUG_ON(va >= USER_TOP || !IS_ALIGNED(va, PAGE_SIZE));
+	uint64_t *pt = leaf_table(root, va, true);
+	if (!pt)
+		return false;
+	uint64_t *e = &pt[index_at(va, 0)];
+	*old = *e;
+	*e = (pa & PTE_ADDR) | (flags & ~PTE_ADDR) | PTE_P | PTE_U;
+	return true;
+}
+
+uint64_t pgtable_unmap(paddr_t root, uintptr_t va)
+{
+	uint64_t *pt = leaf_table(root, va, false);
+
+	if (!pt)
+		return 0;
+	uint64_t old = pt[index_at(va, 0)];
+	pt[index_at(va, 0)] = 0;
+	return old;
+}
+
+uint64_t pgtable_lookup(paddr_t root, uintptr_t va)
+{
+	uint64_t *pt = leaf_table(root, va, false);
+
+	return pt ? pt[index_at(va, 0)] : 0;
+}
