@@ -150,6 +150,16 @@ uint64_t vcpu_cr4_allowed(struct vcpu *vcpu);
  * the L1D flush or VERW; vmm/core/spec_ctrl.c). */
 void vcpu_spec_before_entry(struct vcpu *vcpu);
 
+/* Whether an exception that has an error code pushes it, for a guest with
+ * this CR0: not in real mode, where the frame is FLAGS, CS, IP and nothing
+ * else (SDM vol. 3, 20.1.4).  VT-x refuses the VM entry that asks for one
+ * there (SDM 27.2.1.3, deliver-error-code with CR0.PE clear); the backends
+ * ask this before queueing any exception, whoever raised it. */
+static inline bool exception_pushes_error(bool has_error, uint64_t guest_cr0)
+{
+	return has_error && (guest_cr0 & 1); /* CR0.PE */
+}
+
 /* For backends: the core's objects they are handed. */
 void *vcpu_backend(struct vcpu *vcpu);
 struct vm *vcpu_vm(struct vcpu *vcpu);
