@@ -9,12 +9,17 @@
 
 	.data
 	.globl tg_after, tg_int_runs, tg_int_tr, tg_int_eflags, tg_int_cr0
+	.globl tg_jmp_tr, tg_jmp_eflags, tg_jmp_main_type
 	.globl tg_exc_error, tg_exc_esp, tg_exc_tr, tg_exc_eflags, tg_exc_saved_eip
 tg_after:	.space 4 * 9	/* EAX ECX EDX EBX ESP EBP ESI EDI EFLAGS after */
 tg_int_runs:	.long 0
 tg_int_tr:	.long 0
 tg_int_eflags:	.long 0
 tg_int_cr0:	.long 0
+tg_jmp_tr:	.long 0
+tg_jmp_eflags:	.long 0
+tg_jmp_main_type: .long 0
+tg_main_desc5:	.long 0
 tg_exc_error:	.long 0
 tg_exc_esp:	.long 0
 tg_exc_tr:	.long 0
@@ -61,6 +66,9 @@ tg_exc_saved_eip: .long 0
 .endm
 
 	CALLER tg_call_int, "", "int $0x50"
+	/* CALL and JMP straight to a TSS (task_gate.c's SEL_TSS_CALL, SEL_TSS_JMP). */
+	CALLER tg_call_lcall, "", "lcall $0x58, $0"
+	CALLER tg_call_ljmp, "", "ljmp $0x60, $0"
 	/* #GP(0x1238): FS loaded with a selector past the GDT limit. */
 	CALLER tg_call_gp, "mov $0x1238, %ax", "mov %ax, %fs"
 	/* #DE whose gate is not present: #NP, and then #DF. */
@@ -83,6 +91,20 @@ tg_int_task:
 	.globl tg_int_task_resume
 tg_int_task_resume:
 	jmp tg_int_task
+
+/* The task JMP leads to: no link, no NT; it goes back by JMP too, after
+ * noting whether the caller's TSS descriptor was left busy. */
+	.globl tg_jmp_task, tg_jmp_task_resume, tg_main_desc5
+tg_jmp_task:
+	str tg_jmp_tr
+	pushf
+	pop tg_jmp_eflags
+	mov tg_main_desc5, %eax
+	movzbl (%eax), %eax
+	mov %eax, tg_jmp_main_type
+	ljmp $0x40, $0
+tg_jmp_task_resume:
+	jmp tg_jmp_task
 
 /* The task #GP or #DF leads to: the error code on its stack; it sends the
  * interrupted task on past the faulting instruction by its saved EIP. */

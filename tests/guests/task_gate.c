@@ -1,14 +1,16 @@
-/* Hardware task switches in 32-bit protected mode through task gates in the
- * IDT (SDM vol. 3, 6.12.2 and 8.3; APM vol. 2, 12.3): INT n, #GP (its error
- * code pushed on the new task's stack) and #DF (#DE through a gate not
- * present, then #NP) each switch to a TSS of their own.  Checked: TR, the
- * new task's back link and EFLAGS.NT, both TSS descriptors' busy bits,
- * CR0.TS, the state saved in the old TSS (EIP of the next instruction for
- * INT n, of the faulting one for a fault; every general register, EFLAGS
- * and the selectors), and IRET with NT back through the link: the caller's
- * registers come back from its TSS, the new task's busy bit clears and its
- * own TSS keeps where its IRET left off, so a second INT n resumes it there.
- * Under VT-x every task switch exits and the VMM carries it out. */
+/* Hardware task switches in 32-bit protected mode (SDM vol. 3, 6.12.2 and
+ * 8.3; APM vol. 2, 12.3).  Through task gates in the IDT: INT n, #GP (its
+ * error code pushed on the new task's stack) and #DF (#DE through a gate
+ * not present, then #NP), each to a TSS of its own; and CALL (nesting like
+ * a gate) and JMP (no link, no NT, the old task's busy bit cleared)
+ * straight to a TSS.  Checked: TR, the new task's back link and EFLAGS.NT,
+ * both TSS descriptors' busy bits, CR0.TS, the state saved in the old TSS
+ * (EIP of the next instruction for INT n, CALL and JMP, of the faulting one
+ * for a fault; every general register, EFLAGS and the selectors), and IRET
+ * with NT back through the link (JMP for JMP): the caller's registers come
+ * back from its TSS, the new task's busy bit clears and its own TSS keeps
+ * where it left off, so a second INT n resumes it there.  Under VT-x every
+ * task switch exits and the VMM carries it out. */
 #include "lib/guest.h"
 
 const char guest_name[] = "task_gate";
@@ -28,7 +30,9 @@ struct tss32 {
 #define SEL_TSS_MAIN 0x40
 #define SEL_TSS_INT  0x48
 #define SEL_TSS_EXC  0x50
-#define GDT_ENTRIES  11
+#define SEL_TSS_CALL 0x58 /* task_gate.S's LCALL */
+#define SEL_TSS_JMP  0x60 /* and LJMP */
+#define GDT_ENTRIES  13
 #define V_TASK	     0x50
 #define F_NT	     (1u << 14)
 #define F_IF	     (1u << 9)
@@ -40,17 +44,24 @@ static struct {
 	uint16_t limit;
 	uint32_t base;
 } __attribute__((packed)) tg_gdtr = {sizeof(tg_gdt) - 1, 0}, old_gdtr;
-static struct tss32 tss_main, tss_int, tss_exc;
+static struct tss32 tss_main, tss_int, tss_exc, tss_call, tss_jmp;
 static uint8_t int_stack[4096] __attribute__((aligned(16)));
 static uint8_t exc_stack[4096] __attribute__((aligned(16)));
+static uint8_t call_stack[4096] __attribute__((aligned(16)));
+static uint8_t jmp_stack[4096] __attribute__((aligned(16)));
 
 extern volatile uint32_t tg_after[9], tg_int_runs, tg_int_tr, tg_int_eflags, tg_int_cr0;
 extern volatile uint32_t tg_exc_error, tg_exc_esp, tg_exc_tr, tg_exc_eflags, tg_exc_saved_eip;
+extern volatile uint32_t tg_jmp_tr, tg_jmp_eflags, tg_jmp_main_type;
+extern volatile uint8_t *volatile tg_main_desc5;
 extern struct tss32 *volatile tg_exc_tss_main;
 extern volatile uint32_t tg_exc_resume;
 extern const char tg_call_int_at[], tg_call_int_after[], tg_call_gp_at[], tg_call_gp_after[],
-    tg_call_df_at[], tg_call_df_after[], tg_int_task[], tg_int_task_resume[], tg_exc_task[];
+    tg_call_df_at[], tg_call_df_after[], tg_int_task[], tg_int_task_resume[], tg_exc_task[],
+    tg_call_lcall_after[], tg_call_ljmp_after[], tg_jmp_task[], tg_jmp_task_resume[];
 void tg_call_int(void);
+void tg_call_lcall(void);
+void tg_call_ljmp(void);
 void tg_call_gp(void);
 void tg_call_df(void);
 
@@ -177,6 +188,53 @@ static void check_int(int round)
 	       V_TASK, round, tg_int_tr, tss_int.link, tss_main.eip);
 }
 
+/* CALL to a TSS nests like a task gate (link, NT); IRET comes back. */
+static void check_call(void)
+{
+	uint32_t runs = tg_int_runs;
+	tg_call_lcall();
+	CHECK(tg_int_runs == runs + 1, "CALL: the task ran %u times", tg_int_runs - runs);
+	CHECK(tg_int_tr == SEL_TSS_CALL, "CALL: TR %x in the task", tg_int_tr);
+	CHECK(tg_int_eflags & F_NT, "CALL: EFLAGS %x in the task, without NT", tg_int_eflags);
+	CHECK(tss_call.link == SEL_TSS_MAIN, "CALL: back link %x", tss_call.link);
+	CHECK(tss_main.eip == (uint32_t)tg_call_lcall_after,
+	      "CALL: old TSS EIP %x, the next instruction is %x", tss_main.eip,
+	      (uint32_t)tg_call_lcall_after);
+	CHECK(tss_call.eip == (uint32_t)tg_int_task_resume, "CALL: the task's TSS EIP %x",
+	      tss_call.eip);
+	CHECK(!busy(SEL_TSS_CALL), "CALL: the task's TSS still busy after IRET");
+	check_caller("CALL", 0xa0a0a0a0, 0xc0c0c0c0, 0xd0d0d0d0);
+	printf("CALL to a TSS: TR %x, link %x, NT in the task, IRET back\n", tg_int_tr,
+	       tss_call.link);
+}
+
+/* JMP to a TSS does not nest: no link written, no NT, the old task's busy
+ * bit cleared; the task comes back by JMP. */
+static void check_jmp(void)
+{
+	tss_jmp.link = 0x1234; /* must stay */
+	tg_main_desc5 = (volatile uint8_t *)&tg_gdt[SEL_TSS_MAIN >> 3] + 5;
+	tg_call_ljmp();
+	CHECK(tg_jmp_tr == SEL_TSS_JMP, "JMP: TR %x in the task", tg_jmp_tr);
+	CHECK(!(tg_jmp_eflags & F_NT), "JMP: EFLAGS %x in the task, with NT", tg_jmp_eflags);
+	CHECK(tss_jmp.link == 0x1234, "JMP: the task's link was written (%x)", tss_jmp.link);
+	CHECK(tg_jmp_main_type == 0x89,
+	      "JMP: the caller's TSS descriptor %x in the task, not "
+	      "available (0x89)",
+	      tg_jmp_main_type);
+	CHECK(tss_main.eip == (uint32_t)tg_call_ljmp_after,
+	      "JMP: old TSS EIP %x, the next instruction is %x", tss_main.eip,
+	      (uint32_t)tg_call_ljmp_after);
+	CHECK(tss_jmp.eip == (uint32_t)tg_jmp_task_resume,
+	      "JMP: the task's TSS EIP %x after its JMP back, expected %x", tss_jmp.eip,
+	      (uint32_t)tg_jmp_task_resume);
+	CHECK(!busy(SEL_TSS_JMP), "JMP: the task's TSS still busy after the JMP back");
+	check_caller("JMP", 0xa0a0a0a0, 0xc0c0c0c0, 0xd0d0d0d0);
+	printf("JMP to a TSS and back: TR %x, no link, no NT, the caller's TSS available "
+	       "meanwhile\n",
+	       tg_jmp_tr);
+}
+
 static void check_exc(const char *what, unsigned vector, void (*call)(void), const char *at,
 		      const char *after, uint32_t error, uint32_t eax, uint32_t ecx, uint32_t edx,
 		      bool check_eip)
@@ -218,6 +276,10 @@ void guest_main(const struct mb_info *mbi)
 	task_init(&tss_int, tg_int_task, int_stack);
 	tg_gdt[SEL_TSS_MAIN >> 3] = tss_desc(&tss_main);
 	tg_gdt[SEL_TSS_INT >> 3] = tss_desc(&tss_int);
+	task_init(&tss_call, tg_int_task, call_stack);
+	task_init(&tss_jmp, tg_jmp_task, jmp_stack);
+	tg_gdt[SEL_TSS_CALL >> 3] = tss_desc(&tss_call);
+	tg_gdt[SEL_TSS_JMP >> 3] = tss_desc(&tss_jmp);
 	tg_gdtr.base = (uint32_t)tg_gdt;
 	asm volatile("sgdt %0" : "=m"(old_gdtr));
 	asm volatile("lgdt %0" ::"m"(tg_gdtr));
@@ -227,6 +289,8 @@ void guest_main(const struct mb_info *mbi)
 
 	check_int(1);
 	check_int(2); /* resumes the task after its IRET */
+	check_call();
+	check_jmp();
 
 	check_exc("#GP(selector)", 13, tg_call_gp, tg_call_gp_at, tg_call_gp_after, 0x1238,
 		  0xa0a01238, 0xc0c0c0c0, 0xd0d0d0d0, true);
@@ -239,5 +303,6 @@ void guest_main(const struct mb_info *mbi)
 
 	CHECK(!(tss_main.eflags & F_IF), "old TSS EFLAGS %x with IF (the guest runs with it clear)",
 	      tss_main.eflags);
-	printf("task gates: INT n, #GP and #DF switch tasks and IRET comes back as the SDM says\n");
+	printf("task switches: INT n, CALL, JMP, #GP and #DF switch tasks and come back as the SDM "
+	       "says\n");
 }
