@@ -8,7 +8,7 @@
 #define TSS_EIP 0x20
 
 	.data
-	.globl tg_after, tg_int_runs, tg_int_tr, tg_int_eflags, tg_int_cr0
+	.globl tg_after, tg_int_runs, tg_int_tr, tg_int_eflags, tg_int_cr0, tg_int_cr3
 	.globl tg_jmp_tr, tg_jmp_eflags, tg_jmp_main_type
 	.globl tg_exc_error, tg_exc_esp, tg_exc_tr, tg_exc_eflags, tg_exc_saved_eip
 tg_after:	.space 4 * 9	/* EAX ECX EDX EBX ESP EBP ESI EDI EFLAGS after */
@@ -16,6 +16,7 @@ tg_int_runs:	.long 0
 tg_int_tr:	.long 0
 tg_int_eflags:	.long 0
 tg_int_cr0:	.long 0
+tg_int_cr3:	.long 0
 tg_jmp_tr:	.long 0
 tg_jmp_eflags:	.long 0
 tg_jmp_main_type: .long 0
@@ -85,6 +86,8 @@ tg_int_task:
 	pop tg_int_eflags
 	mov %cr0, %eax
 	mov %eax, tg_int_cr0
+	mov %cr3, %eax
+	mov %eax, tg_int_cr3
 	mov $0x11111111, %eax		/* saved in the task's TSS, not the caller's */
 	mov $0x22222222, %ebx
 	iret

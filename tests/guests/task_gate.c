@@ -9,7 +9,8 @@
  * for a fault; every general register, EFLAGS and the selectors), and IRET
  * with NT back through the link (JMP for JMP): the caller's registers come
  * back from its TSS, the new task's busy bit clears and its own TSS keeps
- * where it left off, so a second INT n resumes it there.  Under VT-x every
+ * where it left off, so a second INT n resumes it there; with paging each
+ * task runs on its TSS's CR3, never written back.  Under VT-x every
  * task switch exits and the VMM carries it out. */
 #include "lib/guest.h"
 
@@ -50,7 +51,7 @@ static uint8_t exc_stack[4096] __attribute__((aligned(16)));
 static uint8_t call_stack[4096] __attribute__((aligned(16)));
 static uint8_t jmp_stack[4096] __attribute__((aligned(16)));
 
-extern volatile uint32_t tg_after[9], tg_int_runs, tg_int_tr, tg_int_eflags, tg_int_cr0;
+extern volatile uint32_t tg_after[9], tg_int_runs, tg_int_tr, tg_int_eflags, tg_int_cr0, tg_int_cr3;
 extern volatile uint32_t tg_exc_error, tg_exc_esp, tg_exc_tr, tg_exc_eflags, tg_exc_saved_eip;
 extern volatile uint32_t tg_jmp_tr, tg_jmp_eflags, tg_jmp_main_type;
 extern volatile uint8_t *volatile tg_main_desc5;
@@ -188,6 +189,36 @@ static void check_int(int round)
 	       V_TASK, round, tg_int_tr, tss_int.link, tss_main.eip);
 }
 
+/* With paging, each task's CR3 comes from its TSS, and a switch away never
+ * writes the old TSS's CR3 (a static field). */
+static uint32_t pd_main[1024] __attribute__((aligned(4096)));
+static uint32_t pd_task[1024] __attribute__((aligned(4096)));
+
+static void check_cr3(void)
+{
+	for (uint32_t i = 0; i < 4; i++)		  /* 0-16 MiB, the same in both */
+		pd_main[i] = pd_task[i] = i << 22 | 0x83; /* P RW PS */
+	uint32_t cr0, cr4;
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	asm volatile("mov %0, %%cr4" ::"r"(cr4 | (1u << 4))); /* PSE */
+	asm volatile("mov %0, %%cr3" ::"r"(pd_main) : "memory");
+	asm volatile("mov %%cr0, %0" : "=r"(cr0));
+	asm volatile("mov %0, %%cr0" ::"r"(cr0 | (1u << 31)) : "memory");
+	tss_main.cr3 = (uint32_t)pd_main;
+	tss_int.cr3 = (uint32_t)pd_task;
+	check_int(3);
+	CHECK(tg_int_cr3 == (uint32_t)pd_task, "paging: CR3 %x in the task, its TSS says %x",
+	      tg_int_cr3, (uint32_t)pd_task);
+	CHECK(read_cr3() == (uint32_t)pd_main, "paging: CR3 %x after the IRET back, expected %x",
+	      read_cr3(), (uint32_t)pd_main);
+	CHECK(tss_main.cr3 == (uint32_t)pd_main && tss_int.cr3 == (uint32_t)pd_task,
+	      "paging: the switches wrote CR3 into a TSS (%x, %x)", tss_main.cr3, tss_int.cr3);
+	asm volatile("mov %0, %%cr0" ::"r"(cr0) : "memory");
+	asm volatile("mov %0, %%cr4" ::"r"(cr4));
+	printf("with paging: the task ran on its TSS's CR3 %x, the caller back on %x\n", tg_int_cr3,
+	       read_cr3());
+}
+
 /* CALL to a TSS nests like a task gate (link, NT); IRET comes back. */
 static void check_call(void)
 {
@@ -301,6 +332,7 @@ void guest_main(const struct mb_info *mbi)
 	check_exc("#DF", 8, tg_call_df, tg_call_df_at, tg_call_df_after, 0, 1, 0, 0, false);
 	idt()[0] = de;
 
+	check_cr3();
 	CHECK(!(tss_main.eflags & F_IF), "old TSS EFLAGS %x with IF (the guest runs with it clear)",
 	      tss_main.eflags);
 	printf("task switches: INT n, CALL, JMP, #GP and #DF switch tasks and come back as the SDM "
