@@ -22,17 +22,19 @@
 #include "task_switch.h"
 #include "vm_impl.h"
 
-#define RFLAGS_NT (1u << 14)
-#define CR0_PE	  (1ull << 0)
-#define CR0_TS	  (1ull << 3)
-#define CR0_PG	  (1ull << 31)
-#define CR4_PAE	  (1ull << 5)
-#define VEC_TS	  10
-#define VEC_NP	  11
-#define VEC_GP	  13
+#define RFLAGS_NT   (1u << 14)
+#define CR0_PE	    (1ull << 0)
+#define CR0_TS	    (1ull << 3)
+#define CR0_PG	    (1ull << 31)
+#define CR4_PAE	    (1ull << 5)
+#define VEC_TS	    10
+#define VEC_NP	    11
+#define VEC_GP	    13
+#define SYS_NOT_RAM UINT32_MAX
 
 /* Guest-linear bytes as the CPU's own accesses to system tables reach them
- * (supervisor, 32-bit wrap); false with the #PF in *a. */
+ * (supervisor, 32-bit wrap); false with the #PF in *a, or pf_error
+ * SYS_NOT_RAM for a page that is not guest RAM. */
 static bool sys_copy(struct vm *vm, const struct vcpu_sregs *s, uint64_t lin, void *buf, size_t len,
 		     bool write, struct linear_access *a)
 {
@@ -41,7 +43,10 @@ static bool sys_copy(struct vm *vm, const struct vcpu_sregs *s, uint64_t lin, vo
 	*a = (struct linear_access){.wrap32 = true, .write = write, .user = false};
 	if (!linear_translate(vm, s, a, lin & 0xffffffffu, len, &sp))
 		return false;
-	return linear_copy(vm, &sp, buf, write);
+	if (linear_copy(vm, &sp, buf, write))
+		return true;
+	a->pf_error = SYS_NOT_RAM; /* mapped, but not to guest RAM: no #PF to give */
+	return false;
 }
 
 /* A descriptor of the GDT (TI clear) or the LDT; false when the selector
@@ -164,7 +169,11 @@ void task_switch_exit(struct vcpu *vcpu, const struct vm_exit *e)
 	}
 	if (!sys_copy(vm, &s, tr.base, &nt, sizeof(nt), false, &a) ||
 	    !sys_copy(vm, &s, s.tr.base, &ot, sizeof(ot), false, &a)) {
-		linear_page_fault(vcpu, &r, &s, &a);
+		if (a.pf_error == SYS_NOT_RAM)
+			vm_stop(vm, VM_STOP_UNHANDLED, 0, "vCPU %u: task switch: a TSS not in RAM",
+				vcpu->id);
+		else
+			linear_page_fault(vcpu, &r, &s, &a);
 		return;
 	}
 
