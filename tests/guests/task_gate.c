@@ -10,7 +10,9 @@
  * with NT back through the link (JMP for JMP): the caller's registers come
  * back from its TSS, the new task's busy bit clears and its own TSS keeps
  * where it left off, so a second INT n resumes it there; with paging each
- * task runs on its TSS's CR3, never written back.  Under VT-x every
+ * task runs on its TSS's CR3, never written back.  A task gate to a TSS
+ * descriptor not present, busy or too small faults (#NP, #GP, #TS with
+ * the selector) in the old task without switching.  Under VT-x every
  * task switch exits and the VMM carries it out. */
 #include "lib/guest.h"
 
@@ -33,7 +35,9 @@ struct tss32 {
 #define SEL_TSS_EXC  0x50
 #define SEL_TSS_CALL 0x58 /* task_gate.S's LCALL */
 #define SEL_TSS_JMP  0x60 /* and LJMP */
-#define GDT_ENTRIES  13
+#define SEL_TSS_BAD  0x68 /* a descriptor with one thing wrong */
+#define GDT_ENTRIES  14
+#define V_BAD	     0x51
 #define V_TASK	     0x50
 #define F_NT	     (1u << 14)
 #define F_IF	     (1u << 9)
@@ -45,7 +49,7 @@ static struct {
 	uint16_t limit;
 	uint32_t base;
 } __attribute__((packed)) tg_gdtr = {sizeof(tg_gdt) - 1, 0}, old_gdtr;
-static struct tss32 tss_main, tss_int, tss_exc, tss_call, tss_jmp;
+static struct tss32 tss_main, tss_int, tss_exc, tss_call, tss_jmp, tss_bad;
 static uint8_t int_stack[4096] __attribute__((aligned(16)));
 static uint8_t exc_stack[4096] __attribute__((aligned(16)));
 static uint8_t call_stack[4096] __attribute__((aligned(16)));
@@ -219,6 +223,44 @@ static void check_cr3(void)
 	       read_cr3());
 }
 
+/* A task gate to a TSS descriptor that is wrong: the fault comes in the
+ * old task, before any switch, with the TSS selector as its error code. */
+static volatile uint32_t f_vec, f_err, f_eip, f_resume;
+
+static void on_fault(struct trap_frame *f)
+{
+	f_vec = f->vector;
+	f_err = f->error;
+	f_eip = f->eip;
+	f->eip = f_resume;
+}
+
+static void check_bad_tss(const char *what, uint64_t desc, unsigned vector)
+{
+	uint32_t at;
+
+	task_init(&tss_bad, tg_int_task, int_stack);
+	tg_gdt[SEL_TSS_BAD >> 3] = desc;
+	task_gate(V_BAD, SEL_TSS_BAD);
+	trap_set_handler(vector, on_fault);
+	f_vec = ~0u;
+	asm volatile("movl $2f, %[res]\n"
+		     "1: int %[v]\n"
+		     "2: movl $1b, %[at]"
+		     : [res] "=m"(f_resume), [at] "=r"(at)
+		     : [v] "i"(V_BAD)
+		     : "memory");
+	trap_set_handler(vector, 0);
+	CHECK(f_vec == vector, "%s: vector %d, expected %u", what, (int)f_vec, vector);
+	CHECK(f_err == SEL_TSS_BAD, "%s: error code %x, expected the TSS selector %x", what, f_err,
+	      SEL_TSS_BAD);
+	CHECK(f_eip == at, "%s: saved EIP %x, the INT is at %x", what, f_eip, at);
+	CHECK(str() == SEL_TSS_MAIN, "%s: TR %x, the switch happened", what, str());
+	CHECK(tss_bad.eip == (uint32_t)tg_int_task && tss_bad.link == 0,
+	      "%s: the TSS was written (EIP %x, link %x)", what, tss_bad.eip, tss_bad.link);
+	printf("%s: vector %u error %x, no switch\n", what, vector, f_err);
+}
+
 /* CALL to a TSS nests like a task gate (link, NT); IRET comes back. */
 static void check_call(void)
 {
@@ -332,6 +374,10 @@ void guest_main(const struct mb_info *mbi)
 	check_exc("#DF", 8, tg_call_df, tg_call_df_at, tg_call_df_after, 0, 1, 0, 0, false);
 	idt()[0] = de;
 
+	uint64_t good = tss_desc(&tss_bad);
+	check_bad_tss("task gate to a TSS not present", good & ~(1ull << 47), 11);
+	check_bad_tss("task gate to a busy TSS", good | 2ull << 40, 13);
+	check_bad_tss("task gate to a TSS with limit 0x50", (good & ~0xffffull) | 0x50, 10);
 	check_cr3();
 	CHECK(!(tss_main.eflags & F_IF), "old TSS EFLAGS %x with IF (the guest runs with it clear)",
 	      tss_main.eflags);
