@@ -15,3 +15,4 @@ UNIT_UNDER_TEST += vmm/core/cr_policy.c
 UNIT_UNDER_TEST += vmm/vmx/vpid_pool.c
 UNIT_UNDER_TEST += vmm/core/gva.c
 UNIT_UNDER_TEST += vmm/core/spec_policy.c
+UNIT_UNDER_TEST += vmm/core/task_switch_state.c

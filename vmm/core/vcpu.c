@@ -14,6 +14,7 @@
 #include "gva.h"
 #include "linear.h"
 #include "pio_string.h"
+#include "task_switch.h"
 #include "vlapic.h"
 #include "vm_impl.h"
 
@@ -236,6 +237,9 @@ static void handle(struct vcpu *vcpu, const struct vm_exit *e)
 	case VM_EXIT_INIT:
 		vm_stop(vm, VM_STOP_UNHANDLED, 0, "vCPU %u: INIT signal (not supported yet)",
 			vcpu->id);
+		return;
+	case VM_EXIT_TASK_SWITCH:
+		task_switch_exit(vcpu, e);
 		return;
 	case VM_EXIT_UNHANDLED:
 		vm_stop(vm, VM_STOP_UNHANDLED, 0, "vCPU %u: %s", vcpu->id, e->detail);

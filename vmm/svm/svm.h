@@ -98,6 +98,7 @@ void svm_handle_exit(struct vcpu *vcpu, struct svm_vcpu *v, struct vm_exit *exit
 static inline void svm_queue_exception(struct svm_vcpu *v, uint8_t vector, bool has_error,
 				       uint32_t error)
 {
+	has_error = exception_pushes_error(has_error, v->vmcb->s.cr0);
 	v->vmcb->c.event_inj = EVENT_VALID | EVENT_TYPE_EXC | vector |
 			       (has_error ? EVENT_HAS_ERROR | ((uint64_t)error << 32) : 0);
 	v->pending_event = true;

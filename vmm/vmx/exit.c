@@ -111,6 +111,47 @@ static void requeue_vectoring_event(struct vmx_vcpu *v)
 	v->pending_event = true;
 }
 
+/*
+ * A task switch, which VT-x leaves to the VMM whatever started it (SDM
+ * 27.2.4, 28.2.1).  Through an IDT task gate, the event being delivered is
+ * consumed by the switch, not delivered again: requeue_vectoring_event's
+ * injection is undone (an NMI stays blocked, as delivery would leave it).
+ * CALL, JMP, IRET and software interrupts complete first: the old TSS gets
+ * the next instruction's EIP.
+ */
+static void task_switch(struct vmx_vcpu *v, struct vm_exit *exit)
+{
+	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+	uint32_t info = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
+	unsigned source = (q >> 30) & 3;
+	bool completes = true;
+
+	exit->kind = VM_EXIT_TASK_SWITCH;
+	exit->task.selector = (uint16_t)q;
+	exit->task.source = (uint8_t)source;
+	exit->task.has_error = false;
+	exit->task.error = 0;
+	exit->task.soft_vector = -1;
+	if (source == TASK_SWITCH_GATE && (info & INTR_INFO_VALID)) {
+		uint32_t type = info & INTR_TYPE_MASK;
+		vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+		v->pending_event = false;
+		if (type == INTR_TYPE_NMI)
+			vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+				vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
+		if (type == INTR_TYPE_HW_EXCEPTION && (info & INTR_INFO_DELIVER_CODE)) {
+			exit->task.has_error = true;
+			exit->task.error = (uint32_t)vmread(VMCS_IDT_VECTORING_ERR);
+		}
+		if (type == INTR_TYPE_EXTINT || type == INTR_TYPE_NMI ||
+		    type == INTR_TYPE_HW_EXCEPTION)
+			completes = false;
+		if (type == INTR_TYPE_SOFT_INT || type == INTR_TYPE_SOFT_EXCEPTION)
+			exit->task.soft_vector = (int16_t)(info & 0xff);
+	}
+	exit->task.insn_len = completes ? (uint8_t)vmread(VMCS_EXIT_INSN_LEN) : 0;
+}
+
 /* The reason is read again here, so that the hot path keeps no register
  * for it across the calls of the exits it handles. */
 static void unhandled(struct vm_exit *exit)
@@ -168,6 +209,9 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		return; /* the core re-evaluates pending interrupts before the next entry */
 	case EXIT_REASON_TRIPLE_FAULT:
 		exit->kind = VM_EXIT_SHUTDOWN;
+		return;
+	case EXIT_REASON_TASK_SWITCH:
+		task_switch(v, exit);
 		return;
 	case EXIT_REASON_INIT:
 		exit->kind = VM_EXIT_INIT;

@@ -210,12 +210,15 @@
 #define EXCEPTION_DB 1
 
 /* Interruption-information fields */
-#define INTR_INFO_VALID	       (1u << 31)
-#define INTR_INFO_DELIVER_CODE (1u << 11)
-#define INTR_TYPE_MASK	       (7u << 8)
-#define INTR_TYPE_EXTINT       (0u << 8)
-#define INTR_TYPE_NMI	       (2u << 8)
-#define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define INTR_INFO_VALID		 (1u << 31)
+#define INTR_INFO_DELIVER_CODE	 (1u << 11)
+#define INTR_TYPE_MASK		 (7u << 8)
+#define INTR_TYPE_EXTINT	 (0u << 8)
+#define INTR_TYPE_NMI		 (2u << 8)
+#define INTR_TYPE_HW_EXCEPTION	 (3u << 8)
+#define INTR_TYPE_SOFT_INT	 (4u << 8) /* INT n */
+#define INTR_TYPE_PRIV_SOFT_EXC	 (5u << 8) /* INT1 */
+#define INTR_TYPE_SOFT_EXCEPTION (6u << 8) /* INT3, INTO */
 
 /* Guest interruptibility state */
 #define INTERRUPTIBILITY_STI   (1u << 0)

@@ -105,6 +105,7 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 static inline void vmx_queue_exception(struct vmx_vcpu *v, uint8_t vector, bool has_error,
 				       uint32_t error)
 {
+	has_error = exception_pushes_error(has_error, vmread(VMCS_GUEST_CR0));
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector |
 					  (has_error ? INTR_INFO_DELIVER_CODE : 0));
 	if (has_error)

@@ -40,11 +40,20 @@ enum vm_exit_kind {
 	VM_EXIT_CPUID, /* the core computes the guest's view */
 	VM_EXIT_RDMSR, /* the core decides: a value, or #GP */
 	VM_EXIT_WRMSR,
-	VM_EXIT_CR_WRITE,  /* MOV to CR0/CR4 the core must check (#GP or done) */
-	VM_EXIT_SHUTDOWN,  /* triple fault */
-	VM_EXIT_INIT,	   /* INIT signal received: wait for SIPI */
-	VM_EXIT_UNHANDLED, /* the backend met an exit it cannot handle; see detail */
-	VM_EXIT_ERROR,	   /* VM entry failed; see detail */
+	VM_EXIT_CR_WRITE,    /* MOV to CR0/CR4 the core must check (#GP or done) */
+	VM_EXIT_SHUTDOWN,    /* triple fault */
+	VM_EXIT_INIT,	     /* INIT signal received: wait for SIPI */
+	VM_EXIT_TASK_SWITCH, /* a hardware task switch the core carries out (task_switch.c) */
+	VM_EXIT_UNHANDLED,   /* the backend met an exit it cannot handle; see detail */
+	VM_EXIT_ERROR,	     /* VM entry failed; see detail */
+};
+
+/* What started a task switch; the values are VT-x's exit qualification's. */
+enum task_switch_source {
+	TASK_SWITCH_CALL,
+	TASK_SWITCH_IRET,
+	TASK_SWITCH_JMP,
+	TASK_SWITCH_GATE, /* a task gate in the IDT */
 };
 
 struct vm_exit {
@@ -67,6 +76,14 @@ struct vm_exit {
 			uint32_t msr;
 			uint64_t value;
 		} msr;
+		struct {
+			uint16_t selector; /* the new task's TSS */
+			uint8_t source;	   /* enum task_switch_source */
+			bool has_error;	   /* an exception's error code, for the new stack */
+			uint32_t error;
+			int16_t soft_vector; /* INT n/INT3/INTO through an IDT gate, else -1 */
+			uint8_t insn_len; /* the instruction completes first (0: a fault, an IRQ) */
+		} task;
 		struct {
 			uint32_t leaf, subleaf;
 		} cpuid;
@@ -149,6 +166,16 @@ uint64_t vcpu_cr4_allowed(struct vcpu *vcpu);
  * speculation barriers the CPU needs (IBPB when the CPU last ran another VM,
  * the L1D flush or VERW; vmm/core/spec_ctrl.c). */
 void vcpu_spec_before_entry(struct vcpu *vcpu);
+
+/* Whether an exception that has an error code pushes it, for a guest with
+ * this CR0: not in real mode, where the frame is FLAGS, CS, IP and nothing
+ * else (SDM vol. 3, 20.1.4).  VT-x refuses the VM entry that asks for one
+ * there (SDM 27.2.1.3, deliver-error-code with CR0.PE clear); the backends
+ * ask this before queueing any exception, whoever raised it. */
+static inline bool exception_pushes_error(bool has_error, uint64_t guest_cr0)
+{
+	return has_error && (guest_cr0 & 1); /* CR0.PE */
+}
 
 /* For backends: the core's objects they are handed. */
 void *vcpu_backend(struct vcpu *vcpu);
