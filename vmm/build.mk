@@ -12,6 +12,7 @@ UNIT_UNDER_TEST += vmm/dev/acpi_pm.c vmm/dev/acpi_tables.c
 UNIT_UNDER_TEST += vmm/core/vlapic_msr.c
 UNIT_UNDER_TEST += vmm/core/pio_string_decode.c
 UNIT_UNDER_TEST += vmm/core/cr_policy.c
+UNIT_UNDER_TEST += vmm/core/cpuid_policy.c
 UNIT_UNDER_TEST += vmm/vmx/vpid_pool.c
 UNIT_UNDER_TEST += vmm/core/gva.c
 UNIT_UNDER_TEST += vmm/core/spec_policy.c
