@@ -13,6 +13,7 @@ UNIT_UNDER_TEST += vmm/core/vlapic_msr.c
 UNIT_UNDER_TEST += vmm/core/pio_string_decode.c
 UNIT_UNDER_TEST += vmm/core/cr_policy.c
 UNIT_UNDER_TEST += vmm/core/cpuid_policy.c
+UNIT_UNDER_TEST += vmm/core/msr_policy.c
 UNIT_UNDER_TEST += vmm/vmx/vpid_pool.c
 UNIT_UNDER_TEST += vmm/core/gva.c
 UNIT_UNDER_TEST += vmm/core/spec_policy.c
