@@ -179,6 +179,102 @@ START_TEST(test_latch_and_msb)
 }
 END_TEST
 
+/* Channel 2's status byte, through the read-back command. */
+static uint8_t status2(void)
+{
+	fake_outb(vm, 0x43, 0xe8);
+	return (uint8_t)fake_inb(vm, 0x42);
+}
+
+START_TEST(test_gate_modes_0_and_4_suspend)
+{
+	for (unsigned mode = 0; mode <= 4; mode += 4) {
+		fake_outb(vm, 0x61, 0x01);
+		fake_outb(vm, 0x43, 0xb0 | mode << 1);
+		fake_outb(vm, 0x42, 0x00);
+		fake_outb(vm, 0x42, 0x10); /* 4096 */
+		fake_clock_advance(ticks_ns(1000) + 1);
+		fake_outb(vm, 0x61, 0x00); /* suspends at 3096 */
+		fake_clock_advance(ticks_ns(5000));
+		ck_assert_uint_eq(read_latched(2), 3096);
+		fake_outb(vm, 0x61, 0x01); /* resumes, does not restart */
+		fake_clock_advance(ticks_ns(96) + 1);
+		ck_assert_uint_eq(read_latched(2), 3000);
+		ck_assert_uint_eq(status2() & 0x80, mode == 4 ? 0x80 : 0);
+		fake_clock_advance(ticks_ns(3000) + 1);
+		ck_assert_uint_eq(read_latched(2), 0);
+		ck_assert_uint_eq(status2() & 0x80, mode == 0 ? 0x80 : 0);
+		fake_outb(vm, 0x61, 0x00);
+	}
+}
+END_TEST
+
+START_TEST(test_gate_modes_1_and_5_trigger)
+{
+	for (unsigned mode = 1; mode <= 5; mode += 4) {
+		/* The gate high already when the count comes: no trigger. */
+		fake_outb(vm, 0x61, 0x01);
+		fake_outb(vm, 0x43, 0xb0 | mode << 1);
+		fake_outb(vm, 0x42, 0x00);
+		fake_outb(vm, 0x42, 0x10);
+		fake_clock_advance(ticks_ns(5000));
+		ck_assert_uint_eq(status2() & 0x80, 0x80);
+		ck_assert_uint_eq(fake_inb(vm, 0x61) & 0x20, 0x20);
+		ck_assert_uint_eq(read_latched(2), 4096);
+		fake_outb(vm, 0x61, 0x00);
+		fake_outb(vm, 0x61, 0x01); /* trigger */
+		fake_clock_advance(ticks_ns(100) + 1);
+		ck_assert_uint_eq(status2() & 0x80, mode == 1 ? 0 : 0x80);
+		fake_outb(vm, 0x61, 0x00); /* the level no longer matters */
+		fake_clock_advance(ticks_ns(900) + 1);
+		ck_assert_uint_eq(read_latched(2), 3096);
+		fake_outb(vm, 0x61, 0x01); /* retrigger: reload */
+		fake_clock_advance(ticks_ns(10) + 1);
+		ck_assert_uint_eq(read_latched(2), 4086);
+		fake_clock_advance(ticks_ns(4090)); /* past terminal count */
+		ck_assert_uint_eq(status2() & 0x80, 0x80);
+		fake_outb(vm, 0x61, 0x00);
+	}
+	/* Channel 0's gate is tied high: modes 1 and 5 never fire there. */
+	fake_outb(vm, 0x43, 0x32);
+	fake_outb(vm, 0x40, 0x00);
+	fake_outb(vm, 0x40, 0x10);
+	ck_assert_uint_eq(vpit_next_event_ns(p), UINT64_MAX);
+	fake_outb(vm, 0x43, 0x3a);
+	fake_outb(vm, 0x40, 0x00);
+	fake_outb(vm, 0x40, 0x10);
+	ck_assert_uint_eq(vpit_next_event_ns(p), UINT64_MAX);
+}
+END_TEST
+
+START_TEST(test_gate_modes_2_and_3_hold_and_reload)
+{
+	fake_outb(vm, 0x61, 0x01);
+	fake_outb(vm, 0x43, 0xb4); /* mode 2 */
+	fake_outb(vm, 0x42, 0x00);
+	fake_outb(vm, 0x42, 0x10);
+	fake_clock_advance(ticks_ns(4094) + 1);
+	ck_assert_uint_eq(read_latched(2), 2);
+	fake_clock_advance(ticks_ns(1));
+	ck_assert_uint_eq(status2() & 0x80, 0); /* low at count 1 */
+	fake_outb(vm, 0x61, 0x00);		/* held, OUT forced high */
+	ck_assert_uint_eq(status2() & 0x80, 0x80);
+	fake_clock_advance(ticks_ns(100));
+	ck_assert_uint_eq(read_latched(2), 1);
+	fake_outb(vm, 0x61, 0x01); /* reload */
+	fake_clock_advance(ticks_ns(10) + 1);
+	ck_assert_uint_eq(read_latched(2), 4086);
+	fake_outb(vm, 0x43, 0xb6); /* mode 3 */
+	fake_outb(vm, 0x42, 100);
+	fake_outb(vm, 0x42, 0);
+	fake_clock_advance(ticks_ns(60) + 1);
+	ck_assert_uint_eq(status2() & 0x80, 0); /* second half: low */
+	fake_outb(vm, 0x61, 0x00);
+	ck_assert_uint_eq(status2() & 0x80, 0x80);
+	ck_assert_uint_eq(read_latched(2), 80);
+}
+END_TEST
+
 START_TEST(test_hostile)
 {
 	ck_assert_uint_eq(fake_inb(vm, 0x43), 0xff);
@@ -219,6 +315,9 @@ UNIT_SUITE(vdev_pit_suite)
 	tcase_add_test(tc, test_tiny_period_is_bounded);
 	tcase_add_test(tc, test_channel2_gate_and_out);
 	tcase_add_test(tc, test_latch_and_msb);
+	tcase_add_test(tc, test_gate_modes_0_and_4_suspend);
+	tcase_add_test(tc, test_gate_modes_1_and_5_trigger);
+	tcase_add_test(tc, test_gate_modes_2_and_3_hold_and_reload);
 	tcase_add_test(tc, test_hostile);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,13 +3,17 @@
  * (VMX/SVM, XSAVE and AVX, MONITOR, performance counters), plus what the
  * virtual LAPIC offers whatever the host has (x2APIC, the TSC-deadline
  * timer), with the vCPU's own APIC ID, an x2APIC topology leaf and a
- * hypervisor leaf.  Every vCPU of a VM sees the same features.
+ * hypervisor leaf.  Every vCPU of a VM sees the same features.  Leaves above
+ * the maximum repeat the highest basic leaf on Intel (zeros on AMD), leaf 4
+ * follows the topology of leaf 0xB, and features that need state the guest
+ * is not given (FMA, F16C, XOP, FMA4 without AVX) are hidden with it.
  */
 #include <asm/cpu.h>
 #include <pallas/kernel.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
 
+#include "cpuid_policy.h"
 #include "vlapic.h"
 #include "vm_impl.h"
 
@@ -18,6 +22,8 @@
 
 /* leaf 1 ECX */
 #define C1_MONITOR  (1u << 3)
+#define C1_FMA	    (1u << 12)
+#define C1_F16C	    (1u << 29)
 #define C1_VMX	    (1u << 5)
 #define C1_SMX	    (1u << 6)
 #define C1_EST	    (1u << 7)
@@ -36,8 +42,13 @@
 #define D1_TM	   (1u << 29)
 #define D1_PBE	   (1u << 31)
 #define D1_APIC	   (1u << 9)
+#define D1_HTT	   (1u << 28)
+/* leaf 0x80000001 EDX */
+#define E1D_SYSCALL (1u << 11)
 /* leaf 0x80000001 ECX */
-#define E1_SVM (1u << 2)
+#define E1_SVM	(1u << 2)
+#define E1_XOP	(1u << 11)
+#define E1_FMA4 (1u << 16)
 /* leaf 7 EBX: AVX2, AVX-512 family, and others that need XSAVE state */
 #define L7B_XSAVE_DEPENDENT                                                                        \
 	((1u << 5) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) | (1u << 28) | \
@@ -103,10 +114,8 @@ static void tsc_leaves(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uin
 static void x2apic_topology(struct vcpu *vcpu, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
 			    uint32_t *d)
 {
-	unsigned n = vm_vcpu_count(vcpu->vm), shift = 0;
+	unsigned n = vm_vcpu_count(vcpu->vm), shift = cpuid_package_shift(n);
 
-	while ((1u << shift) < n)
-		shift++;
 	*d = vcpu->id;
 	*c = sub & 0xff;
 	if (sub == 0) {
@@ -118,13 +127,34 @@ static void x2apic_topology(struct vcpu *vcpu, uint32_t sub, uint32_t *a, uint32
 	}
 }
 
+static bool in_64bit_mode(struct vcpu *vcpu)
+{
+	struct vcpu_sregs s;
+
+	vcpu->vm->ops->get_sregs(vcpu, &s);
+	return (s.efer & (1ull << 10)) && (s.cs.ar & (1u << 13)); /* EFER.LMA, CS.L */
+}
+
 void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
 	/* Leaves 0x15 and 0x16 are always there: the VMM fills them itself. */
 	const uint32_t max = MAX_STD;
-	uint32_t a, b, c, d, host_max;
+	uint32_t a, b, c, d, host_max, host_max_ext;
 
 	cpuid(0, 0, &host_max, &b, &c, &d);
+	/* GenuineIntel */
+	bool intel = b == 0x756e6547u && d == 0x49656e69u && c == 0x6c65746eu;
+	cpuid(0x80000000u, 0, &host_max_ext, &b, &c, &d);
+	switch (cpuid_range_of(leaf, max, host_max_ext, HV_LEAF, 0x4fffffffu, intel)) {
+	case CPUID_IN_RANGE:
+		break;
+	case CPUID_AS_MAX_BASIC:
+		guest_cpuid(vcpu, max, sub, out);
+		return;
+	case CPUID_ZERO:
+		memset(out, 0, 4 * sizeof(uint32_t));
+		return;
+	}
 	if (leaf == HV_LEAF) {
 		/* "PallasPallas": lets a guest know where it runs. */
 		out[0] = HV_LEAF;
@@ -132,8 +162,7 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		return;
 	}
 	bool host_lacks = leaf > host_max && leaf < 0x15;
-	if (host_lacks || (leaf > max && leaf < 0x80000000u) ||
-	    (leaf > HV_LEAF && leaf < 0x80000000u)) {
+	if (host_lacks || (leaf > HV_LEAF && leaf < 0x80000000u)) {
 		memset(out, 0, 4 * sizeof(uint32_t));
 		return;
 	}
@@ -143,8 +172,9 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		a = max;
 		break;
 	case 1:
+		/* FMA and F16C are VEX-encoded: without AVX's state, #UD. */
 		c &= ~(C1_MONITOR | C1_VMX | C1_SMX | C1_EST | C1_TM2 | C1_PDCM | C1_XSAVE |
-		       C1_OSXSAVE | C1_AVX);
+		       C1_OSXSAVE | C1_AVX | C1_FMA | C1_F16C);
 		c |= C1_HV | C1_X2APIC | C1_DEADLINE;
 		d &= ~(D1_MCE | D1_MCA | D1_ACPI_TM | D1_TM | D1_PBE); /* no machine-check MSRs */
 		/* With the LAPIC off in IA32_APIC_BASE the CPU is one "without an
@@ -152,8 +182,13 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		struct vlapic *l = vlapic_of(vcpu->vm, vcpu->id);
 		if (!l || !vlapic_hw_enabled(l))
 			d &= ~D1_APIC;
-		/* APIC ID and logical processor count of this vCPU's package. */
+		/* APIC ID and logical processor count of this vCPU's package;
+		 * the count means something only with HTT. */
 		b = (b & 0x0000ffffu) | (vm_vcpu_count(vcpu->vm) << 16) | (vcpu->id << 24);
+		d = vm_vcpu_count(vcpu->vm) > 1 ? d | D1_HTT : d & ~D1_HTT;
+		break;
+	case 4: /* caches: the cores and sharing of leaf 0xb's topology */
+		a = cpuid_leaf4_eax(a, vm_vcpu_count(vcpu->vm));
 		break;
 	case 5:	  /* MONITOR/MWAIT */
 	case 6:	  /* thermal and power */
@@ -179,7 +214,12 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 		tsc_leaves(leaf, &a, &b, &c, &d);
 		break;
 	case 0x80000001:
-		c &= ~E1_SVM;
+		c &= ~(E1_SVM | E1_XOP | E1_FMA4); /* XOP and FMA4 need AVX's state */
+		/* Intel's SYSCALL is there in 64-bit mode only, and so is the
+		 * bit: one of the fields the SDM (vol. 1, "mutable CPUID
+		 * fields") lists as changing with the mode. */
+		if (intel && !in_64bit_mode(vcpu))
+			d &= ~E1D_SYSCALL;
 		break;
 	case 0x80000007:
 		/* The guest's TSC is the host's plus an offset, and Pallas keeps

@@ -5,10 +5,12 @@
  * runs it (RAM is write-back whatever the MTRRs say), except IA32_PAT,
  * which the backend gives the hardware for the guest's own accesses.  The LAPIC's MSRs
  * (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC) are the virtual LAPIC's.
- * Anything else is #GP, as on a CPU without that MSR.
+ * Anything else is #GP, as on a CPU without that MSR; so is an MTRR value
+ * with a reserved bit or memory type (msr_policy.c).
  */
 #include <asm/cpu.h>
 
+#include "msr_policy.h"
 #include "vlapic.h"
 #include "vm_impl.h"
 
@@ -117,17 +119,33 @@ bool guest_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 	return false;
 }
 
+/* The guest's MAXPHYADDR, which bounds the variable MTRRs' bases and masks. */
+static unsigned guest_maxphyaddr(struct vcpu *vcpu)
+{
+	uint32_t r[4];
+
+	guest_cpuid(vcpu, 0x80000000u, 0, r);
+	if (r[0] < 0x80000008u)
+		return 36;
+	guest_cpuid(vcpu, 0x80000008u, 0, r);
+	return r[0] & 0xff;
+}
+
 bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 {
 	uint64_t *fixed = fixed_mtrr(vcpu, msr);
 
 	if (fixed) {
+		if (!mtrr_fixed_ok(value))
+			return false;
 		*fixed = value;
 		return true;
 	}
 	if (vlapic_owns_msr(msr))
 		return vlapic_wrmsr(vcpu, msr, value);
 	if (msr >= MSR_MTRR_VAR && msr < MSR_MTRR_VAR + 16) {
+		if (!mtrr_var_ok(msr & 1, value, guest_maxphyaddr(vcpu)))
+			return false;
 		vcpu->mtrr_var[msr - MSR_MTRR_VAR] = value;
 		return true;
 	}
@@ -162,6 +180,8 @@ bool guest_wrmsr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 		vcpu->vm->ops->set_pat(vcpu, value);
 		return true;
 	case MSR_MTRR_DEF:
+		if (!mtrr_def_type_ok(value))
+			return false;
 		vcpu->mtrr_def_type = value;
 		return true;
 	}

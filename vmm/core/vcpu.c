@@ -31,6 +31,19 @@ void vcpu_kick(struct vcpu *vcpu)
 		ipi_resched((unsigned)cpu);
 }
 
+/* The BSP is not sent back to its reset vector: there is no firmware for
+ * it to run, so an INIT to vCPU 0 is dropped. */
+void vcpu_init_signal(struct vcpu *vcpu)
+{
+	if (vcpu->id == 0)
+		return;
+	/* From now on a STARTUP counts: one that comes before the vCPU has
+	 * acted on the INIT starts it after the INIT. */
+	__atomic_store_n(&vcpu->sipi_vector, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&vcpu->init_pending, true, __ATOMIC_RELEASE);
+	vcpu_kick(vcpu);
+}
+
 void vcpu_nmi(struct vcpu *vcpu)
 {
 	__atomic_store_n(&vcpu->nmi_pending, true, __ATOMIC_RELEASE);
@@ -130,8 +143,9 @@ static void do_hlt(struct vcpu *vcpu)
 	vm->ops->get_regs(vcpu, &r);
 	bool interruptible = r.rflags & RFLAGS_IF;
 	for (;;) {
-		if (vm_stopped(vm) || __atomic_load_n(&vcpu->nmi_pending, __ATOMIC_ACQUIRE))
-			return; /* an NMI ends HLT whatever IF says */
+		if (vm_stopped(vm) || __atomic_load_n(&vcpu->nmi_pending, __ATOMIC_ACQUIRE) ||
+		    __atomic_load_n(&vcpu->init_pending, __ATOMIC_ACQUIRE))
+			return; /* an NMI or INIT ends HLT whatever IF says */
 		if (interruptible && irq_pending_locked(vcpu) >= 0)
 			return;
 		vcpu->halted = true;
@@ -259,7 +273,8 @@ void vcpu_startup(struct vcpu *vcpu, uint8_t vector)
 		vcpu_kick(vcpu);
 }
 
-/* An AP's state after INIT and STARTUP: real mode, CS = vector << 8, IP = 0. */
+/* An AP's state after INIT and STARTUP: real mode, CS = vector << 8, IP = 0,
+ * EDX the processor signature (CPUID.1:EAX), as after RESET. */
 void vcpu_reset_state(struct vcpu_regs *r, struct vcpu_sregs *s)
 {
 	static const struct vcpu_segment data = {.limit = 0xffff, .ar = 0x93};
@@ -300,8 +315,42 @@ static void enter_startup_state(struct vcpu *vcpu)
 	s.cs.selector = sel;
 	s.cs.base = (uint64_t)sel << 4;
 	r.rip = 0;
+	uint32_t sig[4];
+	guest_cpuid(vcpu, 1, 0, sig);
+	r.rdx = sig[0];
 	ops->set_sregs(vcpu, &s);
 	ops->set_regs(vcpu, &r);
+}
+
+/* Sleeps until a STARTUP IPI, then starts there; false when the VM stopped
+ * first.  An INIT that came meanwhile is the one being waited out. */
+static bool wait_for_sipi(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	wait_event(&vcpu->wake, vm_stopped(vm) || vcpu->sipi_vector >= 0);
+	if (vm_stopped(vm))
+		return false;
+	__atomic_store_n(&vcpu->init_pending, false, __ATOMIC_RELEASE);
+	enter_startup_state(vcpu);
+	return true;
+}
+
+/*
+ * INIT (SDM 9.1.1, Table 9-1): the general registers, segments, CR0/CR4,
+ * EFER and the descriptor tables as after RESET, the LAPIC reset but for its ID; x87/SSE state, the
+ * MSRs and the caches are left alone.  Then the AP waits for a STARTUP IPI.
+ */
+static void do_init(struct vcpu *vcpu)
+{
+	const struct vcpu_ops *ops = vcpu->vm->ops;
+	struct vcpu_regs r;
+	struct vcpu_sregs s;
+
+	vcpu_reset_state(&r, &s);
+	ops->set_sregs(vcpu, &s);
+	ops->set_regs(vcpu, &r);
+	vlapic_init_reset(vlapic_of(vcpu->vm, vcpu->id));
 }
 
 /*
@@ -333,15 +382,17 @@ void vcpu_thread(void *arg)
 
 	vcpu->host_cpu = (int)this_cpu()->id;
 	vcpu->thread = thread_current(); /* before any access that asks "which vCPU?" */
-	if (vcpu->id != 0) {
-		wait_event(&vcpu->wake, vm_stopped(vm) || vcpu->sipi_vector >= 0);
-		if (vm_stopped(vm)) {
-			vcpu->host_cpu = -1;
-			return;
-		}
-		enter_startup_state(vcpu);
+	if (vcpu->id != 0 && !wait_for_sipi(vcpu)) {
+		vcpu->host_cpu = -1;
+		return;
 	}
 	while (!vm_stopped(vm)) {
+		if (__atomic_exchange_n(&vcpu->init_pending, false, __ATOMIC_ACQ_REL)) {
+			do_init(vcpu);
+			if (!wait_for_sipi(vcpu))
+				break;
+			continue;
+		}
 		if (!enter_once(vcpu, &exit))
 			continue;
 		__atomic_add_fetch(&vcpu->exits, 1, __ATOMIC_RELAXED);

@@ -53,6 +53,7 @@
 #define SVR_ENABLED  (1u << 8)
 #define MODE_EXTINT  7
 #define MODE_NMI     4
+#define MODE_INIT    5
 /* The shortest timer period or delay the host honours: a guest asking for
  * less (a count of 1 at divide-by-1 is 1 ns) would keep a host CPU in its
  * timer interrupt. */
@@ -355,6 +356,9 @@ static void send_ipi(struct vlapic *src, uint32_t icr_lo)
 	unsigned shorthand = (icr_lo >> 18) & 3;
 	bool logical = icr_lo & (1u << 11), wide = src->mode == VLAPIC_X2APIC;
 	uint32_t dest = wide ? src->icr_hi : src->icr_hi >> 24, set = 0;
+	/* INIT level de-assert (level-triggered, level 0) only resynchronises
+	 * arbitration IDs on old CPUs: nothing here. */
+	bool init_deassert = (icr_lo & (1u << 15)) && !(icr_lo & (1u << 14));
 
 	if ((mode == 0 || mode == 1) && vector < 16)
 		esr_error(src, VLAPIC_ESR_SEND_ILLEGAL); /* sent all the same */
@@ -368,9 +372,12 @@ static void send_ipi(struct vlapic *src, uint32_t icr_lo)
 			continue;
 		if (mode == 6)
 			vcpu_startup(l->vcpu, vector);
-		else
-			set |= 1u << i;
-		/* INIT (5): APs already wait for STARTUP; INIT de-assert is ignored. */
+		else if (mode == MODE_INIT) {
+			if (!init_deassert)
+				vcpu_init_signal(l->vcpu);
+		} else {
+			set |= 1u << i; /* fixed, lowest priority, NMI: deliver_set decides */
+		}
 	}
 	deliver_set(vm, set, mode, vector, false);
 }
@@ -578,6 +585,18 @@ void vlapic_destroy_all(struct vm *vm)
 struct vlapic *vlapic_of(struct vm *vm, unsigned vcpu)
 {
 	return vm->vlapics[vcpu];
+}
+
+void vlapic_init_reset(struct vlapic *l)
+{
+	unsigned long flags = spin_lock_irqsave(&l->vm->dev_lock);
+	enum vlapic_mode mode = l->mode;
+	uint32_t id = l->id;
+
+	reset(l);
+	l->mode = mode;
+	l->id = id;
+	spin_unlock_irqrestore(&l->vm->dev_lock, flags);
 }
 
 bool vlapic_hw_enabled(const struct vlapic *l)

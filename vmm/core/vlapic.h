@@ -15,6 +15,9 @@ void vlapic_destroy_all(struct vm *vm);
 struct vlapic *vlapic_of(struct vm *vm, unsigned vcpu);
 /* Whether IA32_APIC_BASE has it enabled (CPUID.1:EDX.APIC follows it). */
 bool vlapic_hw_enabled(const struct vlapic *l);
+/* INIT: the state after power-up but for the APIC ID and the mode
+ * IA32_APIC_BASE selects (SDM 10.4.7.3, 10.12.5.1); takes the device lock. */
+void vlapic_init_reset(struct vlapic *l);
 /* Delivery from the IOAPIC or an IPI; mode 0 fixed, 1 lowest priority. */
 void vlapic_deliver(struct vm *vm, uint32_t dest, bool logical, uint8_t mode, uint8_t vector,
 		    bool level);

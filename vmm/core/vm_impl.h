@@ -48,6 +48,8 @@ struct vcpu {
 	uint64_t mtrr_var[16], mtrr_fixed[11];
 	/* Application processors wait for a STARTUP IPI: its vector, or -1. */
 	volatile int sipi_vector;
+	/* An INIT IPI the vCPU has yet to act on (vcpu_init_signal). */
+	volatile bool init_pending;
 };
 
 struct vm {
@@ -116,6 +118,9 @@ void vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *vcpu);
 /* From the virtual LAPIC: starts an AP in real mode at vector << 12. */
 void vcpu_startup(struct vcpu *vcpu, uint8_t vector);
+/* From the virtual LAPIC, an INIT IPI: the AP stops where it is, takes the
+ * INIT state (its LAPIC reset but for the ID) and waits for a STARTUP IPI. */
+void vcpu_init_signal(struct vcpu *vcpu);
 /* An NMI for the vCPU (an ICR or IOAPIC delivery in NMI mode): latched and
  * delivered once the guest is not blocking NMIs. */
 void vcpu_nmi(struct vcpu *vcpu);

@@ -10,11 +10,14 @@
  * calls vpit_tick, which pulses GSI 0.
  *
  * Modes 0-5 count; BCD counting is not modelled (the bit is kept and shown
- * in the status byte, the count is binary).  A gate going low holds the
- * count at its start and a rising gate restarts it: right for modes 1, 2, 3
- * and 5, and for modes 0 and 4 when the gate was low before the count was
- * written, which is how Linux calibrates with channel 2.  A new count takes
- * effect at once, not at the end of the current period.
+ * in the status byte, the count is binary).  The gate, as the 8254 datasheet
+ * has it: in modes 0 and 4 a low gate suspends counting and a high one
+ * resumes it where it stopped; modes 1 and 5 count only once a rising gate
+ * after the count triggers them, whatever the gate does afterwards, and each
+ * rising edge retriggers; in modes 2 and 3 a low gate holds the count with
+ * OUT high and a rising one reloads it.  Channel 0's gate is tied high, so
+ * modes 1 and 5 never start there.  A new count takes effect at once, not at
+ * the end of the current period.
  */
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
@@ -47,7 +50,9 @@ enum { RW_LATCH = 0, RW_LSB = 1, RW_MSB = 2, RW_LOHI = 3 };
 struct pit_channel {
 	uint32_t count;	  /* the reload value, 1..0x10000 */
 	uint64_t load_ns; /* when counting (re)started */
+	uint64_t held;	  /* ticks counted before the gate fell (not modes 1, 5) */
 	bool armed;	  /* a count was written after the control word */
+	bool triggered;	  /* modes 1 and 5: a rising gate since the count */
 	bool gate;
 	bool null_count; /* status bit 6: the count is not loaded yet */
 	uint8_t mode, rw, bcd;
@@ -91,12 +96,30 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
-/* Ticks counted since the load; none while the gate holds the count. */
+static bool one_shot(const struct pit_channel *c)
+{
+	return c->mode == 1 || c->mode == 5;
+}
+
+static bool suspends(const struct pit_channel *c)
+{
+	return c->mode == 0 || c->mode == 4;
+}
+
+/* Ticks counted since the load (since the trigger in modes 1 and 5, the last
+ * rising gate in 2 and 3), none while the gate is low, except in modes 1 and
+ * 5, which count on whatever the gate does. */
 static uint64_t elapsed(const struct pit_channel *c, uint64_t now)
 {
-	if (!c->armed || !c->gate || now < c->load_ns)
+	uint64_t run = 0;
+
+	if (!c->armed)
 		return 0;
-	return ns_to_ticks(now - c->load_ns);
+	if (one_shot(c))
+		return c->triggered && now > c->load_ns ? ns_to_ticks(now - c->load_ns) : 0;
+	if (c->gate && now > c->load_ns)
+		run = ns_to_ticks(now - c->load_ns);
+	return c->held + run;
 }
 
 static uint16_t counter(const struct pit_channel *c, uint64_t now)
@@ -121,6 +144,10 @@ static bool out(const struct pit_channel *c, uint64_t now)
 
 	if (!c->armed)
 		return c->mode != 0; /* mode 0 drives OUT low from the control word */
+	if (one_shot(c) && !c->triggered)
+		return true; /* armed, waiting for the gate */
+	if ((c->mode == 2 || c->mode == 3) && !c->gate)
+		return true; /* a low gate forces OUT high */
 	switch (c->mode) {
 	case 0:
 	case 1:
@@ -138,6 +165,8 @@ static bool out(const struct pit_channel *c, uint64_t now)
  * 0 when there is none. */
 static uint64_t next_edge(const struct pit_channel *c, uint64_t d)
 {
+	if (one_shot(c) && !c->triggered)
+		return 0;
 	switch (c->mode) {
 	case 0:
 	case 1:
@@ -169,7 +198,13 @@ static void load(struct vpit *p, unsigned idx, uint16_t value, uint64_t now)
 	struct pit_channel *c = &p->ch[idx];
 
 	c->count = value ? value : 0x10000;
-	c->load_ns = now;
+	/* In modes 1 and 5 a count written while armed waits for the trigger; a
+	 * one-shot already running takes the new count at once (see above). */
+	if (!(one_shot(c) && c->armed && c->triggered)) {
+		c->load_ns = now;
+		c->triggered = false;
+	}
+	c->held = 0;
 	c->armed = true;
 	c->null_count = false;
 	if (idx == 0) {
@@ -222,6 +257,8 @@ static void control(struct vpit *p, uint8_t v, uint64_t now)
 		c->mode -= 4; /* 6 and 7 are aliases of 2 and 3 */
 	c->bcd = v & 1;
 	c->armed = false;
+	c->triggered = false;
+	c->held = 0;
 	c->null_count = true;
 	c->write_hi = c->read_hi = false;
 	c->latched = 0;
@@ -303,8 +340,18 @@ static void set_gate2(struct vpit *p, bool gate, uint64_t now)
 {
 	struct pit_channel *c = &p->ch[2];
 
-	if (gate && !c->gate)
+	if (gate == c->gate)
+		return;
+	if (!gate) {
+		if (!one_shot(c) && c->armed && now > c->load_ns)
+			c->held += ns_to_ticks(now - c->load_ns);
+	} else {
 		c->load_ns = now;
+		if (one_shot(c) && c->armed)
+			c->triggered = true;
+		if (!suspends(c))
+			c->held = 0; /* 2 and 3 reload */
+	}
 	c->gate = gate;
 }
 

@@ -107,6 +107,8 @@ static void msr_exit(struct svm_vcpu *v, struct vm_exit *exit)
 		if (msr == MSR_EFER)
 			ok = efer_access(v, write);
 		else
+			ok = (uint32_t)v->regs.rdx == 0; /* bits 63:32 are reserved: #GP */
+		if (ok && msr == MSR_TSC_AUX)
 			v->tsc_aux = (uint32_t)v->vmcb->s.rax; /* loaded before each VMRUN */
 		if (ok)
 			svm_skip_insn(v);

@@ -41,9 +41,28 @@ static const char *reason_name(unsigned r)
 	return "unknown";
 }
 
+#define MSR_TSC_AUX 0xc0000103
+
 static void inject_gp(struct vmx_vcpu *v)
 {
 	vmx_queue_exception(v, 13, true, 0);
+}
+
+/* The guest's TSC_AUX lives in the MSR-load area, loaded at each entry. */
+static void tsc_aux_write(struct vmx_vcpu *v)
+{
+	if ((uint32_t)v->regs.rdx) {
+		inject_gp(v); /* bits 63:32 are reserved */
+		return;
+	}
+	for (unsigned i = 0; i < VMX_SWITCHED_MSRS; i++) {
+		if (v->guest_msrs[i].index == MSR_TSC_AUX) {
+			v->guest_msrs[i].value = (uint32_t)v->regs.rax;
+			vmx_skip_insn_current(v);
+			return;
+		}
+	}
+	inject_gp(v);
 }
 
 /* MOV to CR0/CR4 that touched a host-owned bit, or a CR4 bit the guest
@@ -232,6 +251,10 @@ void vmx_handle_exit(struct vcpu *vcpu, struct vmx_vcpu *v, struct vm_exit *exit
 		exit->msr.msr = (uint32_t)v->regs.rcx;
 		return;
 	case EXIT_REASON_WRMSR:
+		if ((uint32_t)v->regs.rcx == MSR_TSC_AUX) {
+			tsc_aux_write(v);
+			return;
+		}
 		exit->kind = VM_EXIT_WRMSR;
 		exit->msr.msr = (uint32_t)v->regs.rcx;
 		exit->msr.value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
