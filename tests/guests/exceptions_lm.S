@@ -382,12 +382,7 @@ lm_exit:
 	mov %eax, %cr4
 	lgdt saved_gdtr
 	ljmp $SEL_CODE32, $7f
-7:	mov $SEL_DATA32, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %fs
-	mov %ax, %gs
-	mov %ax, %ss
+7:	load_flat_data
 	lidt saved_idtr
 	popf
 	pop %edi

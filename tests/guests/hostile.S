@@ -9,11 +9,7 @@
 	 * leave_user is given. */
 	.globl enter_user
 enter_user:
-	push %ebp
-	push %ebx
-	push %esi
-	push %edi
-	mov %esp, kernel_esp
+	save_callee kernel_esp
 	mov 20(%esp), %eax
 	mov 24(%esp), %ecx
 	mov $SEL_UDATA, %dx
@@ -41,11 +37,7 @@ enter_user:
 	.globl leave_user
 leave_user:
 	mov 4(%esp), %eax
-	mov kernel_esp, %esp
-	pop %edi
-	pop %esi
-	pop %ebx
-	pop %ebp
+	restore_callee kernel_esp
 	ret
 
 	.data

@@ -66,12 +66,7 @@ isa_blob_end:
 	.text
 	.code32
 isa_pm32:
-	mov $SEL_DATA32, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %fs
-	mov %ax, %gs
-	mov %ax, %ss
+	load_flat_data
 	mov isa_stack, %esp
 	push %ebx
 	call isa_ap_main

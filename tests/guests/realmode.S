@@ -11,25 +11,12 @@
 	/* void realmode_trip(void): callee-saved registers survive. */
 	.globl realmode_trip
 realmode_trip:
-	push %ebp
-	push %ebx
-	push %esi
-	push %edi
-	mov %esp, saved_esp
+	save_callee saved_esp
 	ljmp $SEL_CODE16, $LOW(rm16)
 
 pm32_back:
-	mov $SEL_DATA32, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %fs
-	mov %ax, %gs
-	mov %ax, %ss
-	mov saved_esp, %esp
-	pop %edi
-	pop %esi
-	pop %ebx
-	pop %ebp
+	load_flat_data
+	restore_callee saved_esp
 	ret
 
 	.data

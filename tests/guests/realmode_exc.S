@@ -33,25 +33,12 @@
 	.code32
 	.globl rmx_trip
 rmx_trip:
-	push %ebp
-	push %ebx
-	push %esi
-	push %edi
-	mov %esp, saved_esp
+	save_callee saved_esp
 	ljmp $SEL_CODE16, $LOW(rm16)
 
 pm32_back:
-	mov $SEL_DATA32, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %fs
-	mov %ax, %gs
-	mov %ax, %ss
-	mov saved_esp, %esp
-	pop %edi
-	pop %esi
-	pop %ebx
-	pop %ebp
+	load_flat_data
+	restore_callee saved_esp
 	ret
 
 	.data

@@ -28,12 +28,7 @@ ap_blob_end:
 	.text
 	.code32
 ap_pm32:
-	mov $SEL_DATA32, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %fs
-	mov %ax, %gs
-	mov %ax, %ss
+	load_flat_data
 	/* The BSP starts one AP at a time and sets its stack beforehand. */
 	mov ap_stack_top, %esp
 	call ap_main

@@ -28,12 +28,7 @@ lib_ap_blob_end:
 	.text
 	.code32
 lib_ap_pm32:
-	mov $SEL_DATA32, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %fs
-	mov %ax, %gs
-	mov %ax, %ss
+	load_flat_data
 	/* ap.c starts one AP at a time and sets its stack beforehand. */
 	mov lib_ap_stack_top, %esp
 	call lib_ap_main
