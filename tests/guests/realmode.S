@@ -27,22 +27,9 @@ saved_esp:
 rm_blob_start:
 	.code16
 rm16:
-	/* 16-bit protected mode: 64 KiB segments, so real mode inherits sane
-	 * limits. */
-	mov $SEL_DATA16, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	mov %cr0, %eax
-	and $~1, %eax
-	mov %eax, %cr0
-	ljmp $0, $LOW(real)
+	pm16_to_real $LOW(real)
 real:
-	xor %ax, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	mov $LOW(rm_stack_top), %sp
+	real_segments $LOW(rm_stack_top)
 	/* Real mode takes interrupts through the IVT at 0: point IDTR there. */
 	lidt LOW(rm_ivt_ptr)
 	mov %cr0, %eax

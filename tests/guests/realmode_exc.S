@@ -49,20 +49,9 @@ saved_esp:
 rmx_blob_start:
 	.code16
 rm16:
-	mov $SEL_DATA16, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	mov %cr0, %eax
-	and $~1, %eax
-	mov %eax, %cr0
-	ljmp $0, $LOW(real)
+	pm16_to_real $LOW(real)
 real:
-	xor %ax, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	mov $LOW(rm_stack_top), %sp
+	real_segments $LOW(rm_stack_top)
 	lidt LOW(rm_ivt_ptr)
 
 	/* IVT entries 0-31 and V_SOFT: RM_SEG:stub. */

@@ -22,6 +22,28 @@
 	mov %ax, %ss
 .endm
 
+/* From 16-bit protected mode (64 KiB segments, so real mode inherits sane
+ * limits) into real mode at \real_at, a segment-0 offset; there, zero the
+ * data segments and put the stack at \sp_at. */
+.macro pm16_to_real real_at
+	mov $SEL_DATA16, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	mov %cr0, %eax
+	and $~1, %eax
+	mov %eax, %cr0
+	ljmp $0, \real_at
+.endm
+
+.macro real_segments sp_at
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	mov \sp_at, %sp
+.endm
+
 /* A C-callable trip away and back (to real mode, to ring 3): the callee-saved
  * registers go on the stack and ESP into \saved, and come back from there. */
 .macro save_callee saved
