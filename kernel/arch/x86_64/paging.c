@@ -118,11 +118,6 @@ void paging_init(const struct boot_info *bi)
 	map_kernel_range(__rodata_start, __rodata_end, PTE_P | PTE_NX | PTE_G);
 	map_kernel_range(__data_start, __data_end, PTE_P | PTE_W | PTE_NX | PTE_G);
 	map_kernel_range(__ksyms_start, __kernel_end, PTE_P | PTE_NX | PTE_G);
-	/* Every kernel-half slot gets its table now and keeps it: address
-	 * spaces copy these 256 entries, so a kernel mapping made later shows
-	 * in all of them (asm/pgtable.h). */
-	for (unsigned i = 256; i < 512; i++)
-		(void)next_table(pml4, i);
 
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr4(read_cr4() & ~CR4_PGE); /* flush any global entries of the loader's */
@@ -136,5 +131,9 @@ void paging_init(const struct boot_info *bi)
 void paging_map_page(uintptr_t va, paddr_t pa, uint64_t flags)
 {
 	BUG_ON(!direct_map_top || va < KERNEL_VBASE_MIN);
+	/* Address spaces copy the kernel half's top-level entries when they are
+	 * made (asm/pgtable.h): a later mapping must go under one that exists
+	 * (the direct map's, the kernel image's), or they would not see it. */
+	BUG_ON(!(pml4[idx(va, 3)] & PTE_P));
 	map_4k(va, pa, flags | PTE_P);
 }

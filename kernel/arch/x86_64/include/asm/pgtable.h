@@ -1,8 +1,9 @@
 /*
  * The user half of a page-table tree (pgtable.c): an address space's root
- * shares the kernel half with every other root (paging_init gives each of
- * its 256 slots a table that never goes away), so building one copies 256
- * entries and the kernel's mappings are the same everywhere.
+ * shares the kernel half with every other root: it copies the kernel root's
+ * 256 top-level entries, and kernel mappings made later go only under
+ * entries that exist already (paging_map_page refuses others), so the
+ * kernel's mappings are the same everywhere.
  */
 #ifndef ASM_PGTABLE_H
 #define ASM_PGTABLE_H
