@@ -135,17 +135,41 @@ static bool in_64bit_mode(struct vcpu *vcpu)
 	return (s.efer & (1ull << 10)) && (s.cs.ar & (1u << 13)); /* EFER.LMA, CS.L */
 }
 
+/* The host's highest basic and extended leaves and its vendor, read once:
+ * a CPUID exit should not cost three host CPUIDs (each an exit of its own
+ * when Pallas itself runs nested).  Racing first readers store the same. */
+struct host_limits {
+	uint32_t max, max_ext;
+	bool intel;
+	bool known; /* atomic, set last */
+};
+
+static const struct host_limits *host_limits(void)
+{
+	static struct host_limits h;
+	uint32_t b, c, d;
+
+	if (__atomic_load_n(&h.known, __ATOMIC_ACQUIRE))
+		return &h;
+	cpuid(0, 0, &h.max, &b, &c, &d);
+	h.intel = b == 0x756e6547u && d == 0x49656e69u && c == 0x6c65746eu; /* GenuineIntel */
+	cpuid(0x80000000u, 0, &h.max_ext, &b, &c, &d);
+	__atomic_store_n(&h.known, true, __ATOMIC_RELEASE);
+	return &h;
+}
+
 void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
 	/* Leaves 0x15 and 0x16 are always there: the VMM fills them itself. */
 	const uint32_t max = MAX_STD;
-	uint32_t a, b, c, d, host_max, host_max_ext;
+	const struct host_limits *host = host_limits();
+	uint32_t a, b, c, d, host_max = host->max;
+	bool intel = host->intel;
 
-	cpuid(0, 0, &host_max, &b, &c, &d);
-	/* GenuineIntel */
-	bool intel = b == 0x756e6547u && d == 0x49656e69u && c == 0x6c65746eu;
-	cpuid(0x80000000u, 0, &host_max_ext, &b, &c, &d);
-	switch (cpuid_range_of(leaf, max, host_max_ext, HV_LEAF, 0x4fffffffu, intel)) {
+	/* The basic leaves up to max, which nearly every CPUID asks for, are in
+	 * range by definition. */
+	switch (leaf <= max ? CPUID_IN_RANGE
+			    : cpuid_range_of(leaf, max, host->max_ext, HV_LEAF, 0x4fffffffu, intel)) {
 	case CPUID_IN_RANGE:
 		break;
 	case CPUID_AS_MAX_BASIC:

@@ -387,7 +387,9 @@ void vcpu_thread(void *arg)
 		return;
 	}
 	while (!vm_stopped(vm)) {
-		if (__atomic_exchange_n(&vcpu->init_pending, false, __ATOMIC_ACQ_REL)) {
+		/* A plain load first: the locked exchange only when an INIT came. */
+		if (__atomic_load_n(&vcpu->init_pending, __ATOMIC_ACQUIRE) &&
+		    __atomic_exchange_n(&vcpu->init_pending, false, __ATOMIC_ACQ_REL)) {
 			do_init(vcpu);
 			if (!wait_for_sipi(vcpu))
 				break;
