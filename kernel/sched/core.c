@@ -9,6 +9,7 @@
  * half-switched queue.
  */
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/irq.h>
 #include <pallas/aspace.h>
 #include <pallas/kernel.h>
@@ -140,6 +141,23 @@ void rq_run_first(struct runqueue *rq, struct thread *t)
 	irq_restore(flags);
 }
 
+/* Only threads that use the FPU have state to switch, and a CPU that still
+ * holds next's registers (no other FPU thread loaded since, next ran nowhere
+ * else) need not load them again. */
+static void switch_fpu(struct thread *prev, struct thread *next)
+{
+	struct cpu *c = this_cpu();
+
+	if (prev->fpu)
+		fpu_save(prev->fpu);
+	if (!next->fpu)
+		return;
+	if (c->fpu_owner != next || next->fpu_cpu != (int)c->id)
+		fpu_load(next->fpu);
+	c->fpu_owner = next;
+	next->fpu_cpu = (int)c->id;
+}
+
 static void switch_to(struct thread *prev, struct thread *next)
 {
 	/* Woken here while its last CPU is still inside sched_switch. */
@@ -149,6 +167,7 @@ static void switch_to(struct thread *prev, struct thread *next)
 	this_cpu()->current = next;
 	if (prev->as != next->as)
 		aspace_switch(prev->as, next->as);
+	switch_fpu(prev, next);
 	sched_finish_switch(sched_switch(prev, next));
 }
 

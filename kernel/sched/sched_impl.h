@@ -35,6 +35,8 @@ struct thread {
 	uint32_t refs;
 	struct sched_group *group; /* changes under wake_lock and the run queue's lock */
 	struct aspace *as;	   /* user memory it sees (a reference), or NULL: kernel only */
+	struct fpu_state *fpu;	   /* its x87/SSE state (a guest's, a program's), or NULL */
+	int fpu_cpu;		   /* the CPU that last loaded it */
 	struct fair_entity se;
 	struct list rq_node; /* in runqueue.threads while queued */
 	uint64_t runtime_ns;

@@ -5,6 +5,7 @@
  * away from it dead drops (a thread cannot free the stack it runs on).  The
  * last one frees it.
  */
+#include <asm/fpu.h>
 #include <asm/irq.h>
 #include <pallas/aspace.h>
 #include <pallas/kernel.h>
@@ -30,6 +31,7 @@ static bool thread_init_common(struct thread *t, struct sched_group *g, const ch
 	if (!group_join(t->group, true))
 		return false;
 	t->refs = 2;
+	t->fpu_cpu = -1;
 	t->pinned = CPU_ANY;
 	t->cpu = this_cpu()->id;
 	t->wake_lock = (spinlock_t)SPINLOCK_INIT;
@@ -125,6 +127,7 @@ void thread_put(struct thread *t)
 	group_leave(t->group, true);
 	if (t->as)
 		aspace_put(t->as);
+	kfree(t->fpu);
 	if (t->stack)
 		page_free(t->stack, STACK_ORDER);
 	kfree(t);
@@ -154,6 +157,23 @@ const char *thread_name(const struct thread *t)
 uint64_t thread_runtime_ns(const struct thread *t)
 {
 	return t->runtime_ns;
+}
+
+bool thread_fpu_enable(const uint8_t image[512])
+{
+	struct thread *t = thread_current();
+	struct fpu_state *s = t->fpu ? NULL : kmalloc(sizeof(*s));
+
+	if (!s)
+		return t->fpu != NULL;
+	memcpy(s->fx, image, sizeof(s->fx));
+	unsigned long flags = irq_save();
+	t->fpu = s;
+	fpu_load(s);
+	this_cpu()->fpu_owner = t;
+	t->fpu_cpu = (int)this_cpu()->id;
+	irq_restore(flags);
+	return true;
 }
 
 void thread_set_aspace(struct aspace *as)

@@ -168,8 +168,9 @@ void guest_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t sub, uint32_t out[4]
 
 	/* The basic leaves up to max, which nearly every CPUID asks for, are in
 	 * range by definition. */
-	switch (leaf <= max ? CPUID_IN_RANGE
-			    : cpuid_range_of(leaf, max, host->max_ext, HV_LEAF, 0x4fffffffu, intel)) {
+	switch (leaf <= max
+		    ? CPUID_IN_RANGE
+		    : cpuid_range_of(leaf, max, host->max_ext, HV_LEAF, 0x4fffffffu, intel)) {
 	case CPUID_IN_RANGE:
 		break;
 	case CPUID_AS_MAX_BASIC:

@@ -382,6 +382,15 @@ void vcpu_thread(void *arg)
 
 	vcpu->host_cpu = (int)this_cpu()->id;
 	vcpu->thread = thread_current(); /* before any access that asks "which vCPU?" */
+	/* The guest's x87/SSE registers are this thread's: live in the CPU while
+	 * it runs, exits included, and switched by the scheduler with it. */
+	uint8_t fpu_image[512] __attribute__((aligned(16)));
+	vcpu_fpu_reset_image(fpu_image);
+	if (!thread_fpu_enable(fpu_image)) {
+		vm_stop(vm, VM_STOP_ERROR, 0, "vCPU %u: no memory for its FPU state", vcpu->id);
+		vcpu->host_cpu = -1;
+		return;
+	}
 	if (vcpu->id != 0 && !wait_for_sipi(vcpu)) {
 		vcpu->host_cpu = -1;
 		return;

@@ -138,7 +138,6 @@ static bool svm_vcpu_init(struct vcpu *vcpu, void **backend)
 	v->enter = svm_enter;
 	dregs_reset(&v->dregs);
 	svm_vmcb_init(v, vm_backend(vcpu_vm(vcpu)));
-	vcpu_fpu_reset_image(v->fpu);
 	*backend = v;
 	return true;
 }
@@ -213,11 +212,9 @@ static bool vmrun_replayed(struct svm_vcpu *v, struct svm_cpu *c)
 /* False if the entry never took place. */
 static bool enter_guest(struct svm_vcpu *v, struct svm_cpu *c)
 {
-	uint8_t host_fpu[512] __attribute__((aligned(16)));
 	bool swap_aux = v->tsc_aux != c->tsc_aux;
 	bool entered = true;
 
-	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
 	if (swap_aux)
 		wrmsr(MSR_TSC_AUX, v->tsc_aux);
 	if (v->entry_copy)
@@ -226,7 +223,6 @@ static bool enter_guest(struct svm_vcpu *v, struct svm_cpu *c)
 		vmrun(v, c);
 	if (swap_aux)
 		wrmsr(MSR_TSC_AUX, c->tsc_aux);
-	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(v->fpu) : "m"(host_fpu));
 	return entered;
 }
 

@@ -45,7 +45,6 @@ struct svm_vcpu {
 		uint64_t iret_rip;
 		uint64_t dr6; /* the guest's DR6 before the step */
 	} nmi;
-	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
 /* svm_entry.S: VMSAVE host, VMLOAD guest, VMRUN, VMSAVE guest, VMLOAD host.

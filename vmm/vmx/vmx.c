@@ -210,7 +210,6 @@ static bool vmx_vcpu_init(struct vcpu *vcpu, void **backend)
 		kfree(v);
 		return false;
 	}
-	vcpu_fpu_reset_image(v->fpu);
 	*backend = v;
 	return true;
 }
@@ -294,13 +293,10 @@ static void vmx_run(struct vcpu *vcpu, struct vm_exit *exit)
 		irq_restore(flags);
 		return;
 	}
-	uint8_t host_fpu[512] __attribute__((aligned(16)));
-	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(host_fpu) : "m"(v->fpu));
 	vcpu_spec_before_entry(vcpu);
 	int failed = v->enter(&v->regs, v->launched);
 	unsigned cpu = this_cpu()->id;
 	__asm__ volatile("lgdt %0; lidt %1" ::"m"(host_gdtr[cpu]), "m"(host_idtr[cpu]));
-	__asm__ volatile("fxsave64 %0; fxrstor64 %1" : "=m"(v->fpu) : "m"(host_fpu));
 	if (failed) {
 		exit->kind = VM_EXIT_ERROR;
 		ksnprintf(exit->detail, sizeof(exit->detail),

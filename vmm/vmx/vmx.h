@@ -48,7 +48,6 @@ struct vmx_vcpu {
 	uint64_t cr0_shadow, cr4_shadow;
 	struct vmx_msr_entry guest_msrs[VMX_SWITCHED_MSRS] __attribute__((aligned(16)));
 	struct vmx_msr_entry host_msrs[VMX_SWITCHED_MSRS] __attribute__((aligned(16)));
-	uint8_t fpu[512] __attribute__((aligned(16)));
 	bool pending_event; /* an event written to VMCS_ENTRY_INTR_INFO for the next entry */
 	/* State set before the VMCS exists (it is built on the vCPU's own CPU). */
 	struct vcpu_regs initial;

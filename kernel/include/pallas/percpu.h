@@ -24,7 +24,10 @@ struct cpu {
 	volatile bool need_resched;
 	volatile bool online;
 	struct thread *current; /* owned by kernel/sched */
-	struct aspace *aspace;	/* loaded on this CPU, or NULL: owned by kernel/mm/aspace.c */
+	/* The FPU thread whose registers this CPU holds (kernel/sched): possibly
+	 * one that ended since, only ever compared. */
+	const struct thread *fpu_owner;
+	struct aspace *aspace; /* loaded on this CPU, or NULL: owned by kernel/mm/aspace.c */
 	struct cpu_tables *tables;
 	void *sched; /* the scheduler's per-CPU run queue */
 	uint64_t irq_count;

@@ -48,6 +48,9 @@ void thread_detach(struct thread *t);
  * when g is being destroyed. */
 bool thread_set_group(struct thread *t, struct sched_group *g);
 struct thread *thread_current(void);
+/* The calling thread has x87/SSE registers of its own from now on, starting
+ * as image (FXSAVE64 layout), switched with it; false when memory is out. */
+bool thread_fpu_enable(const uint8_t image[512]);
 /* The calling thread sees as's user memory from now on (NULL: none); it
  * holds a reference on it until it changes again or ends. */
 struct aspace;

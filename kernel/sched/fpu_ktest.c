@@ -1,0 +1,76 @@
+/*
+ * Self-test of per-thread FPU state: threads with registers of their own,
+ * all on one CPU, each keeps its XMM and x87 control word across switches
+ * to the others (and to threads without any), and starts from its image.
+ */
+#include <pallas/ktest.h>
+#include <pallas/sched.h>
+#include <pallas/string.h>
+
+#define THREADS 3
+#define ROUNDS	200
+
+struct fpu_worker {
+	unsigned id;
+	volatile bool ok, started_clean;
+	volatile unsigned done;
+};
+
+static void set_regs(uint64_t v)
+{
+	__asm__ volatile("movq %0, %%xmm0; movq %0, %%xmm7; movq %0, %%xmm15" ::"r"(v));
+}
+
+static bool regs_are(uint64_t v)
+{
+	uint64_t a, b, c;
+	__asm__ volatile("movq %%xmm0, %0; movq %%xmm7, %1; movq %%xmm15, %2"
+			 : "=r"(a), "=r"(b), "=r"(c));
+	return a == v && b == v && c == v;
+}
+
+static uint16_t fcw(void)
+{
+	uint16_t w;
+	__asm__ volatile("fnstcw %0" : "=m"(w));
+	return w;
+}
+
+static void fpu_worker(void *arg)
+{
+	struct fpu_worker *w = arg;
+	uint8_t image[512] __attribute__((aligned(16)));
+	uint64_t mine = 0x1111111111111111ull * (w->id + 1);
+
+	memset(image, 0, sizeof(image));
+	image[0] = (uint8_t)(0x40 + w->id); /* FCW: a value of its own */
+	image[24] = 0x80;		    /* MXCSR 0x1f80 */
+	image[25] = 0x1f;
+	w->ok = thread_fpu_enable(image);
+	w->started_clean = regs_are(0) && fcw() == 0x40 + w->id;
+	set_regs(mine);
+	for (unsigned i = 0; i < ROUNDS && w->ok; i++) {
+		sched_yield();
+		if (!regs_are(mine) || fcw() != 0x40 + w->id)
+			w->ok = false;
+	}
+	w->done = 1;
+}
+
+KTEST(fpu_state_per_thread)
+{
+	struct fpu_worker w[THREADS];
+	struct thread *th[THREADS];
+
+	for (unsigned i = 0; i < THREADS; i++) {
+		w[i] = (struct fpu_worker){.id = i};
+		th[i] = thread_create_on(fpu_worker, &w[i], NULL, "fpu", 0);
+		KEXPECT(t, th[i] != NULL);
+	}
+	for (unsigned i = 0; i < THREADS; i++) {
+		if (!th[i])
+			continue;
+		thread_join(th[i]);
+		KEXPECT(t, w[i].done && w[i].started_clean && w[i].ok);
+	}
+}
