@@ -261,16 +261,6 @@ static bool write_cr4_safe(uint32_t v)
 		!failed_;                                                                 \
 	})
 
-static bool cpuid_bit(uint32_t leaf, int reg, unsigned bit)
-{
-	uint32_t r[4], m[4];
-	cpuid(leaf & 0x80000000, 0, m);
-	if (m[0] < leaf)
-		return false;
-	cpuid(leaf, 0, r);
-	return r[reg] & (1u << bit);
-}
-
 static void expect_fault(bool ok, int vector, const char *what)
 {
 	CHECK(!ok, "%s did not fault", what);

@@ -17,8 +17,6 @@ const char guest_name[] = "exc_irq";
 #define COM1_LSR 0x3fd
 #define V_IPI	 0x61
 #define V_TIMER	 0x62
-#define CR0_PG	 (1u << 31)
-#define CR4_PSE	 (1u << 4)
 #define PTE_P	 1u
 #define PTE_RW	 2u
 #define PTE_PCD	 (1u << 4)
@@ -83,12 +81,7 @@ static void paging_on(void)
 	pd[LAPIC_BASE >> 22] = (LAPIC_BASE & ~0x3fffffu) | PTE_P | PTE_RW | PTE_PCD | PDE_PS;
 	pd[WIN >> 22] = (uint32_t)pt | PTE_P | PTE_RW;
 	pt[0] = (uint32_t)page | PTE_P | PTE_RW;
-	uint32_t cr0, cr4;
-	asm volatile("mov %%cr4, %0" : "=r"(cr4));
-	asm volatile("mov %0, %%cr4" ::"r"(cr4 | CR4_PSE));
-	asm volatile("mov %0, %%cr3" ::"r"(pd) : "memory");
-	asm volatile("mov %%cr0, %0" : "=r"(cr0));
-	asm volatile("mov %0, %%cr0" ::"r"(cr0 | CR0_PG) : "memory");
+	paging_enable(pd);
 }
 
 /* 1: the #PF and the interrupt held off by the STI shadow. */

@@ -41,16 +41,6 @@ struct value {
 };
 #define MAX_VALUES 48
 
-static bool cpuid_bit(uint32_t leaf, int reg, unsigned bit)
-{
-	uint32_t r[4], m[4];
-	cpuid(leaf & 0x80000000, 0, m);
-	if (m[0] < leaf)
-		return false;
-	cpuid(leaf, 0, r);
-	return r[reg] & (1u << bit);
-}
-
 /* The values vCPU idx writes: distinct per MSR and per vCPU. */
 static unsigned values_for(unsigned idx, struct value *out)
 {

@@ -17,8 +17,6 @@ const char guest_name[] = "string_io";
 #define WIN	     0x40000000u /* page 0 -> pg[1], page 1 -> pg[0], page 2 absent */
 #define LOW_BUF	     0x9000u	 /* below 64 KiB, for 16-bit addressing */
 #define DIR_BYTES    128
-#define CR0_PG	     (1u << 31)
-#define CR4_PSE	     (1u << 4)
 #define PTE_P	     1u
 #define PTE_RW	     2u
 #define PDE_PS	     (1u << 7)
@@ -46,12 +44,7 @@ static void paging_on(void)
 	pd[WIN >> 22] = (uint32_t)pt | PTE_P | PTE_RW;
 	pt[0] = (uint32_t)pg[1] | PTE_P | PTE_RW;
 	pt[1] = (uint32_t)pg[0] | PTE_P | PTE_RW;
-	uint32_t cr0, cr4;
-	asm volatile("mov %%cr4, %0" : "=r"(cr4));
-	asm volatile("mov %0, %%cr4" ::"r"(cr4 | CR4_PSE));
-	asm volatile("mov %0, %%cr3" ::"r"(pd) : "memory");
-	asm volatile("mov %%cr0, %0" : "=r"(cr0));
-	asm volatile("mov %0, %%cr0" ::"r"(cr0 | CR0_PG) : "memory");
+	paging_enable(pd);
 }
 
 static void outs_to_uart(void)

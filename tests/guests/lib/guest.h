@@ -229,6 +229,11 @@ bool fw_cfg_present(void);
 /* Whether CPUID 0x40000000 says QEMU TCG (TCGTCGTCGTCG), the reference
  * machine: features its CPU model lacks may be skipped only there. */
 bool under_qemu_tcg(void);
+/* Whether CPUID leaf (within its range's maximum) has bit in register reg
+ * (0 EAX .. 3 EDX). */
+bool cpuid_bit(uint32_t leaf, int reg, unsigned bit);
+/* 32-bit paging on with the page directory pd (CR4.PSE for its 4 MiB pages). */
+void paging_enable(uint32_t *pd);
 
 /* xorshift32: deterministic pseudo-random numbers for stress loops. */
 static inline uint32_t xorshift32(uint32_t *s)

@@ -101,3 +101,23 @@ void sse_enable(void)
 	asm volatile("mov %0, %%cr4" ::"r"(cr4));
 	asm volatile("fninit");
 }
+
+bool cpuid_bit(uint32_t leaf, int reg, unsigned bit)
+{
+	uint32_t r[4], m[4];
+	cpuid(leaf & 0x80000000, 0, m);
+	if (m[0] < leaf)
+		return false;
+	cpuid(leaf, 0, r);
+	return r[reg] & (1u << bit);
+}
+
+void paging_enable(uint32_t *pd)
+{
+	uint32_t cr0, cr4;
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	asm volatile("mov %0, %%cr4" ::"r"(cr4 | (1u << 4))); /* PSE */
+	asm volatile("mov %0, %%cr3" ::"r"(pd) : "memory");
+	asm volatile("mov %%cr0, %0" : "=r"(cr0));
+	asm volatile("mov %0, %%cr0" ::"r"(cr0 | (1u << 31)) : "memory"); /* PG */
+}
