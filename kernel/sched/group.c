@@ -20,7 +20,7 @@ void group_init_root(void)
 	}
 }
 
-bool group_join(struct sched_group *g, bool thread)
+bool group_join(struct sched_group *g)
 {
 	uint32_t m = __atomic_load_n(&g->members, __ATOMIC_RELAXED);
 
@@ -29,13 +29,11 @@ bool group_join(struct sched_group *g, bool thread)
 			return false;
 	} while (!__atomic_compare_exchange_n(&g->members, &m, m + 1, true, __ATOMIC_ACQ_REL,
 					      __ATOMIC_RELAXED));
-	__atomic_add_fetch(thread ? &g->nr_threads : &g->nr_children, 1, __ATOMIC_RELAXED);
 	return true;
 }
 
-void group_leave(struct sched_group *g, bool thread)
+void group_leave(struct sched_group *g)
 {
-	__atomic_sub_fetch(thread ? &g->nr_threads : &g->nr_children, 1, __ATOMIC_RELAXED);
 	__atomic_sub_fetch(&g->members, 1, __ATOMIC_RELEASE);
 }
 
@@ -50,7 +48,7 @@ struct sched_group *sched_group_create(struct sched_group *parent, unsigned shar
 	if (!g)
 		return NULL;
 	g->pcpu = kzalloc(sizeof(*g->pcpu) * MAX_CPUS);
-	if (!g->pcpu || !group_join(parent, false)) { /* a parent being destroyed takes none */
+	if (!g->pcpu || !group_join(parent)) { /* a parent being destroyed takes none */
 		kfree(g->pcpu);
 		kfree(g);
 		return NULL;
@@ -82,7 +80,7 @@ bool sched_group_destroy(struct sched_group *g)
 	if (!__atomic_compare_exchange_n(&g->members, &none, GROUP_DYING, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
 		return false;
-	group_leave(g->parent, false);
+	group_leave(g->parent);
 	sched_group_put(g); /* the creator's */
 	return true;
 }
@@ -110,7 +108,7 @@ bool thread_set_group(struct thread *t, struct sched_group *g)
 {
 	if (!g)
 		g = &sched_root_group;
-	if (!group_join(g, true))
+	if (!group_join(g))
 		return false;
 	unsigned long flags = irq_save();
 	spin_lock_raw(&t->wake_lock);
@@ -127,7 +125,7 @@ bool thread_set_group(struct thread *t, struct sched_group *g)
 	spin_unlock_raw(&rq->lock);
 	spin_unlock_raw(&t->wake_lock);
 	irq_restore(flags);
-	group_leave(old, true);
+	group_leave(old);
 	return true;
 }
 

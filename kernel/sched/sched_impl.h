@@ -69,7 +69,6 @@ struct sched_group {
 	spinlock_t lock; /* limit */
 	struct fair_limit limit;
 	uint64_t usage_ns;		  /* atomic */
-	unsigned nr_threads, nr_children; /* atomic, for reports: members splits into these */
 	struct group_cpu *pcpu;		  /* MAX_CPUS entries */
 };
 
@@ -118,8 +117,8 @@ uint64_t group_remaining(struct sched_group *g, uint64_t now);
 bool group_entity_throttled(struct fair_entity *e, void *now);
 /* A new member of g, a thread or a child group: false once g is being
  * destroyed.  group_leave is its departure. */
-bool group_join(struct sched_group *g, bool thread);
-void group_leave(struct sched_group *g, bool thread);
+bool group_join(struct sched_group *g);
+void group_leave(struct sched_group *g);
 /* t's run queue, locked (raw); t->cpu only changes under that lock. */
 struct runqueue *lock_thread_rq(struct thread *t);
 

@@ -28,7 +28,7 @@ static void sleep_timer_fired(struct timer_event *ev)
 static bool thread_init_common(struct thread *t, struct sched_group *g, const char *name)
 {
 	t->group = g ? g : &sched_root_group;
-	if (!group_join(t->group, true))
+	if (!group_join(t->group))
 		return false;
 	t->refs = 2;
 	t->fpu_cpu = -1;
@@ -124,7 +124,7 @@ void thread_put(struct thread *t)
 	BUG_ON(left == UINT32_MAX);
 	if (left)
 		return;
-	group_leave(t->group, true);
+	group_leave(t->group);
 	if (t->as)
 		aspace_put(t->as);
 	kfree(t->fpu);
