@@ -67,11 +67,6 @@ static uint64_t tables_needed(uint64_t top, bool gb_pages)
 	return pdpts + (gb_pages ? 0 : (top - EARLY_MAPPED) / GIB);
 }
 
-static uint64_t *table_at(uint64_t entry)
-{
-	return phys_to_virt(entry & PTE_ADDR);
-}
-
 /* Maps [pa, pa + 1 GiB) at DIRECT_MAP_BASE + pa; *pool supplies zeroed tables. */
 static void map_gib(uint64_t pa, bool gb_pages, uint64_t *pool)
 {
@@ -82,7 +77,7 @@ static void map_gib(uint64_t pa, bool gb_pages, uint64_t *pool)
 		*l4e = *pool | PTE_P | PTE_W;
 		*pool += PAGE_SIZE;
 	}
-	uint64_t *pdpte = &table_at(*l4e)[(va >> 30) & 511];
+	uint64_t *pdpte = &pte_table(*l4e)[(va >> 30) & 511];
 	if (gb_pages) {
 		*pdpte = pa | PTE_P | PTE_W | PTE_PS;
 		return;

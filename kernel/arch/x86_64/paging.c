@@ -30,11 +30,6 @@ paddr_t pgtable_kernel_root(void)
 	return virt_to_phys(pml4);
 }
 
-static uint64_t *table_at(uint64_t entry)
-{
-	return phys_to_virt(entry & PTE_ADDR);
-}
-
 /* Page-table pages come from bootmem until mm_init, from the buddy after. */
 static paddr_t table_page(void)
 {
@@ -53,27 +48,22 @@ static uint64_t *next_table(uint64_t *table, unsigned i)
 	if (!(table[i] & PTE_P))
 		table[i] = table_page() | PTE_P | PTE_W;
 	BUG_ON(table[i] & PTE_PS);
-	return table_at(table[i]);
-}
-
-static unsigned idx(uint64_t va, int level)
-{
-	return (va >> (12 + 9 * level)) & 511;
+	return pte_table(table[i]);
 }
 
 static void map_2m(uint64_t va, uint64_t pa, uint64_t flags)
 {
-	uint64_t *pdpt = next_table(pml4, idx(va, 3));
-	uint64_t *pd = next_table(pdpt, idx(va, 2));
-	pd[idx(va, 1)] = pa | flags | PTE_PS;
+	uint64_t *pdpt = next_table(pml4, pte_index(va, 3));
+	uint64_t *pd = next_table(pdpt, pte_index(va, 2));
+	pd[pte_index(va, 1)] = pa | flags | PTE_PS;
 }
 
 static void map_4k(uint64_t va, uint64_t pa, uint64_t flags)
 {
-	uint64_t *pdpt = next_table(pml4, idx(va, 3));
-	uint64_t *pd = next_table(pdpt, idx(va, 2));
-	uint64_t *pt = next_table(pd, idx(va, 1));
-	pt[idx(va, 0)] = pa | flags;
+	uint64_t *pdpt = next_table(pml4, pte_index(va, 3));
+	uint64_t *pd = next_table(pdpt, pte_index(va, 2));
+	uint64_t *pt = next_table(pd, pte_index(va, 1));
+	pt[pte_index(va, 0)] = pa | flags;
 }
 
 static void map_kernel_range(const char *start, const char *end, uint64_t flags)
@@ -134,6 +124,6 @@ void paging_map_page(uintptr_t va, paddr_t pa, uint64_t flags)
 	/* Address spaces copy the kernel half's top-level entries when they are
 	 * made (asm/pgtable.h): a later mapping must go under one that exists
 	 * (the direct map's, the kernel image's), or they would not see it. */
-	BUG_ON(!(pml4[idx(va, 3)] & PTE_P));
+	BUG_ON(!(pml4[pte_index(va, 3)] & PTE_P));
 	map_4k(va, pa, flags | PTE_P);
 }

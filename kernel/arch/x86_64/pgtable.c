@@ -11,23 +11,13 @@
 
 #define USER_SLOTS 256 /* PML4 entries of the lower half */
 
-static uint64_t *table(uint64_t entry_or_phys)
-{
-	return phys_to_virt(entry_or_phys & PTE_ADDR);
-}
-
-static unsigned index_at(uintptr_t va, int level)
-{
-	return (va >> (12 + 9 * level)) & 511;
-}
-
 paddr_t pgtable_create(void)
 {
 	paddr_t root = page_alloc(0);
 
 	if (!root)
 		return 0;
-	uint64_t *dst = table(root), *src = table(pgtable_kernel_root());
+	uint64_t *dst = pte_table(root), *src = pte_table(pgtable_kernel_root());
 	memset(dst, 0, USER_SLOTS * sizeof(uint64_t));
 	memcpy(dst + USER_SLOTS, src + USER_SLOTS, USER_SLOTS * sizeof(uint64_t));
 	return root;
@@ -36,7 +26,7 @@ paddr_t pgtable_create(void)
 static void free_level(uint64_t entry, int level)
 {
 	if (level > 0) {
-		uint64_t *t = table(entry);
+		uint64_t *t = pte_table(entry);
 		for (unsigned i = 0; i < 512; i++)
 			if (t[i] & PTE_P)
 				free_level(t[i], level - 1);
@@ -46,7 +36,7 @@ static void free_level(uint64_t entry, int level)
 
 void pgtable_destroy(paddr_t root)
 {
-	uint64_t *t = table(root);
+	uint64_t *t = pte_table(root);
 
 	for (unsigned i = 0; i < USER_SLOTS; i++)
 		if (t[i] & PTE_P)
@@ -57,10 +47,10 @@ void pgtable_destroy(paddr_t root)
 /* The page table (last level) for va, created on the way when create. */
 static uint64_t *leaf_table(paddr_t root, uintptr_t va, bool create)
 {
-	uint64_t *t = table(root);
+	uint64_t *t = pte_table(root);
 
 	for (int level = 3; level > 0; level--) {
-		uint64_t *e = &t[index_at(va, level)];
+		uint64_t *e = &t[pte_index(va, level)];
 		if (!(*e & PTE_P)) {
 			if (!create)
 				return NULL;
@@ -71,7 +61,7 @@ static uint64_t *leaf_table(paddr_t root, uintptr_t va, bool create)
 			/* Permissions are the leaf's to decide. */
 			*e = p | PTE_P | PTE_W | PTE_U;
 		}
-		t = table(*e);
+		t = pte_table(*e);
 	}
 	return t;
 }
@@ -82,7 +72,7 @@ bool pgtable_map(paddr_t root, uintptr_t va, paddr_t pa, uint64_t flags, uint64_
 	uint64_t *pt = leaf_table(root, va, true);
 	if (!pt)
 		return false;
-	uint64_t *e = &pt[index_at(va, 0)];
+	uint64_t *e = &pt[pte_index(va, 0)];
 	*old = *e;
 	*e = (pa & PTE_ADDR) | (flags & ~PTE_ADDR) | PTE_P | PTE_U;
 	return true;
@@ -94,8 +84,8 @@ uint64_t pgtable_unmap(paddr_t root, uintptr_t va)
 
 	if (!pt)
 		return 0;
-	uint64_t old = pt[index_at(va, 0)];
-	pt[index_at(va, 0)] = 0;
+	uint64_t old = pt[pte_index(va, 0)];
+	pt[pte_index(va, 0)] = 0;
 	return old;
 }
 
@@ -103,5 +93,5 @@ uint64_t pgtable_lookup(paddr_t root, uintptr_t va)
 {
 	uint64_t *pt = leaf_table(root, va, false);
 
-	return pt ? pt[index_at(va, 0)] : 0;
+	return pt ? pt[pte_index(va, 0)] : 0;
 }

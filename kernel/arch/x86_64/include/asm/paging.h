@@ -14,6 +14,18 @@
 #define PTE_NX	 (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
+/* The table an entry points at, through the direct map. */
+static inline uint64_t *pte_table(uint64_t entry)
+{
+	return phys_to_virt(entry & PTE_ADDR);
+}
+
+/* va's index in its level-`level` table (0: the page table, 3: the PML4). */
+static inline unsigned pte_index(uint64_t va, int level)
+{
+	return (va >> (12 + 9 * level)) & 511;
+}
+
 #define PAGE_2M	       ((uint64_t)2 << 20)
 #define DIRECT_MAP_MAX ((uint64_t)64 << 40) /* the direct map's share of the kernel half */
 
