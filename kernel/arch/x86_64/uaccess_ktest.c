@@ -1,77 +1,59 @@
 /*
  * Self-tests of the user accesses (pallas/uaccess.h) on a real user page:
- * one page at TEST_UVA, mapped user-accessible in the current tables for the
- * test's length with the page after it left unmapped, so a copy can run off
- * its end.  Nothing else maps the lower half yet, which the set-up checks.
+ * one page at TEST_UVA, mapped read-write in an address space of the test's
+ * own with nothing after it, so a copy can run off its end.
  */
 #include <asm/cpu.h>
 #include <asm/cpu_protect.h>
 #include <asm/extable.h>
-#include <asm/paging.h>
 #include <asm/uaccess.h>
+#include <pallas/aspace.h>
 #include <pallas/errno.h>
+#include <pallas/frame.h>
 #include <pallas/ktest.h>
+#include <pallas/memobj.h>
 #include <pallas/mm.h>
+#include <pallas/sched.h>
 #include <pallas/string.h>
 #include <pallas/uaccess.h>
 
-#define TEST_UVA 0x0000100000000000ull /* PML4 slot 32 */
+#define TEST_UVA 0x0000100000000000ull
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 
 struct user_page {
-	paddr_t tables[3]; /* PDPT, PD, PT */
+	struct aspace *as;
+	struct memobj *obj;
 	paddr_t data;
 	uint8_t *kva; /* the data page through the direct map */
 };
 
-static uint64_t *table(paddr_t p)
-{
-	return phys_to_virt(p);
-}
-
-static void put_pages(struct user_page *u)
-{
-	for (int i = 0; i < 3; i++)
-		if (u->tables[i])
-			page_free(u->tables[i], 0);
-	if (u->data)
-		page_free(u->data, 0);
-}
-
-static bool map_user_page(struct user_page *u)
-{
-	uint64_t *pml4 = table(read_cr3() & PTE_ADDR);
-	const uint64_t flags = PTE_P | PTE_W | PTE_U;
-
-	memset(u, 0, sizeof(*u));
-	if (pml4[(TEST_UVA >> 39) & 511] & PTE_P)
-		return false;
-	for (int i = 0; i < 3; i++)
-		u->tables[i] = page_alloc(0);
-	u->data = page_alloc(0);
-	if (!u->tables[0] || !u->tables[1] || !u->tables[2] || !u->data) {
-		put_pages(u);
-		return false;
-	}
-	for (int i = 0; i < 3; i++)
-		memset(table(u->tables[i]), 0, PAGE_SIZE);
-	u->kva = phys_to_virt(u->data);
-	memset(u->kva, 0, PAGE_SIZE);
-	table(u->tables[2])[(TEST_UVA >> 12) & 511] = u->data | flags | PTE_NX;
-	table(u->tables[1])[(TEST_UVA >> 21) & 511] = u->tables[2] | flags;
-	table(u->tables[0])[(TEST_UVA >> 30) & 511] = u->tables[1] | flags;
-	pml4[(TEST_UVA >> 39) & 511] = u->tables[0] | flags;
-	return true;
-}
-
 static void unmap_user_page(struct user_page *u)
 {
-	uint64_t *pml4 = table(read_cr3() & PTE_ADDR);
+	thread_set_aspace(NULL);
+	if (u->data)
+		frame_put(u->data);
+	if (u->obj)
+		memobj_put(u->obj);
+	if (u->as)
+		aspace_put(u->as);
+}
 
-	pml4[(TEST_UVA >> 39) & 511] = 0;
-	__asm__ volatile("invlpg (%0)" ::"r"(TEST_UVA) : "memory");
-	put_pages(u);
+/* The calling thread runs in the new space until unmap_user_page. */
+static bool map_user_page(struct user_page *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->as = aspace_create();
+	u->obj = memobj_create(MEMOBJ_ANON, 1, NULL, NULL, NULL);
+	if (!u->as || !u->obj ||
+	    aspace_map(u->as, TEST_UVA, PAGE_SIZE, VMA_READ | VMA_WRITE, u->obj, 0) ||
+	    memobj_page(u->obj, 0, &u->data)) {
+		unmap_user_page(u);
+		return false;
+	}
+	u->kva = phys_to_virt(u->data);
+	thread_set_aspace(u->as);
+	return true;
 }
 
 static void *uva(uint64_t off)
