@@ -19,17 +19,10 @@
 
 #define BASE 0x400000ull
 
-static uint64_t pages_accounted(void)
-{
-	struct kmalloc_stats st;
-
-	kmalloc_stats(&st);
-	return page_free_count() + st.slab_pages + st.large_pages;
-}
 
 KTEST(aspace_demand_paging)
 {
-	uint64_t before = pages_accounted();
+	uint64_t before = page_accounted_count();
 	struct aspace *as = aspace_create();
 	struct memobj *rw = memobj_create(MEMOBJ_ANON, 16, NULL, NULL, NULL);
 	struct memobj *ro = memobj_create(MEMOBJ_ANON, 1, NULL, NULL, NULL);
@@ -57,7 +50,7 @@ KTEST(aspace_demand_paging)
 	KEXPECT(t, copy_from_user(in, (void *)(BASE + 40 * PAGE_SIZE), 8) == 8); /* nothing */
 	thread_set_aspace(NULL);
 	aspace_put(as);
-	KEXPECT(t, pages_accounted() == before);
+	KEXPECT(t, page_accounted_count() == before);
 }
 
 KTEST(aspace_mapping_rules)

@@ -13,14 +13,6 @@
 
 #define ORDER 4
 
-/* Free pages plus what kmalloc holds (it caches empty slabs). */
-static uint64_t pages_accounted(void)
-{
-	struct kmalloc_stats st;
-
-	kmalloc_stats(&st);
-	return page_free_count() + st.slab_pages + st.large_pages;
-}
 KTEST(frame_table_covers_the_allocator)
 {
 	paddr_t big = page_alloc(ORDER);
@@ -67,7 +59,7 @@ KTEST(frame_refs_free_on_last_put)
 
 KTEST(memobj_anonymous_charged)
 {
-	uint64_t free0 = pages_accounted();
+	uint64_t free0 = page_accounted_count();
 	struct mem_charge c;
 	mem_charge_init(&c, NULL, 8);
 	struct memobj *o = memobj_create(MEMOBJ_ANON, 64, NULL, NULL, &c);
@@ -89,5 +81,5 @@ KTEST(memobj_anonymous_charged)
 	KEXPECT(t, memobj_page(o, 64, &p) == -EFAULT);
 	memobj_put(o);
 	KEXPECT(t, c.used == 0);
-	KEXPECT(t, pages_accounted() == free0);
+	KEXPECT(t, page_accounted_count() == free0);
 }

@@ -10,14 +10,6 @@
 #include <pallas/mm.h>
 #include <pallas/string.h>
 
-/* Pages the buddy has free plus pages kmalloc holds: constant across a test. */
-static uint64_t pages_accounted(void)
-{
-	struct kmalloc_stats st;
-
-	kmalloc_stats(&st);
-	return page_free_count() + st.slab_pages + st.large_pages;
-}
 
 /* Big blocks get every 8th qword, enough to catch overlaps without slowing TCG. */
 static uint64_t stride(uint64_t bytes)
@@ -131,7 +123,7 @@ KTEST(kmalloc_sizes)
 	static const size_t sizes[] = {1,    8,	   15,	 16,   17,   100,  255,	  512,	   1000,
 				       2048, 2049, 3072, 3073, 4096, 5000, 65536, 1u << 20};
 	void *p[ARRAY_SIZE(sizes)];
-	uint64_t start = pages_accounted();
+	uint64_t start = page_accounted_count();
 
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		p[i] = kmalloc(sizes[i]);
@@ -150,13 +142,13 @@ KTEST(kmalloc_sizes)
 	}
 	KEXPECT(t, kmalloc(0) == NULL);
 	KEXPECT(t, kmalloc((PAGE_SIZE << BUDDY_MAX_ORDER) + 1) == NULL);
-	KEXPECT(t, pages_accounted() == start);
+	KEXPECT(t, page_accounted_count() == start);
 }
 
 KTEST(kmalloc_many_objects)
 {
 	enum { N = 5000, SIZE = 48 };
-	uint64_t start = pages_accounted();
+	uint64_t start = page_accounted_count();
 	struct kmalloc_stats st;
 	void **v = kzalloc(N * sizeof(*v));
 
@@ -183,7 +175,7 @@ KTEST(kmalloc_many_objects)
 	KEXPECT(t, kmalloc(SIZE) == a);
 	kfree(a);
 	kfree(v);
-	KEXPECT(t, pages_accounted() == start);
+	KEXPECT(t, page_accounted_count() == start);
 }
 
 KTEST(kzalloc_zeroes)

@@ -135,6 +135,14 @@ uint64_t page_free_count(void)
 	return buddy_free_pages(&kbuddy);
 }
 
+uint64_t page_accounted_count(void)
+{
+	struct kmalloc_stats st;
+
+	kmalloc_stats(&st);
+	return page_free_count() + st.slab_pages + st.large_pages;
+}
+
 uint64_t page_total_count(void)
 {
 	return buddy_total_pages(&kbuddy);

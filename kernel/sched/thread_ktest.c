@@ -10,14 +10,6 @@
 #include <pallas/sched.h>
 #include <pallas/time.h>
 
-/* Free pages plus what kmalloc holds (it caches empty slabs). */
-static uint64_t pages_accounted(void)
-{
-	struct kmalloc_stats st;
-
-	kmalloc_stats(&st);
-	return page_free_count() + st.slab_pages + st.large_pages;
-}
 
 static volatile unsigned finished;
 
@@ -39,7 +31,7 @@ static void short_life(void *arg)
 KTEST(thread_detached_is_freed)
 {
 	struct sched_group *g = sched_group_create(NULL, 0, 0);
-	uint64_t before = pages_accounted();
+	uint64_t before = page_accounted_count();
 
 	KEXPECT(t, g != NULL);
 	if (!g)
@@ -54,7 +46,7 @@ KTEST(thread_detached_is_freed)
 	KEXPECT(t, WAIT_FOR(finished == 8));
 	/* Freed once each has switched away: then the group is empty. */
 	KEXPECT(t, WAIT_FOR(sched_group_destroy(g)));
-	KEXPECT(t, WAIT_FOR(pages_accounted() == before));
+	KEXPECT(t, WAIT_FOR(page_accounted_count() == before));
 }
 
 static volatile bool spin_on;
