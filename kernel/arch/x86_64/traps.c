@@ -18,7 +18,6 @@
 
 #define PF_PRESENT (1u << 0)
 #define PF_WRITE   (1u << 1)
-#define RFLAGS_IF  (1u << 9)
 
 /* A kernel access to user memory (copy_from_user and friends) that found no
  * page: mapped from the current address space, the access is retried.  The
@@ -33,8 +32,7 @@ static bool user_page_fault(struct trap_frame *f)
 	 * until copy-on-write exists. */
 	if ((f->cs & 3) || !as || addr >= USER_TOP || (f->error & PF_PRESENT))
 		return false;
-	if (f->rflags & RFLAGS_IF)
-		irq_enable();
+	irq_restore(f->rflags); /* on again if the access had them on */
 	int err = aspace_fault(as, addr, f->error & PF_WRITE);
 	irq_disable();
 	return err == 0;
