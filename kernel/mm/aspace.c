@@ -185,8 +185,7 @@ static void flush_here(void *arg)
 
 	if (this_cpu()->aspace != r->as)
 		return; /* switched away since: its stale mark covers it */
-	for (size_t i = 0; i < r->npages; i++)
-		__asm__ volatile("invlpg (%0)" ::"r"(r->va + i * PAGE_SIZE) : "memory");
+	tlb_flush_local(r->va, r->npages);
 }
 
 /* After changing entries of [va, va + npages pages): no CPU uses the old
@@ -197,14 +196,15 @@ static void aspace_flush(struct aspace *as, uintptr_t va, size_t npages)
 
 	for (unsigned w = 0; w < CPUMASK_WORDS; w++)
 		__atomic_store_n(&as->stale[w], ~0ull, __ATOMIC_SEQ_CST);
-	for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
-		if (!(__atomic_load_n(&as->active[cpu / 64], __ATOMIC_SEQ_CST) &
-		      (1ull << (cpu % 64))))
-			continue;
-		if (cpu == this_cpu()->id)
-			flush_here(&r);
-		else
-			smp_call(cpu, flush_here, &r, true);
+	for (unsigned w = 0; w < CPUMASK_WORDS; w++) {
+		uint64_t active = __atomic_load_n(&as->active[w], __ATOMIC_SEQ_CST);
+		for (; active; active &= active - 1) {
+			unsigned cpu = w * 64 + (unsigned)__builtin_ctzll(active);
+			if (cpu == this_cpu()->id)
+				flush_here(&r);
+			else
+				smp_call(cpu, flush_here, &r, true);
+		}
 	}
 }
 
@@ -229,6 +229,14 @@ static void unmap_range(struct aspace *as, uintptr_t start, uintptr_t end)
 	}
 }
 
+/* A mapping out of the tree goes: its pages, its object reference, itself. */
+static void vma_release(struct aspace *as, struct vma *v)
+{
+	unmap_range(as, v->start, v->end);
+	memobj_put(v->obj);
+	kfree(v);
+}
+
 int aspace_unmap(struct aspace *as, uintptr_t start)
 {
 	unsigned long flags = spin_lock_irqsave(&as->lock);
@@ -242,9 +250,7 @@ int aspace_unmap(struct aspace *as, uintptr_t start)
 	spin_unlock_irqrestore(&as->lock, flags);
 	/* Out of the tree: a racing fault finds no mapping, and one that is
 	 * past its look-up rechecks before it maps (aspace_fault). */
-	unmap_range(as, v->start, v->end);
-	memobj_put(v->obj);
-	kfree(v);
+	vma_release(as, v);
 	return 0;
 }
 
@@ -255,11 +261,8 @@ void aspace_put(struct aspace *as)
 	for (unsigned w = 0; w < CPUMASK_WORDS; w++)
 		BUG_ON(__atomic_load_n(&as->active[w], __ATOMIC_ACQUIRE));
 	for (struct avl_node *n; (n = avl_first(&as->vmas));) {
-		struct vma *v = vma_of(n);
 		avl_remove(&as->vmas, n);
-		unmap_range(as, v->start, v->end);
-		memobj_put(v->obj);
-		kfree(v);
+		vma_release(as, vma_of(n));
 	}
 	pgtable_destroy(as->root);
 	if (as->pcid)

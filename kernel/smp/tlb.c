@@ -15,19 +15,25 @@ struct range {
 	size_t npages;
 };
 
-static void flush_local(void *arg)
+void tlb_flush_local(uintptr_t va, size_t npages)
 {
-	const struct range *r = arg;
-
-	if (r->npages == 0 || r->npages > INVLPG_MAX) {
-		/* Toggling PGE drops global entries too, which a CR3 write keeps. */
+	if (npages == 0 || npages > INVLPG_MAX) {
+		/* Toggling PGE drops global entries too, which a CR3 write keeps,
+		 * and the entries of every PCID. */
 		uint64_t cr4 = read_cr4();
 		write_cr4(cr4 & ~CR4_PGE);
 		write_cr4(cr4);
 		return;
 	}
-	for (size_t i = 0; i < r->npages; i++)
-		__asm__ volatile("invlpg (%0)" ::"r"(r->va + i * PAGE_SIZE) : "memory");
+	for (size_t i = 0; i < npages; i++)
+		__asm__ volatile("invlpg (%0)" ::"r"(va + i * PAGE_SIZE) : "memory");
+}
+
+static void flush_local(void *arg)
+{
+	const struct range *r = arg;
+
+	tlb_flush_local(r->va, r->npages);
 }
 
 void tlb_shootdown(uintptr_t va, size_t npages)

@@ -28,5 +28,7 @@ void smp_call_others(void (*fn)(void *), void *arg);
 /* Invalidates [va, va + npages pages) in the TLB of every online CPU; returns
  * once all have done it.  npages 0: flush everything (but global pages). */
 void tlb_shootdown(uintptr_t va, size_t npages);
+/* The same on this CPU only (INVLPG, or the whole TLB for a long range). */
+void tlb_flush_local(uintptr_t va, size_t npages);
 
 #endif
