@@ -22,26 +22,30 @@
 #include "vlapic_rules.h"
 #include "vm_impl.h"
 
-#define REG_ID	       0x020
-#define REG_VERSION    0x030
-#define REG_TPR	       0x080
-#define REG_APR	       0x090
-#define REG_PPR	       0x0a0
-#define REG_EOI	       0x0b0
-#define REG_LDR	       0x0d0
-#define REG_DFR	       0x0e0
-#define REG_SVR	       0x0f0
-#define REG_ISR	       0x100
-#define REG_TMR	       0x180
-#define REG_IRR	       0x200
-#define REG_ESR	       0x280
-#define REG_ICR_LO     0x300
-#define REG_ICR_HI     0x310
-#define REG_LVT_TIMER  0x320
-#define REG_LVT_LINT0  0x350
-#define REG_LVT_LINT1  0x360
-#define REG_LVT_ERROR  0x370
-#define LVT_ERROR      5 /* its index in lvt[] */
+#define REG_ID	      0x020
+#define REG_VERSION   0x030
+#define REG_TPR	      0x080
+#define REG_APR	      0x090
+#define REG_PPR	      0x0a0
+#define REG_EOI	      0x0b0
+#define REG_LDR	      0x0d0
+#define REG_DFR	      0x0e0
+#define REG_SVR	      0x0f0
+#define REG_ISR	      0x100
+#define REG_TMR	      0x180
+#define REG_IRR	      0x200
+#define REG_ESR	      0x280
+#define REG_ICR_LO    0x300
+#define REG_ICR_HI    0x310
+#define REG_LVT_TIMER 0x320
+#define REG_LVT_LINT0 0x350
+#define REG_LVT_LINT1 0x360
+#define REG_LVT_ERROR 0x370
+/* Indexes in lvt[], the LVT registers from 0x320 on. */
+#define LVT_TIMER      0
+#define LVT_LINT0      3
+#define LVT_LINT1      4
+#define LVT_ERROR      5
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DIV  0x3e0
@@ -163,7 +167,7 @@ void vlapic_accept(struct vlapic *l, int vector)
 
 bool vlapic_accepts_extint(struct vlapic *l)
 {
-	uint32_t lint0 = l->lvt[3];
+	uint32_t lint0 = l->lvt[LVT_LINT0];
 
 	if (l->mode == VLAPIC_DISABLED)
 		return true; /* a disabled LAPIC passes INTR straight to the CPU */
@@ -174,7 +178,7 @@ bool vlapic_accepts_extint(struct vlapic *l)
  * own NMI input then (SDM 11.4.3), as QEMU's monitor `nmi` also has it. */
 void vlapic_lint1(struct vlapic *l)
 {
-	uint32_t lvt = l->lvt[4];
+	uint32_t lvt = l->lvt[LVT_LINT1];
 
 	if (l->mode == VLAPIC_DISABLED) {
 		vcpu_nmi(l->vcpu);
@@ -204,7 +208,7 @@ static uint64_t divide_by(uint32_t div_reg)
 
 static bool deadline_mode(const struct vlapic *l)
 {
-	return ((l->lvt[0] >> 17) & 3) == 2;
+	return ((l->lvt[LVT_TIMER] >> 17) & 3) == 2;
 }
 
 static uint64_t guest_tsc(const struct vlapic *l)
@@ -225,8 +229,8 @@ static void deadline_fire(struct vlapic *l)
 		deadline_arm(l);
 		return;
 	}
-	if (!(l->lvt[0] & LVT_MASKED))
-		set_irr(l, l->lvt[0] & 0xff, false);
+	if (!(l->lvt[LVT_TIMER] & LVT_MASKED))
+		set_irr(l, l->lvt[LVT_TIMER] & 0xff, false);
 	l->tsc_deadline = 0;
 	l->last_fire_ns = clock_ns();
 }
@@ -253,7 +257,7 @@ static void timer_fire(struct timer_event *ev)
 {
 	struct vlapic *l = container_of(ev, struct vlapic, timer);
 	unsigned long flags = spin_lock_irqsave(&l->vm->dev_lock);
-	uint32_t lvt = l->lvt[0];
+	uint32_t lvt = l->lvt[LVT_TIMER];
 
 	if (deadline_mode(l)) {
 		deadline_fire(l);
@@ -292,7 +296,7 @@ static uint32_t timer_current(const struct vlapic *l)
 	if (!l->timer_init)
 		return 0;
 	uint64_t elapsed = (clock_ns() - l->timer_start_ns) / l->timer_tick_ns;
-	if (l->lvt[0] & LVT_PERIODIC)
+	if (l->lvt[LVT_TIMER] & LVT_PERIODIC)
 		return l->timer_init - (uint32_t)(elapsed % l->timer_init);
 	return elapsed >= l->timer_init ? 0 : l->timer_init - (uint32_t)elapsed;
 }
@@ -444,7 +448,7 @@ static void lvt_timer_mode(struct vlapic *l, uint32_t *v)
 {
 	if (((*v >> 17) & 3) == 3)
 		*v &= ~LVT_TSC_MODE;
-	if (((l->lvt[0] ^ *v) & LVT_TSC_MODE) == 0)
+	if (((l->lvt[LVT_TIMER] ^ *v) & LVT_TSC_MODE) == 0)
 		return;
 	timer_event_cancel(&l->timer);
 	l->timer_init = 0;
@@ -561,8 +565,8 @@ bool vlapic_init_all(struct vm *vm)
 		reset(l);
 		if (i == 0) { /* virtual-wire mode, as the firmware leaves the BSP */
 			l->svr |= SVR_ENABLED;
-			l->lvt[3] = MODE_EXTINT << 8;
-			l->lvt[4] = MODE_NMI << 8;
+			l->lvt[LVT_LINT0] = MODE_EXTINT << 8;
+			l->lvt[LVT_LINT1] = MODE_NMI << 8;
 		}
 	}
 	return vm_mmio_register(vm, VLAPIC_BASE, 0x1000, lapic_mmio, vm);
@@ -743,7 +747,7 @@ void vlapic_describe(struct vlapic *l, char *buf, size_t len)
 
 	ksnprintf(buf, len,
 		  "LAPIC IRR %d ISR %d TPR %#x SVR %#x LVT timer %#x, timer %s (%ld us from now)",
-		  highest(l->irr), highest(l->isr), l->tpr, l->svr, l->lvt[0],
+		  highest(l->irr), highest(l->isr), l->tpr, l->svr, l->lvt[LVT_TIMER],
 		  armed >= 0 ? "armed" : "not armed",
 		  armed >= 0 ? (long)((int64_t)(due - now) / 1000) : 0L);
 	spin_unlock_irqrestore(&l->vm->dev_lock, flags);
