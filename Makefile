@@ -38,6 +38,7 @@ deps:
 include kernel/build.mk
 include vmm/core/decode.mk
 include vmm/build.mk
+include containers/build.mk
 include vmm/load/build.mk
 include tests/fuzz/build.mk
 include boot/build.mk

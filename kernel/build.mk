@@ -3,7 +3,7 @@
 
 KBUILD := $(BUILD)/kernel
 KERNEL_ELF := $(KBUILD)/kernel.elf
-KERNEL_DIRS := kernel drivers vmm
+KERNEL_DIRS := kernel drivers vmm containers
 
 KERNEL_CC := gcc
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \

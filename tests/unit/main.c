@@ -4,7 +4,7 @@
 
 #include "unit.h"
 
-#define MAX_SUITES 64
+#define MAX_SUITES 128
 
 static Suite *(*suites[MAX_SUITES])(void);
 static int nsuites;
