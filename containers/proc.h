@@ -1,0 +1,55 @@
+/*
+ * Processes and tasks of the Linux personality.  A process (struct proc) is
+ * what Linux calls a thread group: one address space, one table of file
+ * descriptors, one set of credentials and signal actions, and a PID.  A task
+ * is one of its threads, bound to one kernel thread (struct thread), with a
+ * TID.  Both are reference-counted: a task holds its process; a process
+ * lasts until it has been reaped and nothing else holds it.
+ */
+#ifndef CONTAINERS_PROC_H
+#define CONTAINERS_PROC_H
+
+#include <pallas/cred.h>
+#include <pallas/list.h>
+#include <pallas/spinlock.h>
+#include <pallas/types.h>
+
+struct aspace;
+struct fdtable;	    /* kernel/fs: pallas/fdtable.h */
+struct vfs_context; /* kernel/fs: root, cwd and umask, pallas/vfs.h */
+struct thread;
+
+struct proc {
+	uint32_t refs; /* atomic */
+	int pid;
+	struct proc *parent; /* NULL for init */
+	struct aspace *as;
+	struct fdtable *files;
+	struct vfs_context *fs;
+	struct cred cred;
+	spinlock_t lock; /* what follows */
+	struct list tasks;
+	struct list children;
+	struct list sibling; /* in parent->children */
+	int exit_code;	     /* wait4's status word, once it has exited */
+	bool exited;
+	uintptr_t brk_start, brk; /* the program break: [brk_start, brk) */
+	char comm[16];		  /* the executable's base name, as Linux's comm */
+};
+
+struct task {
+	uint32_t refs; /* atomic */
+	int tid;
+	struct proc *proc; /* a reference */
+	struct thread *thread;
+	struct list proc_node; /* in proc->tasks */
+	uintptr_t clear_child_tid;
+	uintptr_t robust_list;
+	uint64_t fs_base, gs_base;
+};
+
+/* The task and process the calling thread runs; NULL for a kernel thread. */
+struct task *task_current(void);
+struct proc *proc_current(void);
+
+#endif
