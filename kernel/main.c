@@ -30,6 +30,7 @@
 #include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
+#include <pallas/user.h>
 
 uint64_t ktest_trigger_page_fault(void);
 
@@ -123,6 +124,7 @@ void kmain(const struct boot_info *loader_bi)
 	fpu_cpu_init();
 	cpu_protect_init();
 	percpu_init(0);
+	syscall_cpu_init();
 	cpus[0].tables = &bsp_tables;
 
 	if (!boot_info_accept(loader_bi, &boot_info, err, sizeof(err)))

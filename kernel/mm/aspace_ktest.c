@@ -19,7 +19,6 @@
 
 #define BASE 0x400000ull
 
-
 KTEST(aspace_demand_paging)
 {
 	uint64_t before = page_accounted_count();

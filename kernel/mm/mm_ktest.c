@@ -10,7 +10,6 @@
 #include <pallas/mm.h>
 #include <pallas/string.h>
 
-
 /* Big blocks get every 8th qword, enough to catch overlaps without slowing TCG. */
 static uint64_t stride(uint64_t bytes)
 {

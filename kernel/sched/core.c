@@ -168,6 +168,7 @@ static void switch_to(struct thread *prev, struct thread *next)
 	if (prev->as != next->as)
 		aspace_switch(prev->as, next->as);
 	switch_fpu(prev, next);
+	user_switch_in(&next->user, next->stack ? thread_stack_top(next) : 0);
 	sched_finish_switch(sched_switch(prev, next));
 }
 

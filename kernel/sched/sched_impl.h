@@ -10,11 +10,13 @@
 #define SCHED_IMPL_H
 
 #include <pallas/completion.h>
+#include <pallas/mm.h>
 #include <pallas/percpu.h>
 #include <pallas/sched.h>
 #include <pallas/sched_fair.h>
 #include <pallas/spinlock.h>
 #include <pallas/time.h>
+#include <pallas/user.h>
 
 enum thread_state {
 	THREAD_RUNNABLE, /* on a run queue, running or waiting for a CPU */
@@ -37,6 +39,7 @@ struct thread {
 	struct aspace *as;	   /* user memory it sees (a reference), or NULL: kernel only */
 	struct fpu_state *fpu;	   /* its x87/SSE state (a guest's, a program's), or NULL */
 	int fpu_cpu;		   /* the CPU that last loaded it */
+	struct user_state user;	   /* ops NULL: it never enters ring 3 */
 	struct fair_entity se;
 	struct list rq_node; /* in runqueue.threads while queued */
 	uint64_t runtime_ns;
@@ -68,8 +71,8 @@ struct sched_group {
 	unsigned shares, limit_pct;
 	spinlock_t lock; /* limit */
 	struct fair_limit limit;
-	uint64_t usage_ns;		  /* atomic */
-	struct group_cpu *pcpu;		  /* MAX_CPUS entries */
+	uint64_t usage_ns;	/* atomic */
+	struct group_cpu *pcpu; /* MAX_CPUS entries */
 };
 
 struct runqueue {
@@ -89,6 +92,12 @@ extern struct sched_group sched_root_group;
 static inline struct runqueue *rq_of(unsigned cpu)
 {
 	return __atomic_load_n((struct runqueue **)&cpus[cpu].sched, __ATOMIC_ACQUIRE);
+}
+
+/* The top of t's own kernel stack (t->stack must be set). */
+static inline uintptr_t thread_stack_top(const struct thread *t)
+{
+	return (uintptr_t)phys_to_virt(t->stack) + THREAD_STACK_SIZE;
 }
 
 static inline struct runqueue *this_rq(void)

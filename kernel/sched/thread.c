@@ -71,13 +71,20 @@ struct thread *thread_alloc(thread_fn fn, void *arg, struct sched_group *g, cons
 	t->arg = arg;
 	t->state = THREAD_BLOCKED;
 	/* What sched_switch pops: r15 r14 r13 r12 rbx rbp (0 ends backtraces), then
-	 * its return address.  The trampoline then runs with a 16-byte aligned stack. */
-	uint64_t *top = (uint64_t *)((char *)phys_to_virt(t->stack) + THREAD_STACK_SIZE);
+	 * its return address.  The trampoline then runs with a 16-byte aligned stack.
+	 * The top frame's worth stays unused: a user thread's registers go
+	 * there whenever it enters the kernel (pallas/user.h). */
+	uint64_t *top = (uint64_t *)(thread_stack_top(t) - sizeof(struct trap_frame));
 	top[-1] = (uint64_t)sched_thread_trampoline;
 	for (int i = 2; i <= 7; i++)
 		top[-i] = 0;
 	t->rsp = (uint64_t)&top[-7];
 	return t;
+}
+
+struct user_state *thread_user(struct thread *t)
+{
+	return &t->user;
 }
 
 __attribute__((noreturn)) void sched_thread_start(struct thread *last)

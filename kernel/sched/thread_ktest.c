@@ -10,7 +10,6 @@
 #include <pallas/sched.h>
 #include <pallas/time.h>
 
-
 static volatile unsigned finished;
 
 static void short_life(void *arg)

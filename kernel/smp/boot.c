@@ -22,6 +22,7 @@
 #include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
+#include <pallas/user.h>
 
 #define AP_STACK_ORDER	 2 /* 16 KiB */
 #define AP_START_WAIT_MS 2000
@@ -176,6 +177,7 @@ void ap_main(unsigned id)
 	write_cr4(read_cr4() | CR4_PGE);
 	fpu_cpu_init();
 	cpu_protect_init();
+	syscall_cpu_init();
 	aspace_cpu_init();
 	irq_cpu_init();
 	timer_cpu_init();

@@ -17,12 +17,13 @@ struct idt_gate {
 } __attribute__((packed));
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3      0x60 /* INT3 and INTO from ring 3 raise #BP/#OF, not #GP */
 #define STUB_SIZE      16
 
 extern const char trap_stubs[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
-static void set_gate(int vec, uint8_t ist)
+static void set_gate(int vec, uint8_t ist, uint8_t dpl)
 {
 	uint64_t addr = (uint64_t)trap_stubs + (uint64_t)vec * STUB_SIZE;
 
@@ -30,7 +31,7 @@ static void set_gate(int vec, uint8_t ist)
 	    .offset_lo = addr & 0xffff,
 	    .selector = GDT_KERNEL_CODE,
 	    .ist = ist,
-	    .type_attr = GATE_INTERRUPT,
+	    .type_attr = GATE_INTERRUPT | dpl,
 	    .offset_mid = (addr >> 16) & 0xffff,
 	    .offset_hi = addr >> 32,
 	};
@@ -39,10 +40,12 @@ static void set_gate(int vec, uint8_t ist)
 void idt_init(void)
 {
 	for (int v = 0; v < 256; v++)
-		set_gate(v, 0);
-	set_gate(2, IST_NMI);
-	set_gate(8, IST_DF);
-	set_gate(18, IST_MC);
+		set_gate(v, 0, 0);
+	set_gate(2, IST_NMI, 0);
+	set_gate(3, 0, GATE_DPL3);
+	set_gate(4, 0, GATE_DPL3);
+	set_gate(8, IST_DF, 0);
+	set_gate(18, IST_MC, 0);
 }
 
 void idt_load(void)

@@ -1,9 +1,9 @@
 /*
  * Where every interrupt and exception lands.  A CPU exception in the kernel
  * is a kernel bug and panics, except a #PF or #GP at a user access listed in
- * the exception table (asm/extable.h), which resumes at its fixup; there are
- * no user contexts yet whose faults could be handled instead.  Interrupts go
- * to their handler, and on the way out the scheduler may switch to another
+ * the exception table (asm/extable.h), which resumes at its fixup.  A trap
+ * from ring 3 goes to the user thread's owner (user.c).  Interrupts go to
+ * their handler, and on the way out the scheduler may switch to another
  * thread.
  */
 #include <asm/cpu.h>
@@ -15,6 +15,7 @@
 #include <pallas/debug.h>
 #include <pallas/irq.h>
 #include <pallas/sched.h>
+#include <pallas/user.h>
 
 #define PF_PRESENT (1u << 0)
 #define PF_WRITE   (1u << 1)
@@ -38,8 +39,23 @@ static bool user_page_fault(struct trap_frame *f)
 	return err == 0;
 }
 
+/* NMI, #DF and #MC run on IST stacks: nothing there may schedule, so they
+ * never take the way back to ring 3 that delivers signals. */
+static bool on_ist(uint64_t vector)
+{
+	return vector == VEC_NMI || vector == VEC_DF || vector == VEC_MC;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
+	if ((f->cs & 3) && !on_ist(f->vector)) {
+		if (f->vector >= 32) {
+			irq_dispatch(f);
+			sched_irq_exit(f);
+		}
+		user_trap(f);
+		return;
+	}
 	if (f->vector < 32) {
 		if (f->vector == VEC_PF && user_page_fault(f))
 			return;

@@ -31,6 +31,10 @@ struct cpu {
 	struct cpu_tables *tables;
 	void *sched; /* the scheduler's per-CPU run queue */
 	uint64_t irq_count;
+	/* For SYSCALL entry (syscall_entry.S reads them by offset): the running
+	 * thread's kernel stack top, and where the user RSP waits meanwhile. */
+	uint64_t kstack_top;
+	uint64_t user_rsp;
 };
 
 extern struct cpu cpus[MAX_CPUS];
