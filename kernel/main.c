@@ -31,6 +31,7 @@
 #include <pallas/string.h>
 #include <pallas/time.h>
 #include <pallas/user.h>
+#include <pallas/wallclock.h>
 
 uint64_t ktest_trigger_page_fault(void);
 
@@ -153,6 +154,7 @@ void kmain(const struct boot_info *loader_bi)
 	cpu_features_report();
 
 	start_interrupts_and_time();
+	wallclock_init();
 	sched_init();
 	smp_init();
 
