@@ -9,6 +9,8 @@
 #ifndef CONTAINERS_PROC_H
 #define CONTAINERS_PROC_H
 
+#include "uapi/linux.h"
+#include <pallas/completion.h>
 #include <pallas/cred.h>
 #include <pallas/list.h>
 #include <pallas/spinlock.h>
@@ -33,8 +35,11 @@ struct proc {
 	struct list sibling; /* in parent->children */
 	int exit_code;	     /* wait4's status word, once it has exited */
 	bool exited;
-	uintptr_t brk_start, brk; /* the program break: [brk_start, brk) */
-	char comm[16];		  /* the executable's base name, as Linux's comm */
+	struct completion exit_done; /* completed once, when the last task is gone */
+	uintptr_t brk_start, brk;    /* the program break: [brk_start, brk) */
+	uintptr_t mmap_base;	     /* mmap's free-range search starts below this */
+	struct linux_rlimit rlim[LINUX_RLIM_NLIMITS];
+	char comm[16]; /* the executable's base name, as Linux's comm */
 };
 
 struct task {
@@ -51,5 +56,26 @@ struct task {
 /* The task and process the calling thread runs; NULL for a kernel thread. */
 struct task *task_current(void);
 struct proc *proc_current(void);
+
+/* A process with a fresh PID and one reference, nothing else yet (no
+ * address space, files or tasks): NULL when PIDs or memory are out. */
+struct proc *proc_create(struct proc *parent);
+void proc_get(struct proc *p);
+void proc_put(struct proc *p);
+/* Once it has exited: its PID goes back, and its parent's reference. */
+void proc_reap(struct proc *p);
+
+/* A task of p for the kernel thread t, with its own TID (the first task's
+ * TID is the PID). */
+struct task *task_create(struct proc *p, struct thread *t);
+
+/* The calling task ends the whole process: status is the wait status word
+ * (linux_status_exited or _signaled).  Everything the process holds goes
+ * back; its parent (or whoever started it) sees exit_done. */
+__attribute__((noreturn)) void proc_exit(int status);
+
+/* Starts a kernel thread that becomes p's first task and runs fn(arg) in
+ * it (fn normally ends in exec's user_enter).  false when out of memory. */
+bool proc_start(struct proc *p, void (*fn)(void *arg), void *arg);
 
 #endif

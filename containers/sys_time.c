@@ -1,0 +1,145 @@
+/*
+ * Clocks and sleeping.  CLOCK_MONOTONIC and BOOTTIME are the kernel's
+ * clock_ns (there is no suspend yet, so they agree); REALTIME is the wall
+ * clock.  The CPU-time clocks are the thread's charged run time, which the
+ * scheduler keeps for the whole thread, user and kernel time together.
+ * Sleeps cannot be interrupted yet: signals come with the signal calls.
+ */
+#include <pallas/errno.h>
+#include <pallas/sched.h>
+#include <pallas/time.h>
+#include <pallas/uaccess.h>
+#include <pallas/wallclock.h>
+
+#include "proc.h"
+#include "sys.h"
+
+static int clock_read(int64_t clk, uint64_t *ns)
+{
+	switch (clk) {
+	case LINUX_CLOCK_REALTIME:
+	case LINUX_CLOCK_REALTIME_COARSE:
+		*ns = wallclock_ns();
+		return 0;
+	case LINUX_CLOCK_MONOTONIC:
+	case LINUX_CLOCK_MONOTONIC_RAW:
+	case LINUX_CLOCK_MONOTONIC_COARSE:
+	case LINUX_CLOCK_BOOTTIME:
+		*ns = clock_ns();
+		return 0;
+	case LINUX_CLOCK_PROCESS_CPUTIME_ID:
+	case LINUX_CLOCK_THREAD_CPUTIME_ID:
+		*ns = thread_runtime_ns(thread_current());
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static struct linux_timespec to_timespec(uint64_t ns)
+{
+	return (struct linux_timespec){(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC)};
+}
+
+long sys_clock_gettime(const struct syscall_args *a)
+{
+	uint64_t ns;
+	int err = clock_read((int64_t)a->a[0], &ns);
+
+	if (err)
+		return err;
+	struct linux_timespec ts = to_timespec(ns);
+	return copy_to_user((void *)a->a[1], &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+long sys_clock_getres(const struct syscall_args *a)
+{
+	uint64_t ns;
+	int err = clock_read((int64_t)a->a[0], &ns);
+
+	if (err)
+		return err;
+	struct linux_timespec res = {0, 1};
+	if (a->a[1] && copy_to_user((void *)a->a[1], &res, sizeof(res)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_gettimeofday(const struct syscall_args *a)
+{
+	uint64_t ns = wallclock_ns();
+	struct linux_timeval tv = {(int64_t)(ns / NSEC_PER_SEC),
+				   (int64_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC)};
+	/* The obsolete timezone is all zero, as on Linux. */
+	static const int32_t tz[2];
+
+	if (a->a[0] && copy_to_user((void *)a->a[0], &tv, sizeof(tv)))
+		return -EFAULT;
+	if (a->a[1] && copy_to_user((void *)a->a[1], tz, sizeof(tz)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_time(const struct syscall_args *a)
+{
+	int64_t t = (int64_t)(wallclock_ns() / NSEC_PER_SEC);
+
+	if (a->a[0] && copy_to_user((void *)a->a[0], &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
+static int get_timespec(uint64_t uaddr, uint64_t *ns)
+{
+	struct linux_timespec ts;
+
+	if (copy_from_user(&ts, (const void *)uaddr, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	/* Centuries are as good as forever. */
+	uint64_t max_s = UINT64_MAX / NSEC_PER_SEC - 1;
+	*ns = (uint64_t)ts.tv_sec > max_s ? UINT64_MAX
+					  : (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return 0;
+}
+
+static void sleep_until(uint64_t deadline)
+{
+	while (clock_ns() < deadline)
+		sched_sleep_until(deadline);
+}
+
+long sys_nanosleep(const struct syscall_args *a)
+{
+	uint64_t ns;
+	int err = get_timespec(a->a[0], &ns);
+
+	if (err)
+		return err;
+	uint64_t now = clock_ns();
+	sleep_until(ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
+	return 0;
+}
+
+long sys_clock_nanosleep(const struct syscall_args *a)
+{
+	int64_t clk = (int64_t)a->a[0];
+	uint64_t ns, now;
+
+	if (a->a[1] & ~(uint64_t)LINUX_TIMER_ABSTIME)
+		return -EINVAL;
+	if (clk == LINUX_CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	if (clock_read(clk, &now))
+		return -EINVAL;
+	int err = get_timespec(a->a[2], &ns);
+	if (err)
+		return err;
+	uint64_t rel = ns;
+	if (a->a[1] & LINUX_TIMER_ABSTIME)
+		rel = ns > now ? ns - now : 0;
+	uint64_t mono = clock_ns();
+	sleep_until(rel > UINT64_MAX - mono ? UINT64_MAX : mono + rel);
+	return 0;
+}
