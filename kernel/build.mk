@@ -70,5 +70,6 @@ UNIT_UNDER_TEST += kernel/boot_info.c kernel/acpi/s5.c kernel/acpi/check.c kerne
 UNIT_UNDER_TEST += kernel/acpi/fadt.c kernel/acpi/hpet.c kernel/acpi/mcfg.c drivers/fb/psf.c drivers/fb/fb_text.c
 UNIT_UNDER_TEST += kernel/mm/buddy.c kernel/mm/slab.c kernel/lib/cmdline.c kernel/lib/radix.c kernel/lib/avl.c \
 	kernel/mm/frame.c kernel/mm/memobj.c kernel/mm/mem_charge.c
+UNIT_UNDER_TEST += kernel/mm/vma.c
 UNIT_UNDER_TEST += kernel/arch/x86_64/multiboot2.c
 UNIT_UNDER_TEST += kernel/sched/fair.c kernel/time/civil.c

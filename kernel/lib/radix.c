@@ -85,6 +85,20 @@ int radix_insert(struct radix *r, uint64_t index, void *item)
 	return 0;
 }
 
+void *radix_replace(struct radix *r, uint64_t index, void *item)
+{
+	if (!item || !r->levels || index > capacity(r->levels))
+		return NULL;
+	struct radix_node *n = r->root;
+	for (unsigned l = r->levels; l > 1 && n; l--)
+		n = n->slot[slot_of(index, l)];
+	void **leaf = n ? &n->slot[slot_of(index, 1)] : NULL;
+	void *old = leaf ? *leaf : NULL;
+	if (old)
+		*leaf = item;
+	return old;
+}
+
 void *radix_delete(struct radix *r, uint64_t index)
 {
 	struct radix_node *path[MAX_LEVELS + 1];

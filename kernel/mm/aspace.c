@@ -1,5 +1,13 @@
 /*
- * Address spaces (pallas/aspace.h).
+ * Address spaces (pallas/aspace.h): their lifetime, PCIDs, TLB flushes and
+ * switching.  The ranges are aspace_map.c's, faults aspace_fault.c's, fork
+ * aspace_fork.c's.
+ *
+ * Locks: map_lock (a mutex) orders the changes to the tree, so a search for
+ * free space and the insert after it, or an unmap's page-table sweep and
+ * what maps there next, cannot interleave; the spinlock guards the tree,
+ * the page tables and the private objects' pages against faults, which do
+ * not take map_lock.  TLB flushes happen with neither spinlock held.
  *
  * TLB coherence with PCIDs: a CPU that loads an address space keeps the TLB
  * entries tagged with its PCID across switches, so a change to a mapping
@@ -14,7 +22,6 @@
 #include <asm/irq.h>
 #include <asm/paging.h>
 #include <asm/pgtable.h>
-#include <pallas/aspace.h>
 #include <pallas/errno.h>
 #include <pallas/frame.h>
 #include <pallas/kernel.h>
@@ -23,6 +30,8 @@
 #include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/uaccess.h>
+
+#include "aspace_impl.h"
 
 #define CPUID1_ECX_PCID (1u << 17)
 #define CR4_PCIDE	(1ull << 17)
@@ -100,7 +109,9 @@ struct aspace *aspace_create(void)
 	}
 	as->refs = 1;
 	as->lock = (spinlock_t)SPINLOCK_INIT;
+	mutex_init(&as->map_lock);
 	avl_init(&as->vmas);
+	as->mmap_top = USER_TOP;
 	as->pcid = pcid_alloc();
 	memset(as->stale, 0xff, sizeof(as->stale)); /* a reused PCID's old entries */
 	return as;
@@ -116,59 +127,19 @@ struct aspace *aspace_current(void)
 	return this_cpu()->aspace;
 }
 
-/* --- the VMA tree --- */
-
-static struct vma *vma_of(struct avl_node *n)
+void aspace_set_charge(struct aspace *as, struct mem_charge *charge)
 {
-	return n ? container_of(n, struct vma, node) : NULL;
+	as->charge = charge;
 }
 
-static int vma_cmp(const struct avl_node *a, const struct avl_node *b)
+void aspace_set_mmap_top(struct aspace *as, uintptr_t top)
 {
-	const struct vma *x = vma_of((struct avl_node *)a), *y = vma_of((struct avl_node *)b);
-
-	if (x->end <= y->start)
-		return -1;
-	return x->start >= y->end ? 1 : 0; /* overlapping ranges compare equal */
+	as->mmap_top = top;
 }
 
-/* The mapping that contains addr, or NULL (lock held). */
-static struct vma *vma_find(struct aspace *as, uintptr_t addr)
+struct memobj *aspace_anon_create(struct aspace *as)
 {
-	struct avl_node *n = as->vmas.root;
-
-	while (n) {
-		struct vma *v = vma_of(n);
-		if (addr < v->start)
-			n = n->left;
-		else if (addr >= v->end)
-			n = n->right;
-		else
-			return v;
-	}
-	return NULL;
-}
-
-int aspace_map(struct aspace *as, uintptr_t start, size_t len, unsigned prot, struct memobj *obj,
-	       uint64_t pgoff)
-{
-	if (!len || !IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(len, PAGE_SIZE) ||
-	    !user_range_ok(start, len) || start == 0)
-		return -EINVAL;
-	struct vma *v = kzalloc(sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	*v = (struct vma){
-	    .start = start, .end = start + len, .prot = prot, .obj = obj, .pgoff = pgoff};
-	unsigned long flags = spin_lock_irqsave(&as->lock);
-	bool ok = avl_insert(&as->vmas, &v->node, vma_cmp);
-	spin_unlock_irqrestore(&as->lock, flags);
-	if (!ok) {
-		kfree(v);
-		return -EEXIST;
-	}
-	memobj_get(obj);
-	return 0;
+	return memobj_create(MEMOBJ_ANON, ANON_PAGES, NULL, NULL, as->charge);
 }
 
 /* --- TLB flushes --- */
@@ -188,9 +159,7 @@ static void flush_here(void *arg)
 	tlb_flush_local(r->va, r->npages);
 }
 
-/* After changing entries of [va, va + npages pages): no CPU uses the old
- * ones once this returns. */
-static void aspace_flush(struct aspace *as, uintptr_t va, size_t npages)
+void aspace_flush(struct aspace *as, uintptr_t va, size_t npages)
 {
 	struct flush_range r = {as, va, npages};
 
@@ -208,50 +177,40 @@ static void aspace_flush(struct aspace *as, uintptr_t va, size_t npages)
 	}
 }
 
-/* Unmaps and flushes the pages of [start, end), then lets them go. */
-static void unmap_range(struct aspace *as, uintptr_t start, uintptr_t end)
+void aspace_unmap_ptes(struct aspace *as, uintptr_t start, uintptr_t end)
 {
 	paddr_t batch[FLUSH_BATCH];
 
 	for (uintptr_t va = start; va < end;) {
-		uintptr_t from = va;
+		uintptr_t from = 0, to = 0;
 		unsigned n = 0;
-		for (; va < end && n < FLUSH_BATCH; va += PAGE_SIZE) {
-			uint64_t e = pgtable_unmap(as->root, va);
-			if (e & PTE_P)
-				batch[n++] = e & PTE_ADDR;
+		unsigned long flags = as_lock(as);
+		for (; n < FLUSH_BATCH && (va = pgtable_next_mapped(as->root, va, end)) < end;
+		     va += PAGE_SIZE) {
+			from = n ? from : va;
+			to = va + PAGE_SIZE;
+			batch[n++] = pgtable_unmap(as->root, va) & PTE_ADDR;
 		}
+		as_unlock(as, flags);
 		if (!n)
-			continue;
-		aspace_flush(as, from, (va - from) / PAGE_SIZE);
+			break;
+		aspace_flush(as, from, (to - from) / PAGE_SIZE);
 		for (unsigned i = 0; i < n; i++)
 			frame_put(batch[i]);
 	}
 }
 
-/* A mapping out of the tree goes: its pages, its object reference, itself. */
-static void vma_release(struct aspace *as, struct vma *v)
+void aspace_vma_release(struct aspace *as, struct vma *v)
 {
-	unmap_range(as, v->start, v->end);
-	memobj_put(v->obj);
-	kfree(v);
-}
-
-int aspace_unmap(struct aspace *as, uintptr_t start)
-{
-	unsigned long flags = spin_lock_irqsave(&as->lock);
-	struct vma *v = vma_find(as, start);
-
-	if (!v || v->start != start) {
-		spin_unlock_irqrestore(&as->lock, flags);
-		return -EINVAL;
+	aspace_unmap_ptes(as, v->start, v->end);
+	if (v->anon) {
+		/* Split halves share the object: only this range's copies go. */
+		memobj_discard(v->anon, v->pgoff, vma_index(v, v->end));
+		memobj_put(v->anon);
 	}
-	avl_remove(&as->vmas, &v->node);
-	spin_unlock_irqrestore(&as->lock, flags);
-	/* Out of the tree: a racing fault finds no mapping, and one that is
-	 * past its look-up rechecks before it maps (aspace_fault). */
-	vma_release(as, v);
-	return 0;
+	if (v->obj)
+		memobj_put(v->obj);
+	kfree(v);
 }
 
 void aspace_put(struct aspace *as)
@@ -260,58 +219,14 @@ void aspace_put(struct aspace *as)
 		return;
 	for (unsigned w = 0; w < CPUMASK_WORDS; w++)
 		BUG_ON(__atomic_load_n(&as->active[w], __ATOMIC_ACQUIRE));
-	for (struct avl_node *n; (n = avl_first(&as->vmas));) {
-		avl_remove(&as->vmas, n);
-		vma_release(as, vma_of(n));
+	for (struct vma *v; (v = vma_from(&as->vmas, 0));) {
+		vma_remove(&as->vmas, v);
+		aspace_vma_release(as, v);
 	}
 	pgtable_destroy(as->root);
 	if (as->pcid)
 		pcid_free(as->pcid);
 	kfree(as);
-}
-
-/* --- faults --- */
-
-static bool access_allowed(unsigned prot, bool write)
-{
-	return write ? prot & VMA_WRITE : prot & (VMA_READ | VMA_WRITE | VMA_EXEC);
-}
-
-int aspace_fault(struct aspace *as, uintptr_t addr, bool write)
-{
-	uintptr_t page = ALIGN_DOWN(addr, PAGE_SIZE);
-	unsigned long flags = spin_lock_irqsave(&as->lock);
-	struct vma *v = vma_find(as, addr);
-
-	if (!v || !access_allowed(v->prot, write)) {
-		spin_unlock_irqrestore(&as->lock, flags);
-		return -EFAULT;
-	}
-	struct memobj *obj = v->obj;
-	uint64_t index = v->pgoff + (page - v->start) / PAGE_SIZE;
-	unsigned prot = v->prot;
-	memobj_get(obj);
-	spin_unlock_irqrestore(&as->lock, flags);
-
-	paddr_t pa;
-	int err = memobj_page(obj, index, &pa); /* may sleep to fill it */
-	if (!err) {
-		uint64_t pte = (prot & VMA_WRITE ? PTE_W : 0) | (prot & VMA_EXEC ? 0 : PTE_NX);
-		uint64_t old = 0;
-		flags = spin_lock_irqsave(&as->lock);
-		v = vma_find(as, addr);
-		if (!v || v->obj != obj || v->pgoff + (page - v->start) / PAGE_SIZE != index)
-			err = -EAGAIN; /* unmapped meanwhile: fault again, find what is there */
-		else if (pgtable_lookup(as->root, page) & PTE_P)
-			old = 1; /* another CPU's fault mapped it first */
-		else if (!pgtable_map(as->root, page, pa, pte, &old))
-			err = -ENOMEM;
-		spin_unlock_irqrestore(&as->lock, flags);
-		if (err || old)
-			frame_put(pa);
-	}
-	memobj_put(obj);
-	return err == -EAGAIN ? aspace_fault(as, addr, write) : err;
 }
 
 /* --- switching --- */

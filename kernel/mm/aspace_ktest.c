@@ -68,9 +68,13 @@ KTEST(aspace_mapping_rules)
 	KEXPECT(t, aspace_map(as, 0, PAGE_SIZE, VMA_READ, o, 0) == -EINVAL);
 	KEXPECT(t, aspace_map(as, USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE, VMA_READ, o, 0) == -EINVAL);
 	KEXPECT(t, aspace_map(as, 0xffff800000000000ull, PAGE_SIZE, VMA_READ, o, 0) == -EINVAL);
-	KEXPECT(t, aspace_unmap(as, BASE + PAGE_SIZE) == -EINVAL); /* not where one starts */
-	KEXPECT(t, aspace_unmap(as, BASE) == 0);
-	KEXPECT(t, aspace_unmap(as, BASE) == -EINVAL);
+	KEXPECT(t, aspace_unmap(as, BASE + 100, PAGE_SIZE) == -EINVAL); /* not page-aligned */
+	KEXPECT(t, aspace_unmap(as, BASE, 100) == -EINVAL);
+	KEXPECT(t, aspace_unmap(as, BASE, 0) == -EINVAL);
+	KEXPECT(t, aspace_unmap(as, USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE) == -EINVAL);
+	KEXPECT(t, aspace_unmap(as, BASE, 5 * PAGE_SIZE) == 0);
+	KEXPECT(t, aspace_unmap(as, BASE, PAGE_SIZE) == 0); /* nothing there: fine, as munmap */
+	KEXPECT(t, aspace_map(as, BASE, 5 * PAGE_SIZE, VMA_READ, o, 0) == 0); /* all free again */
 	memobj_put(o);
 	aspace_put(as);
 }
@@ -127,7 +131,7 @@ static bool replace_under(struct ktest_ctx *t, bool sleep_between)
 		sched_sleep_ns(NSEC_PER_MSEC);
 	KEXPECT(t, r.step == 1 && r.seen_first == 0xaa);
 	/* CPU 0 changes the mapping CPU 1 has in its TLB. */
-	KEXPECT(t, aspace_unmap(as, BASE) == 0);
+	KEXPECT(t, aspace_unmap(as, BASE, PAGE_SIZE) == 0);
 	KEXPECT(t, aspace_map(as, BASE, PAGE_SIZE, VMA_READ, b, 0) == 0);
 	__atomic_store_n(&r.step, 2, __ATOMIC_RELEASE);
 	thread_join(th);

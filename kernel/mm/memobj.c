@@ -3,7 +3,11 @@
  * and filled outside the object's lock, since filling may sleep; whoever
  * inserts first wins and a loser gives its page back, so two faults on one
  * page end with one page.  The object holds one reference on each page it
- * has; memobj_page hands the caller another.
+ * has; memobj_page hands the caller another.  A page may be in several
+ * objects at once (a forked child's private copies share the parent's until
+ * one side writes): each holds its own reference and charge, and the
+ * frame's owner (frame->obj) is the first of them, cleared when that one
+ * lets go.
  */
 #include <pallas/errno.h>
 #include <pallas/frame.h>
@@ -42,23 +46,28 @@ static paddr_t take_page(struct memobj *o, uint64_t index)
 	paddr_t p = (paddr_t)(uintptr_t)radix_delete(&o->pages, index);
 	struct frame *f = frame_of(p);
 
-	f->obj = NULL;
+	if (f->obj == o)
+		f->obj = NULL;
 	o->resident--;
 	return p;
 }
 
-/* Drops every page at index >= from (lock held). */
-static void drop_from(struct memobj *o, uint64_t from)
+/* Drops every page at an index in [from, to) (lock held). */
+static void drop_range(struct memobj *o, uint64_t from, uint64_t to)
 {
 	uint64_t index = from;
 
-	while (radix_next(&o->pages, &index)) {
+	while (index < to && radix_next(&o->pages, &index) && index < to) {
 		frame_put(take_page(o, index));
 		mem_uncharge(o->charge, 1);
-		if (index == UINT64_MAX)
-			break;
 		index++;
 	}
+}
+
+/* Indexes stay below npages <= UINT64_MAX, so this is every page from on. */
+static void drop_from(struct memobj *o, uint64_t from)
+{
+	drop_range(o, from, UINT64_MAX);
 }
 
 void memobj_put(struct memobj *o)
@@ -162,4 +171,78 @@ uint64_t memobj_resident(struct memobj *o)
 
 	spin_unlock_irqrestore(&o->lock, flags);
 	return n;
+}
+
+void memobj_discard(struct memobj *o, uint64_t from, uint64_t to)
+{
+	unsigned long flags = spin_lock_irqsave(&o->lock);
+
+	drop_range(o, from, to);
+	spin_unlock_irqrestore(&o->lock, flags);
+}
+
+/* Makes p the object's page at index (lock held, index free). */
+static int put_page(struct memobj *o, uint64_t index, paddr_t p)
+{
+	int err = radix_insert(&o->pages, index, (void *)(uintptr_t)p);
+
+	if (err)
+		return err;
+	struct frame *f = frame_of(p);
+	if (!f->obj) {
+		f->obj = o;
+		f->index = index;
+	}
+	o->resident++;
+	frame_get(p);
+	return 0;
+}
+
+int memobj_insert(struct memobj *o, uint64_t index, paddr_t page)
+{
+	if (!mem_charge(o->charge, 1))
+		return -ENOMEM;
+	unsigned long flags = spin_lock_irqsave(&o->lock);
+	int err = index >= o->npages		   ? -EFAULT
+		  : radix_lookup(&o->pages, index) ? -EEXIST
+						   : put_page(o, index, page);
+	spin_unlock_irqrestore(&o->lock, flags);
+	if (err)
+		mem_uncharge(o->charge, 1);
+	return err;
+}
+
+bool memobj_replace(struct memobj *o, uint64_t index, paddr_t old, paddr_t new)
+{
+	unsigned long flags = spin_lock_irqsave(&o->lock);
+	bool ok = old && (paddr_t)(uintptr_t)radix_lookup(&o->pages, index) == old;
+
+	if (ok) {
+		radix_replace(&o->pages, index, (void *)(uintptr_t) new);
+		struct frame *of = frame_of(old), *nf = frame_of(new);
+		if (of->obj == o)
+			of->obj = NULL;
+		if (!nf->obj) {
+			nf->obj = o;
+			nf->index = index;
+		}
+		frame_get(new);
+	}
+	spin_unlock_irqrestore(&o->lock, flags);
+	return ok;
+}
+
+paddr_t memobj_next(struct memobj *o, uint64_t *index, uint64_t end)
+{
+	unsigned long flags = spin_lock_irqsave(&o->lock);
+	uint64_t at = *index;
+	paddr_t p = 0;
+
+	if (at < end && radix_next(&o->pages, &at) && at < end) {
+		p = (paddr_t)(uintptr_t)radix_lookup(&o->pages, at);
+		frame_get(p);
+		*index = at;
+	}
+	spin_unlock_irqrestore(&o->lock, flags);
+	return p;
 }

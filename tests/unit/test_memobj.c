@@ -238,6 +238,65 @@ START_TEST(a_failed_fill_keeps_nothing)
 }
 END_TEST
 
+/* What private mappings and fork do with objects: a page in two at once,
+ * charged to each, swapped for a copy, and dropped by range. */
+START_TEST(a_page_in_two_objects)
+{
+	uint64_t free0 = buddy_free_pages(&fb);
+	struct mem_charge c;
+	mem_charge_init(&c, NULL, 3);
+	struct memobj *a = memobj_create(MEMOBJ_ANON, 16, NULL, NULL, &c);
+	struct memobj *b = memobj_create(MEMOBJ_ANON, 16, NULL, NULL, &c);
+	paddr_t p, q;
+
+	ck_assert_int_eq(memobj_page(a, 3, &p), 0);
+	ck_assert_int_eq(memobj_insert(b, 3, p), 0);
+	ck_assert_uint_eq(frame_refs(p), 3);   /* a, b, and ours */
+	ck_assert_ptr_eq(frame_of(p)->obj, a); /* the first holder stays its owner */
+	ck_assert_uint_eq(c.used, 2);
+	ck_assert_int_eq(memobj_insert(b, 3, p), -EEXIST);
+	ck_assert_int_eq(memobj_insert(b, 16, p), -EFAULT);
+	ck_assert_uint_eq(c.used, 2); /* refused inserts charge nothing */
+	/* memobj_next finds it from below, not from above, nor past end. */
+	uint64_t at = 0;
+	ck_assert_uint_eq(memobj_next(b, &at, 16), p);
+	ck_assert_uint_eq(at, 3);
+	frame_put(p);
+	at = 4;
+	ck_assert_uint_eq(memobj_next(b, &at, 16), 0);
+	at = 0;
+	ck_assert_uint_eq(memobj_next(b, &at, 3), 0);
+	/* b's copy replaces p there; a keeps p. */
+	q = frame_alloc();
+	ck_assert(!memobj_replace(b, 3, q, q)); /* not what is there */
+	ck_assert(!memobj_replace(b, 5, p, q));
+	ck_assert(memobj_replace(b, 3, p, q));
+	ck_assert_uint_eq(memobj_lookup(b, 3), q);
+	frame_put(q);
+	ck_assert_uint_eq(frame_refs(q), 2); /* b's and the allocation's */
+	ck_assert_uint_eq(frame_refs(p), 3); /* a's, ours, and b's handed to us */
+	frame_put(p);
+	frame_put(p);
+	frame_put(q);
+	ck_assert_uint_eq(c.used, 2);
+	ck_assert_int_eq(memobj_page(b, 9, &q), 0);
+	frame_put(q);
+	ck_assert(!mem_charge(&c, 1)); /* full: 3 */
+	ck_assert_int_eq(memobj_insert(a, 9, q), -ENOMEM);
+	/* Discard drops [from, to) only. */
+	memobj_discard(b, 4, 9);
+	ck_assert_uint_eq(memobj_resident(b), 2);
+	memobj_discard(b, 3, 10);
+	ck_assert_uint_eq(memobj_resident(b), 0);
+	ck_assert_uint_eq(c.used, 1);
+	ck_assert_uint_eq(frame_refs(p), 1);
+	memobj_put(b);
+	memobj_put(a);
+	ck_assert_uint_eq(c.used, 0);
+	ck_assert_uint_eq(buddy_free_pages(&fb), free0);
+}
+END_TEST
+
 UNIT_SUITE(memobj_suite)
 {
 	Suite *s = suite_create("memobj");
@@ -250,6 +309,7 @@ UNIT_SUITE(memobj_suite)
 	tcase_add_test(tc, anonymous_pages_are_zero_and_limited);
 	tcase_add_test(tc, a_lost_race_leaves_one_page);
 	tcase_add_test(tc, a_failed_fill_keeps_nothing);
+	tcase_add_test(tc, a_page_in_two_objects);
 	suite_add_tcase(s, tc);
 	return s;
 }

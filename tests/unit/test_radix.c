@@ -70,6 +70,13 @@ START_TEST(basic)
 	ck_assert_int_eq(radix_insert(&r, UINT64_MAX, item_for(UINT64_MAX)), 0);
 	ck_assert_uint_eq(r.levels, 11);
 	ck_assert_ptr_eq(radix_lookup(&r, 5), item_for(5)); /* survived the growth */
+	ck_assert_ptr_eq(radix_replace(&r, 5, item_for(6)), item_for(5));
+	ck_assert_ptr_eq(radix_lookup(&r, 5), item_for(6));
+	ck_assert_ptr_null(radix_replace(&r, 4, item_for(4))); /* none there: nothing changes */
+	ck_assert_ptr_null(radix_lookup(&r, 4));
+	ck_assert_ptr_null(radix_replace(&r, 5, NULL));
+	ck_assert_ptr_eq(radix_replace(&r, 5, item_for(5)), item_for(6));
+	ck_assert_uint_eq(r.count, 2);
 	uint64_t at = 6;
 	ck_assert_ptr_eq(radix_next(&r, &at), item_for(UINT64_MAX));
 	ck_assert_uint_eq(at, UINT64_MAX);

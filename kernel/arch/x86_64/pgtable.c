@@ -95,3 +95,30 @@ uint64_t pgtable_lookup(paddr_t root, uintptr_t va)
 
 	return pt ? pt[pte_index(va, 0)] : 0;
 }
+
+uintptr_t pgtable_next_mapped(paddr_t root, uintptr_t va, uintptr_t end)
+{
+	while (va < end) {
+		uint64_t *t = pte_table(root);
+		int level = 3;
+		for (; level > 0 && (t[pte_index(va, level)] & PTE_P); level--)
+			t = pte_table(t[pte_index(va, level)]);
+		if (!level && (t[pte_index(va, 0)] & PTE_P))
+			return va;
+		uint64_t span = 1ull
+				<< (PAGE_SHIFT + 9 * level); /* what the missing entry covers */
+		va = ALIGN_DOWN(va, span) + span;
+	}
+	return end;
+}
+
+uint64_t pgtable_update(paddr_t root, uintptr_t va, uint64_t clear, uint64_t set)
+{
+	uint64_t *pt = leaf_table(root, va, false);
+	uint64_t *e = pt ? &pt[pte_index(va, 0)] : NULL;
+	uint64_t old = e ? *e : 0;
+
+	if (old & PTE_P)
+		*e = (old & ~clear) | set;
+	return old;
+}

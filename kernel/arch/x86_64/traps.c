@@ -10,6 +10,7 @@
 #include <asm/extable.h>
 #include <asm/irq.h>
 #include <asm/trap.h>
+#include <asm/uaccess.h>
 #include <pallas/aspace.h>
 #include <pallas/uaccess.h>
 #include <pallas/debug.h>
@@ -19,22 +20,34 @@
 
 #define PF_PRESENT (1u << 0)
 #define PF_WRITE   (1u << 1)
+#define PF_INSTR   (1u << 4)
+#define RFLAGS_AC  (1ull << 18)
+
+/* The access a #PF error code describes, as aspace_fault takes it. */
+static unsigned pf_access(uint64_t error)
+{
+	return error & PF_WRITE ? VMA_WRITE : error & PF_INSTR ? VMA_EXEC : VMA_READ;
+}
 
 /* A kernel access to user memory (copy_from_user and friends) that found no
- * page: mapped from the current address space, the access is retried.  The
- * object may sleep to fill the page, so interrupts go back on if the access
- * had them. */
+ * page, or wrote a read-only (copy-on-write) one: mapped from the current
+ * address space, the access is retried.  The object may sleep to fill the
+ * page, so interrupts go back on if the access had them. */
 static bool user_page_fault(struct trap_frame *f)
 {
 	uintptr_t addr = read_cr2();
 	struct aspace *as = aspace_current();
 
-	/* A present page refused (SMAP, a read-only one) has nothing to map
-	 * until copy-on-write exists. */
-	if ((f->cs & 3) || !as || addr >= USER_TOP || (f->error & PF_PRESENT))
+	if ((f->cs & 3) || !as || addr >= USER_TOP)
+		return false;
+	/* Of a present page only a write can be owed something.  With SMAP an
+	 * access outside uaccess.S's window (AC clear) is a kernel bug, which
+	 * must not loop on a page that is fine. */
+	if ((f->error & PF_PRESENT) &&
+	    (!(f->error & PF_WRITE) || (smap_enabled && !(f->rflags & RFLAGS_AC))))
 		return false;
 	irq_restore(f->rflags); /* on again if the access had them on */
-	int err = aspace_fault(as, addr, f->error & PF_WRITE);
+	int err = aspace_fault(as, addr, pf_access(f->error));
 	irq_disable();
 	return err == 0;
 }

@@ -26,5 +26,6 @@
 #define ERANGE	     34
 #define ENAMETOOLONG 36
 #define ENOSYS	     38
+#define EOVERFLOW    75
 
 #endif

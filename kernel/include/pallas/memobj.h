@@ -52,6 +52,21 @@ int memobj_page(struct memobj *o, uint64_t index, paddr_t *page);
 paddr_t memobj_lookup(struct memobj *o, uint64_t index);
 /* Growing adds holes; shrinking drops (and uncharges) the pages past the end. */
 void memobj_resize(struct memobj *o, uint64_t npages);
+/* Drops (and uncharges) the pages at indexes [from, to): a private
+ * mapping's copies when part of it is unmapped. */
+void memobj_discard(struct memobj *o, uint64_t from, uint64_t to);
+/* Puts page (whose reference stays the caller's) in at index, charged to
+ * the object, with a reference of the object's own; the page may be held by
+ * other objects too (a forked child's copy-on-write pages).  -EEXIST when
+ * index has a page, -EFAULT past the end, -ENOMEM past the charge's limit. */
+int memobj_insert(struct memobj *o, uint64_t index, paddr_t page);
+/* Replaces old by new at index if old is there (true): the object's
+ * reference on old passes to the caller, and it takes one on new.  The
+ * charge stays as it was: one page for one page. */
+bool memobj_replace(struct memobj *o, uint64_t index, paddr_t old, paddr_t new);
+/* The first resident page at an index in [*index, end), with a reference
+ * for the caller, its index in *index; 0 when there is none. */
+paddr_t memobj_next(struct memobj *o, uint64_t *index, uint64_t end);
 uint64_t memobj_resident(struct memobj *o);
 
 #endif

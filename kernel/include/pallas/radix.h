@@ -26,6 +26,9 @@ void radix_init(struct radix *r);
 void *radix_lookup(const struct radix *r, uint64_t index);
 /* 0, -EEXIST when the index holds an item already, -ENOMEM, -EINVAL for NULL. */
 int radix_insert(struct radix *r, uint64_t index, void *item);
+/* Puts item in place of the one at index and returns that one; NULL (and
+ * nothing changed) when index holds none.  Never allocates. */
+void *radix_replace(struct radix *r, uint64_t index, void *item);
 /* The item that was there (now gone, its empty nodes freed), or NULL. */
 void *radix_delete(struct radix *r, uint64_t index);
 /* The item at the lowest index >= *index, which it stores there; NULL when none. */

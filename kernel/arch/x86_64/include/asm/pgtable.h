@@ -21,6 +21,12 @@ void pgtable_destroy(paddr_t root);
 bool pgtable_map(paddr_t root, uintptr_t va, paddr_t pa, uint64_t flags, uint64_t *old);
 /* Clears va's entry and returns it (0 if there was none). */
 uint64_t pgtable_unmap(paddr_t root, uintptr_t va);
+/* The first va in [va, end) whose page is mapped, or end; skips whole
+ * missing tables, so a sparse range costs its mapped pages, not its size. */
+uintptr_t pgtable_next_mapped(paddr_t root, uintptr_t va, uintptr_t end);
+/* Clears the flags clear and sets set in va's entry if it is present;
+ * returns the entry as it was (0 if none). */
+uint64_t pgtable_update(paddr_t root, uintptr_t va, uint64_t clear, uint64_t set);
 /* The entry that maps va, or 0. */
 uint64_t pgtable_lookup(paddr_t root, uintptr_t va);
 /* The kernel's own root, which kernel threads run on. */
