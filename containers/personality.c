@@ -33,8 +33,9 @@ static void linux_syscall(struct trap_frame *f)
 	if (!fn) {
 		unsigned slot = nr < SYSCALL_MAX ? (unsigned)nr : SYSCALL_MAX;
 		if (__atomic_fetch_add(&enosys[slot], 1, __ATOMIC_RELAXED) == 0)
-			pr_info("linux: %s asked for system call %lu, which is not there (ENOSYS)\n",
-				proc_current()->comm, nr);
+			pr_info(
+			    "linux: %s asked for system call %lu, which is not there (ENOSYS)\n",
+			    proc_current()->comm, nr);
 		f->rax = (uint64_t)-ENOSYS;
 		return;
 	}
@@ -67,8 +68,8 @@ static void linux_fault(struct trap_frame *f, uintptr_t addr)
 	struct proc *p = proc_current();
 	int sig = fault_signal(f->vector);
 
-	pr_info("linux: %s (pid %d): exception %lu at rip %#lx, address %#lx: signal %d\n",
-		p->comm, p->pid, f->vector, f->rip, addr, sig);
+	pr_info("linux: %s (pid %d): exception %lu at rip %#lx, address %#lx: signal %d\n", p->comm,
+		p->pid, f->vector, f->rip, addr, sig);
 	proc_exit(linux_status_signaled(sig));
 }
 
@@ -80,8 +81,8 @@ static const struct user_ops linux_ops = {
 bool personality_enter(struct task *k)
 {
 	/* As Linux starts every program: x87 control word 0x37f, MXCSR 0x1f80. */
-	static const uint8_t fpu_init[512] __attribute__((aligned(16))) = {
-	    [0] = 0x7f, [1] = 0x03, [24] = 0x80, [25] = 0x1f};
+	static const uint8_t fpu_init[512]
+	    __attribute__((aligned(16))) = {[0] = 0x7f, [1] = 0x03, [24] = 0x80, [25] = 0x1f};
 
 	if (!thread_fpu_enable(fpu_init))
 		return false;

@@ -66,10 +66,10 @@ static const struct linux_rlimit default_rlimits[LINUX_RLIM_NLIMITS] = {
     [LINUX_RLIMIT_MEMLOCK] = {8ull << 20, 8ull << 20},
     [LINUX_RLIMIT_AS] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
     [10] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY}, /* LOCKS */
-    [11] = {4096, 4096},				 /* SIGPENDING */
-    [12] = {819200, 819200},				 /* MSGQUEUE */
-    [13] = {0, 0},					 /* NICE */
-    [14] = {0, 0},					 /* RTPRIO */
+    [11] = {4096, 4096},			       /* SIGPENDING */
+    [12] = {819200, 819200},			       /* MSGQUEUE */
+    [13] = {0, 0},				       /* NICE */
+    [14] = {0, 0},				       /* RTPRIO */
     [15] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY}, /* RTTIME */
 };
 

@@ -99,8 +99,9 @@ static int get_timespec(uint64_t uaddr, uint64_t *ns)
 		return -EINVAL;
 	/* Centuries are as good as forever. */
 	uint64_t max_s = UINT64_MAX / NSEC_PER_SEC - 1;
-	*ns = (uint64_t)ts.tv_sec > max_s ? UINT64_MAX
-					  : (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	*ns = (uint64_t)ts.tv_sec > max_s
+		  ? UINT64_MAX
+		  : (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 	return 0;
 }
 

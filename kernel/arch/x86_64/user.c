@@ -211,7 +211,10 @@ static bool user_page_fault(struct trap_frame *f, uintptr_t addr)
 
 	if (!as || addr >= USER_TOP)
 		return false;
-	return aspace_fault(as, addr, f->error & PF_WRITE) == 0;
+	unsigned access = f->error & PF_FETCH	? VMA_EXEC
+			  : f->error & PF_WRITE ? VMA_WRITE
+						: VMA_READ;
+	return aspace_fault(as, addr, access) == 0;
 }
 
 /* Every trap from ring 3: a page fault the address space can resolve is

@@ -1,0 +1,50 @@
+/* The system-call handlers, one file per area (see syscall.h for their contract). */
+#ifndef CONTAINERS_SYS_H
+#define CONTAINERS_SYS_H
+
+#include "syscall.h"
+
+#define SYS(name) long sys_##name(const struct syscall_args *a)
+
+/* sys_proc.c */
+__attribute__((noreturn)) SYS(exit);
+__attribute__((noreturn)) SYS(exit_group);
+SYS(getpid);
+SYS(gettid);
+SYS(getppid);
+SYS(getuid);
+SYS(geteuid);
+SYS(getgid);
+SYS(getegid);
+SYS(getresuid);
+SYS(getresgid);
+SYS(getgroups);
+SYS(set_tid_address);
+SYS(set_robust_list);
+SYS(arch_prctl);
+SYS(uname);
+SYS(prlimit64);
+SYS(getrlimit);
+SYS(setrlimit);
+SYS(sched_yield);
+SYS(sched_getaffinity);
+SYS(getcpu);
+SYS(sysinfo);
+
+/* sys_time.c */
+SYS(clock_gettime);
+SYS(clock_getres);
+SYS(gettimeofday);
+SYS(time);
+SYS(nanosleep);
+SYS(clock_nanosleep);
+
+/* sys_mem.c */
+SYS(brk);
+SYS(mmap);
+SYS(munmap);
+SYS(mprotect);
+SYS(madvise);
+
+#undef SYS
+#endif
