@@ -30,6 +30,7 @@
 #include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
+#include <pallas/vfs.h>
 
 uint64_t ktest_trigger_page_fault(void);
 
@@ -153,6 +154,8 @@ void kmain(const struct boot_info *loader_bi)
 	start_interrupts_and_time();
 	sched_init();
 	smp_init();
+	vfs_init();
+	initrd_unpack_boot();
 
 	run_ktests(cmdline);
 	boot_hooks_run(cmdline); /* vmtest= among them (vmm/test) */
