@@ -32,6 +32,7 @@
 #include <pallas/time.h>
 #include <pallas/user.h>
 #include <pallas/wallclock.h>
+#include <pallas/vfs.h>
 
 uint64_t ktest_trigger_page_fault(void);
 
@@ -157,6 +158,8 @@ void kmain(const struct boot_info *loader_bi)
 	wallclock_init();
 	sched_init();
 	smp_init();
+	vfs_init();
+	initrd_unpack_boot();
 
 	run_ktests(cmdline);
 	boot_hooks_run(cmdline); /* vmtest= among them (vmm/test) */

@@ -1,0 +1,49 @@
+/* What the files of kernel/fs share and nothing outside them needs. */
+#ifndef KERNEL_FS_VFS_INTERNAL_H
+#define KERNEL_FS_VFS_INTERNAL_H
+
+#include <pallas/path.h>
+#include <pallas/vfs.h>
+
+/* The namespace mutex (see pallas/vfs.h): path walks and directory changes. */
+void ns_lock(void);
+void ns_unlock(void);
+void ns_lock_init(void);
+
+/* A path walk in progress (namei.c). */
+struct walk {
+	struct vfs_context *ctx;
+	const struct cred *cr;
+	struct inode *root; /* the context's root: ".." stops here; a reference */
+	struct inode *cur;  /* where the walk is; a reference */
+	unsigned links;	    /* symlinks followed so far */
+	/* A parent walk's last component: NULL when the path had none ("/"). */
+	const char *last;
+	size_t lastlen;
+	int last_dots; /* path_dots() of it */
+	bool trailing; /* the path ended in '/' */
+};
+
+/* Walks path (length checked, under ns_lock) to its inode into w->cur. */
+int walk_path(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+	      const char *path, unsigned lookup_flags);
+/* Walks to the directory holding path's last component (w->cur, w->last). */
+int walk_parent(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+		const char *path);
+/* Resolves a symlink found in directory w->cur into w->cur. */
+int walk_follow_link(struct walk *w, struct inode *link);
+void walk_done(struct walk *w);
+/* The child of dir called name (dir->iops->lookup, then mounts): a reference. */
+int vfs_lookup_child(struct inode *dir, const char *name, size_t len, struct inode **out);
+
+/* Whether a sticky directory keeps cr from removing or renaming victim. */
+bool vfs_sticky_denies(struct inode *dir, struct inode *victim, const struct cred *cr);
+
+/* The tree's root (mount.c), set once by vfs_init. */
+void vfs_set_tree_root(struct super_block *sb);
+
+void devfs_init(void);
+void mem_devices_init(void);
+void tty_init(void);
+
+#endif
