@@ -1,7 +1,7 @@
 # The Linux personality (containers/): its sources join the kernel through
 # KERNEL_DIRS (kernel/build.mk); this fragment adds what the host tests cover.
 
-UNIT_UNDER_TEST += containers/elf.c
+UNIT_UNDER_TEST += containers/elf.c containers/shebang.c
 # The unit binary's header list (tests/build.mk) does not look in containers/.
 $(BUILD)/tests/unit/unit: $(wildcard containers/*.h)
 
@@ -19,3 +19,9 @@ $(USER_ELF_SEEDS): $(BUILD)/fuzz/seeds/user_elf/%: tests/fuzz/user_elf_seed.c | 
 FUZZ_SEEDS_user_elf = $(USER_ELF_SEEDS)
 $(BUILD)/fuzz/fuzz_user_elf: tests/fuzz/fuzz_user_elf.c $(FUZZ_SRCS_user_elf) $(USER_ELF_SEEDS) | $(DEPS_OK)
 $(BUILD)/fuzz/fuzz_user_elf: FUZZ_INC := -Icontainers
+
+FUZZ_TARGETS += shebang
+FUZZ_SRCS_shebang := containers/shebang.c
+FUZZ_SEEDS_shebang = $(wildcard tools/deps tools/run-qemu)
+$(BUILD)/fuzz/fuzz_shebang: tests/fuzz/fuzz_shebang.c $(FUZZ_SRCS_shebang) | $(DEPS_OK)
+$(BUILD)/fuzz/fuzz_shebang: FUZZ_INC := -Icontainers
