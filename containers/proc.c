@@ -7,6 +7,8 @@
  */
 #include <pallas/aspace.h>
 #include <pallas/errno.h>
+#include <pallas/fdtable.h>
+#include <pallas/vfs.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
 #include <pallas/printk.h>
@@ -166,6 +168,14 @@ struct proc *proc_current(void)
  * that a waiter sees its memory and files released. */
 static void proc_release(struct proc *p)
 {
+	if (p->files) {
+		fdtable_put(p->files);
+		p->files = NULL;
+	}
+	if (p->fs) {
+		vfs_context_put(p->fs);
+		p->fs = NULL;
+	}
 	thread_set_aspace(NULL);
 	if (p->as) {
 		aspace_put(p->as);

@@ -46,5 +46,41 @@ SYS(munmap);
 SYS(mprotect);
 SYS(madvise);
 
+/* sys_file.c */
+SYS(openat);
+SYS(open);
+SYS(close);
+SYS(read);
+SYS(write);
+SYS(pread64);
+SYS(pwrite64);
+SYS(readv);
+SYS(writev);
+SYS(lseek);
+SYS(ioctl);
+SYS(getdents64);
+SYS(fstat);
+SYS(newfstatat);
+SYS(stat);
+SYS(lstat);
+SYS(readlinkat);
+SYS(readlink);
+SYS(mkdirat);
+SYS(mkdir);
+SYS(unlinkat);
+SYS(unlink);
+SYS(rmdir);
+SYS(faccessat2);
+SYS(faccessat);
+SYS(access);
+SYS(dup);
+SYS(dup3);
+SYS(dup2);
+SYS(fcntl);
+SYS(getcwd);
+SYS(chdir);
+SYS(umask);
+SYS(ftruncate);
+
 #undef SYS
 #endif

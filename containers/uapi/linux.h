@@ -7,6 +7,7 @@
 #define CONTAINERS_UAPI_LINUX_H
 
 #include <pallas/types.h>
+#include <uapi/linux_fs.h>
 
 /* Signals. */
 #define LINUX_SIGHUP  1
@@ -40,10 +41,7 @@
 #define LINUX_CLOCK_BOOTTIME	       7
 #define LINUX_TIMER_ABSTIME	       1
 
-struct linux_timespec {
-	int64_t tv_sec;
-	int64_t tv_nsec;
-};
+/* struct linux_timespec is the VFS's (uapi/linux_fs.h). */
 
 struct linux_timeval {
 	int64_t tv_sec;
