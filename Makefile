@@ -45,6 +45,7 @@ include boot/build.mk
 include tests/guests/build.mk
 include tools/build.mk
 include tools/iso.mk
+include tests/abi/build.mk
 include tests/build.mk
 
 all: image

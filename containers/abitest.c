@@ -26,7 +26,7 @@
 #include "proc.h"
 #include "spawn.h"
 
-#define LIST_MAX (64u << 10)
+#define LIST_MAX     (64u << 10)
 #define ABI_NAME_MAX 64
 
 static const char *const abi_env[] = {"PATH=/bin:/usr/bin", "HOME=/", "LC_ALL=C", NULL};

@@ -27,9 +27,9 @@
 #include "proc.h"
 #include "shebang.h"
 
-#define PIE_BASE	0x555555554000ull
-#define STACK_GAP_MIN	(128ull << 20) /* Linux's mmap_base gap below the stack */
-#define STACK_SIZE_MAX	(USER_TOP / 6 * 5)
+#define PIE_BASE       0x555555554000ull
+#define STACK_GAP_MIN  (128ull << 20) /* Linux's mmap_base gap below the stack */
+#define STACK_SIZE_MAX (USER_TOP / 6 * 5)
 
 struct image {
 	struct file *file;
@@ -191,13 +191,24 @@ static int build_stack(struct proc *p, struct exec_state *st, const char *path,
 	uint64_t stack_lim = p->rlim[LINUX_RLIMIT_STACK].rlim_cur;
 
 	random_bytes(rnd, sizeof(rnd));
-	struct exec_stack_args a = {
-	    .argv = argv, .argc = argc, .envp = envp, .envc = envc, .execfn = path,
-	    .random = rnd, .rlimit_stack = stack_lim, .hwcap = cpu_hwcap(),
-	    .phdr = pp->phdr + st->prog.bias, .phent = pp->phentsize, .phnum = pp->phnum,
-	    .base = st->interp.plan ? st->interp.plan->lo + st->interp.bias : 0,
-	    .entry = pp->entry + st->prog.bias, .uid = p->cred.uid, .euid = p->cred.euid,
-	    .gid = p->cred.gid, .egid = p->cred.egid};
+	struct exec_stack_args a = {.argv = argv,
+				    .argc = argc,
+				    .envp = envp,
+				    .envc = envc,
+				    .execfn = path,
+				    .random = rnd,
+				    .rlimit_stack = stack_lim,
+				    .hwcap = cpu_hwcap(),
+				    .phdr = pp->phdr + st->prog.bias,
+				    .phent = pp->phentsize,
+				    .phnum = pp->phnum,
+				    .base =
+					st->interp.plan ? st->interp.plan->lo + st->interp.bias : 0,
+				    .entry = pp->entry + st->prog.bias,
+				    .uid = p->cred.uid,
+				    .euid = p->cred.euid,
+				    .gid = p->cred.gid,
+				    .egid = p->cred.egid};
 	long size = exec_stack_size(&a);
 	if (size < 0)
 		return (int)size;
@@ -223,8 +234,8 @@ static int build_space(struct proc *p, struct exec_state *st)
 
 	st->stack_top = USER_TOP;
 	uintptr_t at = USER_TOP - stack;
-	int err = aspace_mmap(st->as, &at, stack, VMA_READ | VMA_WRITE, VMA_PRIVATE | AS_FIXED,
-			      NULL, 0);
+	int err =
+	    aspace_mmap(st->as, &at, stack, VMA_READ | VMA_WRITE, VMA_PRIVATE | AS_FIXED, NULL, 0);
 	if (err)
 		return err;
 	aspace_set_mmap_top(st->as, USER_TOP - gap);
@@ -377,8 +388,8 @@ static int exec_depth(const char *path, const char *const *argv, size_t argc,
 	return err;
 }
 
-int exec_program(const char *path, const char *const *argv, size_t argc,
-		 const char *const *envp, size_t envc, struct trap_frame *f)
+int exec_program(const char *path, const char *const *argv, size_t argc, const char *const *envp,
+		 size_t envc, struct trap_frame *f)
 {
 	return exec_depth(path, argv, argc, envp, envc, f, 0);
 }

@@ -15,7 +15,7 @@
  * kernel strings.  On success *f holds the registers to enter ring 3 with;
  * on failure the old program is untouched and -errno is returned.
  */
-int exec_program(const char *path, const char *const *argv, size_t argc,
-		 const char *const *envp, size_t envc, struct trap_frame *f);
+int exec_program(const char *path, const char *const *argv, size_t argc, const char *const *envp,
+		 size_t envc, struct trap_frame *f);
 
 #endif

@@ -59,8 +59,8 @@ long exec_stack_size(const struct exec_stack_args *a)
 		room = STRINGS_CAP;
 	if (strs + ptrs > room)
 		return -E2BIG;
-	size_t total = 8 + execfn + strs + a->pad + 16 + sizeof(EXEC_PLATFORM) +
-		       EXEC_RANDOM_BYTES + 16 + auxv_pairs(a) * 16 + ptrs + 8 + 16;
+	size_t total = 8 + execfn + strs + a->pad + 16 + sizeof(EXEC_PLATFORM) + EXEC_RANDOM_BYTES +
+		       16 + auxv_pairs(a) * 16 + ptrs + 8 + 16;
 	return (long)((total + 15) & ~(size_t)15);
 }
 
@@ -125,9 +125,9 @@ int exec_stack_build(const struct exec_stack_args *a, void *buf, size_t size, ui
 
 	uint64_t aux[2 * EXEC_AUXV_MAX];
 	size_t n = 0;
-#define AUX(k, v)                        \
-	do {                             \
-		aux[n++] = (k);          \
+#define AUX(k, v)                         \
+	do {                              \
+		aux[n++] = (k);           \
 		aux[n++] = (uint64_t)(v); \
 	} while (0)
 	if (a->sysinfo_ehdr)

@@ -59,16 +59,16 @@ struct exec_stack_args {
 	size_t argc;
 	const char *const *envp;
 	size_t envc;
-	const char *execfn;	/* the path execve was given */
-	const uint8_t *random;	/* EXEC_RANDOM_BYTES for AT_RANDOM */
-	uint64_t rlimit_stack;	/* RLIMIT_STACK's soft limit: bounds the strings */
-	uint32_t pad;		/* bytes left under the strings (Linux: random, < 8192) */
+	const char *execfn;    /* the path execve was given */
+	const uint8_t *random; /* EXEC_RANDOM_BYTES for AT_RANDOM */
+	uint64_t rlimit_stack; /* RLIMIT_STACK's soft limit: bounds the strings */
+	uint32_t pad;	       /* bytes left under the strings (Linux: random, < 8192) */
 	/* The auxv values; for the first three, and the rseq pair, 0 leaves
 	 * the entry out. */
-	uint64_t sysinfo_ehdr;	/* the vDSO's address */
-	uint64_t minsigstksz;	/* the signal frame's size */
+	uint64_t sysinfo_ehdr; /* the vDSO's address */
+	uint64_t minsigstksz;  /* the signal frame's size */
 	uint64_t rseq_feature_size, rseq_align;
-	uint64_t hwcap, hwcap2; /* CPUID.1:EDX; HWCAP2_* (bit 1: FSGSBASE) */
+	uint64_t hwcap, hwcap2;	     /* CPUID.1:EDX; HWCAP2_* (bit 1: FSGSBASE) */
 	uint64_t phdr, phent, phnum; /* of the program, biased */
 	uint64_t base;		     /* the interpreter's load address, 0 without one */
 	uint64_t flags;		     /* AT_FLAGS */
@@ -79,13 +79,13 @@ struct exec_stack_args {
 
 /* Where things landed, in user addresses. */
 struct exec_stack_layout {
-	uint64_t rsp;			 /* argc is here; 16-byte aligned */
-	uint64_t argv, envp, auxv;	 /* the arrays */
-	uint64_t arg_start, arg_end;	 /* argv strings (mm->arg_start/arg_end) */
-	uint64_t env_start, env_end;	 /* envp strings */
-	uint64_t execfn, platform, random; /* AT_EXECFN, AT_PLATFORM, AT_RANDOM */
-	size_t argc;			 /* 1 when the caller's was 0 */
-	size_t nauxv;			 /* pairs, AT_NULL included */
+	uint64_t rsp;				/* argc is here; 16-byte aligned */
+	uint64_t argv, envp, auxv;		/* the arrays */
+	uint64_t arg_start, arg_end;		/* argv strings (mm->arg_start/arg_end) */
+	uint64_t env_start, env_end;		/* envp strings */
+	uint64_t execfn, platform, random;	/* AT_EXECFN, AT_PLATFORM, AT_RANDOM */
+	size_t argc;				/* 1 when the caller's was 0 */
+	size_t nauxv;				/* pairs, AT_NULL included */
 	uint64_t auxv_saved[2 * EXEC_AUXV_MAX]; /* a copy, for /proc/PID/auxv */
 };
 

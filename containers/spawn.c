@@ -32,8 +32,7 @@ static size_t count(const char *const *v)
 	return n;
 }
 
-static struct spawn_args *pack(const char *path, const char *const *argv,
-			       const char *const *envp)
+static struct spawn_args *pack(const char *path, const char *const *argv, const char *const *envp)
 {
 	size_t argc = count(argv), envc = count(envp), bytes = strlen(path) + 1;
 

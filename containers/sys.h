@@ -2,6 +2,7 @@
 #ifndef CONTAINERS_SYS_H
 #define CONTAINERS_SYS_H
 
+#include "sys_fs.h"
 #include "syscall.h"
 
 #define SYS(name) long sys_##name(const struct syscall_args *a)
@@ -46,41 +47,24 @@ SYS(munmap);
 SYS(mprotect);
 SYS(madvise);
 
-/* sys_file.c */
-SYS(openat);
+/* sys_legacy.c */
 SYS(open);
-SYS(close);
-SYS(read);
-SYS(write);
-SYS(pread64);
-SYS(pwrite64);
-SYS(readv);
-SYS(writev);
-SYS(lseek);
-SYS(ioctl);
-SYS(getdents64);
-SYS(fstat);
-SYS(newfstatat);
+SYS(creat);
 SYS(stat);
 SYS(lstat);
-SYS(readlinkat);
-SYS(readlink);
-SYS(mkdirat);
-SYS(mkdir);
-SYS(unlinkat);
-SYS(unlink);
-SYS(rmdir);
-SYS(faccessat2);
-SYS(faccessat);
 SYS(access);
-SYS(dup);
-SYS(dup3);
-SYS(dup2);
-SYS(fcntl);
-SYS(getcwd);
-SYS(chdir);
-SYS(umask);
-SYS(ftruncate);
+SYS(mkdir);
+SYS(rmdir);
+SYS(unlink);
+SYS(rename);
+SYS(link);
+SYS(symlink);
+SYS(readlink);
+SYS(chmod);
+SYS(chown);
+SYS(lchown);
+SYS(mknod);
+SYS(getrandom);
 
 #undef SYS
 #endif

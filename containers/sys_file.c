@@ -1,251 +1,297 @@
 /*
- * File system calls: descriptors and the *at() family over the VFS.  Paths
- * are copied in with a bound (PATH_MAX) before anything looks at them; a
- * dirfd names the directory a relative path starts from.  Every handler
- * holds the files it uses by reference, so a concurrent close cannot free
- * one under it.
+ * The Linux personality's calls on descriptors: openat, close, read,
+ * write, their positioned and vectored forms, lseek, dup*, fcntl, ioctl,
+ * getdents64, fstat, ftruncate, fsync, close_range.  The VFS does the
+ * work (pallas/vfs.h); here arguments are checked and copied as Linux does.
  */
 #include <pallas/errno.h>
 #include <pallas/fdtable.h>
 #include <pallas/mm.h>
-#include <pallas/string.h>
 #include <pallas/uaccess.h>
-#include <pallas/uio.h>
 #include <pallas/vfs.h>
 
-#include "proc.h"
-#include "sys.h"
+#include "fs_args.h"
+#include "sys_fs.h"
 
-#define PATH_MAX   4096
-#define IO_MAX	   0x7ffff000ull /* Linux's MAX_RW_COUNT */
-#define IOV_MAX	   1024
+#define FIONBIO	 0x5421
+#define FIONCLEX 0x5450
+#define FIOCLEX	 0x5451
 
-struct path_arg {
-	char *buf;
-};
-
-/* A user path into a kernel buffer: 0, -EFAULT, -ENAMETOOLONG, -ENOENT for "". */
-static int get_path(uint64_t upath, struct path_arg *pa, bool empty_ok)
-{
-	pa->buf = kmalloc(PATH_MAX);
-	if (!pa->buf)
-		return -ENOMEM;
-	long n = strncpy_from_user(pa->buf, (const char *)upath, PATH_MAX);
-	if (n < 0 || n == PATH_MAX) {
-		kfree(pa->buf);
-		pa->buf = NULL;
-		return n < 0 ? (int)n : -ENAMETOOLONG;
-	}
-	if (n == 0 && !empty_ok) {
-		kfree(pa->buf);
-		pa->buf = NULL;
-		return -ENOENT;
-	}
-	return 0;
-}
-
-static void put_path(struct path_arg *pa)
-{
-	kfree(pa->buf);
-}
-
-static struct file *get_file(int fd)
-{
-	return fd_get(proc_current()->files, fd);
-}
-
-/* The directory a dirfd names (NULL for AT_FDCWD: the cwd), with a
- * reference; -EBADF, -ENOTDIR. */
-static int get_base(int dirfd, const char *path, struct inode **out)
-{
-	*out = NULL;
-	if (dirfd == AT_FDCWD || path[0] == '/')
-		return 0;
-	struct file *f = get_file(dirfd);
-	if (!f)
-		return -EBADF;
-	struct inode *ino = f->inode;
-	inode_get(ino);
-	file_put(f);
-	if (!S_ISDIR(ino->mode)) {
-		inode_put(ino);
-		return -ENOTDIR;
-	}
-	*out = ino;
-	return 0;
-}
-
-static void put_base(struct inode *base)
-{
-	if (base)
-		inode_put(base);
-}
+/* F_SETFL may change only these (Linux's SETFL_MASK, less what we lack). */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 long sys_openat(const struct syscall_args *a)
 {
-	struct proc *p = proc_current();
-	struct path_arg pa;
+	struct proc *p = fs_self();
+	unsigned flags = (unsigned)a->a[2];
+	char *path;
 	struct inode *base;
 	struct file *f;
-	int err = get_path(a->a[1], &pa, false);
 
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	int err = fs_copy_path(a->a[1], false, &path);
 	if (err)
 		return err;
-	if (!(err = get_base((int)a->a[0], pa.buf, &base))) {
-		err = vfs_open(p->fs, &p->cred, base, pa.buf, (unsigned)a->a[2],
-			       (uint32_t)a->a[3], &f);
-		put_base(base);
-	}
-	put_path(&pa);
+	err = fs_dirfd(p, (int)a->a[0], path, &base);
+	if (!err)
+		err = vfs_open(p->fs, &p->cred, base, path, flags, (uint32_t)a->a[3] & 07777, &f);
+	inode_put(base);
+	kfree(path);
 	if (err)
 		return err;
-	int fd = fd_alloc(p->files, f, 0, a->a[2] & O_CLOEXEC);
+	long fd = fd_alloc(p->files, f, 0, flags & O_CLOEXEC);
 	file_put(f);
 	return fd;
 }
 
-long sys_open(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], a->a[1], a->a[2], 0, 0}};
-
-	return sys_openat(&b);
-}
-
 long sys_close(const struct syscall_args *a)
 {
-	return fd_close(proc_current()->files, (int)a->a[0]);
+	long fd = (long)a->a[0];
+
+	if (fd < 0 || fd > INT32_MAX)
+		return -EBADF;
+	return fd_close(fs_self()->files, (int)fd);
 }
 
-typedef long (*io_fn)(struct file *f, struct uio *u);
-
-static long do_io(int fd, uint64_t buf, uint64_t len, io_fn fn)
+/* read, write, pread64, pwrite64 on one user buffer. */
+static long rw_one(const struct syscall_args *a, bool write, bool positioned)
 {
-	struct file *f = get_file(fd);
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
 	struct uio u;
 
 	if (!f)
 		return -EBADF;
-	uio_init_user(&u, buf, len > IO_MAX ? IO_MAX : len);
-	long r = fn(f, &u);
+	size_t n = a->a[2] < MAX_RW_COUNT ? a->a[2] : MAX_RW_COUNT;
+	long r;
+	if (!user_range_ok(a->a[1], n)) {
+		r = -EFAULT;
+	} else {
+		uio_init_user(&u, a->a[1], n);
+		if (positioned)
+			r = write ? vfs_pwrite(f, &u, a->a[3]) : vfs_pread(f, &u, a->a[3]);
+		else
+			r = write ? vfs_write(f, &u) : vfs_read(f, &u);
+	}
 	file_put(f);
 	return r;
 }
 
 long sys_read(const struct syscall_args *a)
 {
-	return do_io((int)a->a[0], a->a[1], a->a[2], vfs_read);
+	return rw_one(a, false, false);
 }
 
 long sys_write(const struct syscall_args *a)
 {
-	return do_io((int)a->a[0], a->a[1], a->a[2], vfs_write);
-}
-
-static long do_pio(const struct syscall_args *a, bool write)
-{
-	struct file *f = get_file((int)a->a[0]);
-	struct uio u;
-
-	if (!f)
-		return -EBADF;
-	if ((int64_t)a->a[3] < 0) {
-		file_put(f);
-		return -EINVAL;
-	}
-	uio_init_user(&u, a->a[1], a->a[2] > IO_MAX ? IO_MAX : a->a[2]);
-	long r = write ? vfs_pwrite(f, &u, a->a[3]) : vfs_pread(f, &u, a->a[3]);
-	file_put(f);
-	return r;
+	return rw_one(a, true, false);
 }
 
 long sys_pread64(const struct syscall_args *a)
 {
-	return do_pio(a, false);
+	return rw_one(a, false, true);
 }
 
 long sys_pwrite64(const struct syscall_args *a)
 {
-	return do_pio(a, true);
+	return rw_one(a, true, true);
 }
 
 struct linux_iovec {
 	uint64_t base, len;
 };
 
-static long do_iov(const struct syscall_args *a, io_fn fn)
+/* The iovec array copied in, lengths checked, the total capped. */
+static long load_iov(uintptr_t uiov, uint64_t count, struct uio_seg **out, unsigned *n)
 {
-	unsigned n = (unsigned)a->a[2];
+	if (count > UIO_MAX_SEGS)
+		return -EINVAL;
+	struct linux_iovec *iov = kmalloc(count * sizeof(*iov) + 1);
+	struct uio_seg *segs = kmalloc(count * sizeof(*segs) + 1);
+	long err = !iov || !segs ? -ENOMEM : 0;
+	if (!err && copy_from_user(iov, (const void *)uiov, count * sizeof(*iov)))
+		err = -EFAULT;
+	uint64_t total = 0;
+	for (uint64_t i = 0; i < count && !err; i++) {
+		if ((int64_t)iov[i].len < 0)
+			err = -EINVAL;
+		uint64_t len =
+		    iov[i].len < MAX_RW_COUNT - total ? iov[i].len : MAX_RW_COUNT - total;
+		if (!err && !user_range_ok(iov[i].base, len))
+			err = -EFAULT;
+		segs[i] = (struct uio_seg){iov[i].base, len};
+		total += len;
+	}
+	kfree(iov);
+	if (err) {
+		kfree(segs);
+		return err;
+	}
+	*out = segs;
+	*n = (unsigned)count;
+	return 0;
+}
+
+static long rw_vec(const struct syscall_args *a, bool write)
+{
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
 	struct uio_seg *segs;
+	unsigned n;
 	struct uio u;
 
-	if ((int)a->a[2] < 0 || n > IOV_MAX)
-		return -EINVAL;
-	struct file *f = get_file((int)a->a[0]);
 	if (!f)
 		return -EBADF;
-	segs = kmalloc((n ? n : 1) * sizeof(*segs));
-	long r = segs ? 0 : -ENOMEM;
-	uint64_t total = 0;
-	for (unsigned i = 0; i < n && r == 0; i++) {
-		struct linux_iovec v;
-		if (copy_from_user(&v, (const void *)(a->a[1] + i * sizeof(v)), sizeof(v)))
-			r = -EFAULT;
-		else if ((int64_t)v.len < 0 || total + v.len > IO_MAX)
-			r = -EINVAL;
-		else {
-			segs[i] = (struct uio_seg){v.base, v.len};
-			total += v.len;
-		}
-	}
-	if (r == 0) {
+	long r = load_iov(a->a[1], a->a[2], &segs, &n);
+	if (!r) {
 		uio_init_segs(&u, segs, n, true);
-		r = fn(f, &u);
+		r = write ? vfs_write(f, &u) : vfs_read(f, &u);
+		kfree(segs);
 	}
-	kfree(segs);
 	file_put(f);
 	return r;
 }
 
 long sys_readv(const struct syscall_args *a)
 {
-	return do_iov(a, vfs_read);
+	return rw_vec(a, false);
 }
 
 long sys_writev(const struct syscall_args *a)
 {
-	return do_iov(a, vfs_write);
+	return rw_vec(a, true);
 }
 
 long sys_lseek(const struct syscall_args *a)
 {
-	struct file *f = get_file((int)a->a[0]);
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
 
 	if (!f)
 		return -EBADF;
-	int64_t r = vfs_lseek(f, (int64_t)a->a[1], (int)a->a[2]);
+	long r = vfs_lseek(f, (int64_t)a->a[1], (int)a->a[2]);
+	file_put(f);
+	return r;
+}
+
+long sys_dup(const struct syscall_args *a)
+{
+	struct proc *p = fs_self();
+	struct file *f = fs_fd(p, (long)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long fd = fd_alloc(p->files, f, 0, false);
+	file_put(f);
+	return fd;
+}
+
+static long dup_to(long oldfd, long newfd, bool cloexec)
+{
+	if (oldfd < 0 || oldfd > INT32_MAX || newfd < 0 || newfd > INT32_MAX)
+		return -EBADF;
+	return fd_dup_to(fs_self()->files, (int)oldfd, (int)newfd, cloexec);
+}
+
+long sys_dup2(const struct syscall_args *a)
+{
+	if (a->a[0] == a->a[1]) { /* dup2(fd, fd) only checks fd */
+		struct file *f = fs_fd(fs_self(), (long)a->a[0]);
+		file_put(f);
+		return f ? (long)a->a[1] : -EBADF;
+	}
+	return dup_to((long)a->a[0], (long)a->a[1], false);
+}
+
+long sys_dup3(const struct syscall_args *a)
+{
+	if ((a->a[2] & ~(uint64_t)O_CLOEXEC) || a->a[0] == a->a[1])
+		return -EINVAL;
+	return dup_to((long)a->a[0], (long)a->a[1], a->a[2] & O_CLOEXEC);
+}
+
+static long fcntl_file(struct proc *p, struct file *f, int fd, unsigned cmd, uint64_t arg)
+{
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg > INT32_MAX)
+			return -EINVAL;
+		return fd_alloc(p->files, f, (unsigned)arg, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return fd_cloexec(p->files, fd);
+	case F_SETFD:
+		return fd_set_cloexec(p->files, fd, arg & FD_CLOEXEC);
+	case F_GETFL:
+		return __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
+	case F_SETFL: {
+		unsigned old = __atomic_load_n(&f->flags, __ATOMIC_RELAXED), nf;
+		do
+			nf = (old & ~SETFL_MASK) | ((unsigned)arg & SETFL_MASK);
+		while (!__atomic_compare_exchange_n(&f->flags, &old, nf, false, __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED));
+		return 0;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_fcntl(const struct syscall_args *a)
+{
+	struct proc *p = fs_self();
+	struct file *f = fs_fd(p, (long)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long r = fcntl_file(p, f, (int)a->a[0], (unsigned)a->a[1], a->a[2]);
 	file_put(f);
 	return r;
 }
 
 long sys_ioctl(const struct syscall_args *a)
 {
-	struct file *f = get_file((int)a->a[0]);
+	struct proc *p = fs_self();
+	struct file *f = fs_fd(p, (long)a->a[0]);
+	unsigned cmd = (unsigned)a->a[1];
+	long r;
 
 	if (!f)
 		return -EBADF;
-	long r = vfs_ioctl(f, (unsigned)a->a[1], a->a[2]);
+	if (cmd == FIOCLEX || cmd == FIONCLEX) {
+		r = fd_set_cloexec(p->files, (int)a->a[0], cmd == FIOCLEX);
+	} else if (cmd == FIONBIO) {
+		int on;
+		r = copy_from_user(&on, (const void *)a->a[2], sizeof(on)) ? -EFAULT : 0;
+		if (!r && on)
+			__atomic_or_fetch(&f->flags, O_NONBLOCK, __ATOMIC_RELAXED);
+		else if (!r)
+			__atomic_and_fetch(&f->flags, ~(unsigned)O_NONBLOCK, __ATOMIC_RELAXED);
+	} else {
+		r = vfs_ioctl(f, cmd, a->a[2]);
+	}
 	file_put(f);
 	return r;
 }
 
 long sys_getdents64(const struct syscall_args *a)
 {
-	return do_io((int)a->a[0], a->a[1], a->a[2], vfs_getdents64);
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
+	struct uio u;
+
+	if (!f)
+		return -EBADF;
+	size_t n = a->a[2] < MAX_RW_COUNT ? a->a[2] : MAX_RW_COUNT;
+	long r = -EFAULT;
+	if (user_range_ok(a->a[1], n)) {
+		uio_init_user(&u, a->a[1], n);
+		r = vfs_getdents64(f, &u);
+	}
+	file_put(f);
+	return r;
 }
 
 long sys_fstat(const struct syscall_args *a)
 {
-	struct file *f = get_file((int)a->a[0]);
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
 	struct linux_stat st;
 
 	if (!f)
@@ -255,288 +301,50 @@ long sys_fstat(const struct syscall_args *a)
 	return copy_to_user((void *)a->a[1], &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-long sys_newfstatat(const struct syscall_args *a)
-{
-	struct proc *p = proc_current();
-	unsigned flags = (unsigned)a->a[3];
-	struct path_arg pa;
-	struct inode *base;
-	struct linux_stat st;
-
-	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
-		return -EINVAL;
-	int err = get_path(a->a[1], &pa, flags & AT_EMPTY_PATH);
-	if (err)
-		return err;
-	if (pa.buf[0] == 0) {
-		put_path(&pa);
-		struct syscall_args b = {{a->a[0], a->a[2], 0, 0, 0, 0}};
-		if ((int)a->a[0] == AT_FDCWD) {
-			struct inode *cwd = vfs_context_cwd(p->fs);
-			vfs_fill_stat(cwd, &st);
-			inode_put(cwd);
-			return copy_to_user((void *)a->a[2], &st, sizeof(st)) ? -EFAULT : 0;
-		}
-		return sys_fstat(&b);
-	}
-	if (!(err = get_base((int)a->a[0], pa.buf, &base))) {
-		err = vfs_stat(p->fs, &p->cred, base, pa.buf, flags & AT_SYMLINK_NOFOLLOW, &st);
-		put_base(base);
-	}
-	put_path(&pa);
-	if (err)
-		return err;
-	return copy_to_user((void *)a->a[2], &st, sizeof(st)) ? -EFAULT : 0;
-}
-
-long sys_stat(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], a->a[1], 0, 0, 0}};
-
-	return sys_newfstatat(&b);
-}
-
-long sys_lstat(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], a->a[1], AT_SYMLINK_NOFOLLOW, 0, 0}};
-
-	return sys_newfstatat(&b);
-}
-
-long sys_readlinkat(const struct syscall_args *a)
-{
-	struct proc *p = proc_current();
-	struct path_arg pa;
-	struct inode *base;
-	struct uio u;
-
-	if ((int64_t)a->a[3] <= 0)
-		return -EINVAL;
-	int err = get_path(a->a[1], &pa, false);
-	if (err)
-		return err;
-	long r = get_base((int)a->a[0], pa.buf, &base);
-	if (!r) {
-		uio_init_user(&u, a->a[2], a->a[3] > PATH_MAX ? PATH_MAX : a->a[3]);
-		r = vfs_readlink(p->fs, &p->cred, base, pa.buf, &u);
-		put_base(base);
-	}
-	put_path(&pa);
-	return r;
-}
-
-long sys_readlink(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], a->a[1], a->a[2], 0, 0}};
-
-	return sys_readlinkat(&b);
-}
-
-long sys_mkdirat(const struct syscall_args *a)
-{
-	struct proc *p = proc_current();
-	struct path_arg pa;
-	struct inode *base;
-	int err = get_path(a->a[1], &pa, false);
-
-	if (err)
-		return err;
-	if (!(err = get_base((int)a->a[0], pa.buf, &base))) {
-		err = vfs_mkdir(p->fs, &p->cred, base, pa.buf, (uint32_t)a->a[2]);
-		put_base(base);
-	}
-	put_path(&pa);
-	return err;
-}
-
-long sys_mkdir(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], a->a[1], 0, 0, 0}};
-
-	return sys_mkdirat(&b);
-}
-
-long sys_unlinkat(const struct syscall_args *a)
-{
-	struct proc *p = proc_current();
-	struct path_arg pa;
-	struct inode *base;
-	unsigned flags = (unsigned)a->a[2];
-
-	if (flags & ~(unsigned)AT_REMOVEDIR)
-		return -EINVAL;
-	int err = get_path(a->a[1], &pa, false);
-	if (err)
-		return err;
-	if (!(err = get_base((int)a->a[0], pa.buf, &base))) {
-		err = flags & AT_REMOVEDIR ? vfs_rmdir(p->fs, &p->cred, base, pa.buf)
-					   : vfs_unlink(p->fs, &p->cred, base, pa.buf);
-		put_base(base);
-	}
-	put_path(&pa);
-	return err;
-}
-
-long sys_unlink(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], 0, 0, 0, 0}};
-
-	return sys_unlinkat(&b);
-}
-
-long sys_rmdir(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], AT_REMOVEDIR, 0, 0, 0}};
-
-	return sys_unlinkat(&b);
-}
-
-long sys_faccessat2(const struct syscall_args *a)
-{
-	struct proc *p = proc_current();
-	struct path_arg pa;
-	struct inode *base;
-	unsigned flags = (unsigned)a->a[3];
-
-	if ((int)a->a[2] & ~7 || flags & ~(unsigned)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	int err = get_path(a->a[1], &pa, false);
-	if (err)
-		return err;
-	if (!(err = get_base((int)a->a[0], pa.buf, &base))) {
-		err = vfs_access(p->fs, &p->cred, base, pa.buf, (int)a->a[2],
-				 flags & AT_SYMLINK_NOFOLLOW);
-		put_base(base);
-	}
-	put_path(&pa);
-	return err;
-}
-
-long sys_faccessat(const struct syscall_args *a)
-{
-	struct syscall_args b = {{a->a[0], a->a[1], a->a[2], 0, 0, 0}};
-
-	return sys_faccessat2(&b);
-}
-
-long sys_access(const struct syscall_args *a)
-{
-	struct syscall_args b = {{(uint64_t)AT_FDCWD, a->a[0], a->a[1], 0, 0, 0}};
-
-	return sys_faccessat2(&b);
-}
-
-long sys_dup(const struct syscall_args *a)
-{
-	struct file *f = get_file((int)a->a[0]);
-
-	if (!f)
-		return -EBADF;
-	int fd = fd_alloc(proc_current()->files, f, 0, false);
-	file_put(f);
-	return fd;
-}
-
-long sys_dup3(const struct syscall_args *a)
-{
-	int oldfd = (int)a->a[0], newfd = (int)a->a[1];
-
-	if (a->a[2] & ~(uint64_t)O_CLOEXEC || oldfd == newfd)
-		return -EINVAL;
-	int err = fd_dup_to(proc_current()->files, oldfd, newfd, a->a[2] & O_CLOEXEC);
-	return err < 0 ? err : newfd;
-}
-
-long sys_dup2(const struct syscall_args *a)
-{
-	int oldfd = (int)a->a[0], newfd = (int)a->a[1];
-
-	if (oldfd == newfd) {
-		struct file *f = get_file(oldfd);
-		if (!f)
-			return -EBADF;
-		file_put(f);
-		return newfd;
-	}
-	int err = fd_dup_to(proc_current()->files, oldfd, newfd, false);
-	return err < 0 ? err : newfd;
-}
-
-#define SETFL_MASK (O_APPEND | 04000 /* O_NONBLOCK */)
-
-long sys_fcntl(const struct syscall_args *a)
-{
-	struct fdtable *t = proc_current()->files;
-	int fd = (int)a->a[0];
-	struct file *f = get_file(fd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	switch (a->a[1]) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		r = fd_alloc(t, f, (unsigned)a->a[2], a->a[1] == F_DUPFD_CLOEXEC);
-		break;
-	case F_GETFD:
-		r = fd_cloexec(t, fd) == 1 ? FD_CLOEXEC : 0;
-		break;
-	case F_SETFD:
-		r = fd_set_cloexec(t, fd, a->a[2] & FD_CLOEXEC);
-		break;
-	case 3: /* F_GETFL */
-		r = f->flags & ~(unsigned)O_CLOEXEC;
-		break;
-	case F_SETFL:
-		f->flags = (f->flags & ~(unsigned)SETFL_MASK) | ((unsigned)a->a[2] & SETFL_MASK);
-		r = 0;
-		break;
-	default:
-		r = -EINVAL;
-	}
-	file_put(f);
-	return r;
-}
-
-long sys_getcwd(const struct syscall_args *a)
-{
-	size_t size = a->a[1] > PATH_MAX ? PATH_MAX : a->a[1];
-	char *buf = kmalloc(PATH_MAX);
-
-	if (!buf)
-		return -ENOMEM;
-	long n = vfs_getcwd(proc_current()->fs, buf, size);
-	if (n > 0 && copy_to_user((void *)a->a[0], buf, (size_t)n))
-		n = -EFAULT;
-	kfree(buf);
-	return n;
-}
-
-long sys_chdir(const struct syscall_args *a)
-{
-	struct proc *p = proc_current();
-	struct path_arg pa;
-	int err = get_path(a->a[0], &pa, false);
-
-	if (err)
-		return err;
-	err = vfs_chdir(p->fs, &p->cred, NULL, pa.buf);
-	put_path(&pa);
-	return err;
-}
-
-long sys_umask(const struct syscall_args *a)
-{
-	return vfs_umask(proc_current()->fs, (uint32_t)a->a[0] & 0777);
-}
-
 long sys_ftruncate(const struct syscall_args *a)
 {
-	struct file *f = get_file((int)a->a[0]);
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
 
 	if (!f)
 		return -EBADF;
-	long r = (f->flags & 3) == O_RDONLY ? -EINVAL : vfs_truncate(NULL, f->inode, (int64_t)a->a[1]);
+	unsigned acc = f->flags & O_ACCMODE;
+	long r = (f->flags & O_PATH) ? -EBADF
+		 : acc == O_RDONLY   ? -EINVAL
+				     : vfs_truncate(NULL, f->inode, (int64_t)a->a[1]);
 	file_put(f);
 	return r;
+}
+
+long sys_fsync(const struct syscall_args *a)
+{
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long r = vfs_fsync(f);
+	file_put(f);
+	return r;
+}
+
+long sys_close_range(const struct syscall_args *a)
+{
+	struct proc *p = fs_self();
+	unsigned flags = (unsigned)a->a[2];
+
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return -EINVAL;
+	if (a->a[0] > UINT32_MAX || a->a[1] > UINT32_MAX || a->a[0] > a->a[1])
+		return -EINVAL;
+	if ((flags & CLOSE_RANGE_UNSHARE) &&
+	    __atomic_load_n(&p->files->refs, __ATOMIC_ACQUIRE) > 1) {
+		struct fdtable *mine = fdtable_clone(p->files);
+		if (!mine)
+			return -ENOMEM;
+		spin_lock(&p->lock);
+		struct fdtable *shared = p->files;
+		p->files = mine;
+		spin_unlock(&p->lock);
+		fdtable_put(shared);
+	}
+	return fd_close_range(p->files, (unsigned)a->a[0], (unsigned)a->a[1], flags);
 }

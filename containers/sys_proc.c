@@ -6,6 +6,7 @@
 #include <pallas/errno.h>
 #include <pallas/mm.h>
 #include <pallas/percpu.h>
+#include <pallas/random.h>
 #include <pallas/sched.h>
 #include <pallas/smp.h>
 #include <pallas/string.h>
@@ -253,4 +254,33 @@ long sys_sysinfo(const struct syscall_args *a)
 	si.procs = 1;
 	si.mem_unit = 1;
 	return copy_to_user((void *)a->a[0], &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+#define GRND_NONBLOCK 0x1
+#define GRND_RANDOM   0x2
+#define GRND_INSECURE 0x4
+
+/* The generator is seeded before the first program runs, so no flag ever
+ * has to wait; chunks keep a huge request from holding a CPU in one go. */
+long sys_getrandom(const struct syscall_args *a)
+{
+	uint64_t flags = a->a[2];
+	size_t len = a->a[1] > 0x1ffffff ? 0x1ffffff : a->a[1]; /* Linux's 32 MiB - 1 */
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) ||
+	    (flags & GRND_RANDOM && flags & GRND_INSECURE))
+		return -EINVAL;
+	while (done < len) {
+		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		random_bytes(chunk, n);
+		if (copy_to_user((void *)(a->a[0] + done), chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+		if (done < len && this_cpu()->need_resched)
+			sched_yield();
+	}
+	memset(chunk, 0, sizeof(chunk));
+	return (long)done;
 }

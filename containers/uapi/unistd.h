@@ -62,6 +62,7 @@
 #define NR_chown	     92
 #define NR_fchown	     93
 #define NR_lchown	     94
+#define NR_mknod	     133
 #define NR_umask	     95
 #define NR_gettimeofday	     96
 #define NR_getrlimit	     97
@@ -87,6 +88,7 @@
 #define NR_prctl	     157
 #define NR_arch_prctl	     158
 #define NR_setrlimit	     160
+#define NR_chroot	     161
 #define NR_gettid	     186
 #define NR_time		     201
 #define NR_futex	     202
@@ -100,6 +102,7 @@
 #define NR_tgkill	     234
 #define NR_openat	     257
 #define NR_mkdirat	     258
+#define NR_mknodat	     259
 #define NR_fchownat	     260
 #define NR_newfstatat	     262
 #define NR_unlinkat	     263

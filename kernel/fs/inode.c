@@ -4,6 +4,7 @@
 #include <pallas/mm.h>
 #include <pallas/string.h>
 #include <pallas/time.h>
+#include <pallas/wallclock.h>
 #include <pallas/vfs.h>
 
 void inode_get(struct inode *inode)
@@ -26,7 +27,7 @@ void inode_put(struct inode *inode)
  * correctly, which is what make and tar compare. */
 struct vfs_time vfs_now(void)
 {
-	uint64_t ns = clock_ns();
+	uint64_t ns = wallclock_ns();
 
 	return (struct vfs_time){.sec = (int64_t)(ns / NSEC_PER_SEC),
 				 .nsec = (uint32_t)(ns % NSEC_PER_SEC)};

@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-saniti
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Iboot -Ikernel/include -Ivmm/include
 
 # Fragments included before this one may already have added their own targets.
-FUZZ_TARGETS += boot_cfg kernel_elf acpi vdev gva
+FUZZ_TARGETS += boot_cfg kernel_elf acpi vdev gva cpio
 
 # For each target: the sources under test, and the seeds (evaluated late, so
 # the kernel counts when it has been built).
@@ -23,6 +23,10 @@ FUZZ_SRCS_acpi := kernel/acpi/check.c kernel/acpi/madt.c kernel/acpi/fadt.c kern
 	kernel/acpi/mcfg.c kernel/lib/printf.c
 FUZZ_SEEDS_acpi = $(wildcard tests/unit/fixtures/acpi/*/APIC.bin tests/unit/fixtures/acpi/*/FACP.bin \
 	tests/unit/fixtures/acpi/*/HPET.bin tests/unit/fixtures/acpi/*/MCFG.bin)
+
+# The CT0 initrd's newc parser, seeded with an archive cpio writes (tests/fuzz/seeds).
+FUZZ_SRCS_cpio := kernel/fs/cpio.c
+FUZZ_SEEDS_cpio = $(wildcard tests/fuzz/seeds/cpio/*)
 
 # The guest page-table walker, on RAM the input fills.
 FUZZ_SRCS_gva := vmm/core/gva.c
@@ -37,6 +41,7 @@ FUZZ_BINS := $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 $(FUZZ_BUILD)/fuzz_boot_cfg: tests/fuzz/fuzz_boot_cfg.c $(FUZZ_SRCS_boot_cfg) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_kernel_elf: tests/fuzz/fuzz_kernel_elf.c $(FUZZ_SRCS_kernel_elf) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_acpi: tests/fuzz/fuzz_acpi.c $(FUZZ_SRCS_acpi) | $(DEPS_OK)
+$(FUZZ_BUILD)/fuzz_cpio: tests/fuzz/fuzz_cpio.c $(FUZZ_SRCS_cpio) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_gva: tests/fuzz/fuzz_gva.c $(FUZZ_SRCS_gva) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_vdev: tests/fuzz/fuzz_vdev.c $(FUZZ_SRCS_vdev) | $(DEPS_OK)
 $(FUZZ_BUILD)/fuzz_vdev: FUZZ_INC := -Itests/unit/host -Ivmm/include -Itests/unit

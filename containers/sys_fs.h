@@ -1,0 +1,53 @@
+/*
+ * The file system calls of the Linux personality (sys_file.c: descriptors,
+ * sys_path.c: path names), for the table in syscall_table.c.  Linux
+ * x86-64 numbers beside each.
+ */
+#ifndef CONTAINERS_SYS_FS_H
+#define CONTAINERS_SYS_FS_H
+
+#include "syscall.h"
+
+long sys_read(const struct syscall_args *a);	    /* 0 */
+long sys_write(const struct syscall_args *a);	    /* 1 */
+long sys_close(const struct syscall_args *a);	    /* 3 */
+long sys_fstat(const struct syscall_args *a);	    /* 5 */
+long sys_lseek(const struct syscall_args *a);	    /* 8 */
+long sys_ioctl(const struct syscall_args *a);	    /* 16 */
+long sys_pread64(const struct syscall_args *a);	    /* 17 */
+long sys_pwrite64(const struct syscall_args *a);    /* 18 */
+long sys_readv(const struct syscall_args *a);	    /* 19 */
+long sys_writev(const struct syscall_args *a);	    /* 20 */
+long sys_dup(const struct syscall_args *a);	    /* 32 */
+long sys_dup2(const struct syscall_args *a);	    /* 33 */
+long sys_fcntl(const struct syscall_args *a);	    /* 72 */
+long sys_fsync(const struct syscall_args *a);	    /* 74 */
+long sys_truncate(const struct syscall_args *a);    /* 76 */
+long sys_ftruncate(const struct syscall_args *a);   /* 77 */
+long sys_getcwd(const struct syscall_args *a);	    /* 79 */
+long sys_chdir(const struct syscall_args *a);	    /* 80 */
+long sys_fchdir(const struct syscall_args *a);	    /* 81 */
+long sys_fchmod(const struct syscall_args *a);	    /* 91 */
+long sys_fchown(const struct syscall_args *a);	    /* 93 */
+long sys_umask(const struct syscall_args *a);	    /* 95 */
+long sys_chroot(const struct syscall_args *a);	    /* 161 */
+long sys_getdents64(const struct syscall_args *a);  /* 217 */
+long sys_openat(const struct syscall_args *a);	    /* 257 */
+long sys_mkdirat(const struct syscall_args *a);	    /* 258 */
+long sys_mknodat(const struct syscall_args *a);	    /* 259 */
+long sys_fchownat(const struct syscall_args *a);    /* 260 */
+long sys_newfstatat(const struct syscall_args *a);  /* 262 */
+long sys_unlinkat(const struct syscall_args *a);    /* 263 */
+long sys_renameat(const struct syscall_args *a);    /* 264 */
+long sys_linkat(const struct syscall_args *a);	    /* 265 */
+long sys_symlinkat(const struct syscall_args *a);   /* 266 */
+long sys_readlinkat(const struct syscall_args *a);  /* 267 */
+long sys_fchmodat(const struct syscall_args *a);    /* 268 */
+long sys_faccessat(const struct syscall_args *a);   /* 269 */
+long sys_utimensat(const struct syscall_args *a);   /* 280 */
+long sys_dup3(const struct syscall_args *a);	    /* 292 */
+long sys_renameat2(const struct syscall_args *a);   /* 316 */
+long sys_close_range(const struct syscall_args *a); /* 436 */
+long sys_faccessat2(const struct syscall_args *a);  /* 439 */
+
+#endif
