@@ -134,7 +134,7 @@ void aspace_set_charge(struct aspace *as, struct mem_charge *charge)
 
 void aspace_set_mmap_top(struct aspace *as, uintptr_t top)
 {
-	as->mmap_top = top;
+	as->mmap_top = ALIGN_DOWN(MIN(top, USER_TOP), PAGE_SIZE);
 }
 
 struct memobj *aspace_anon_create(struct aspace *as)

@@ -150,9 +150,8 @@ static int place(struct aspace *as, uintptr_t *start, size_t len, unsigned flags
 		return unmap_locked(as, at, at + len);
 	}
 	at = ALIGN_DOWN(at, PAGE_SIZE);
-	if (range_ok(at, len) && vma_range_free(&as->vmas, at, at + len))
-		return 0;
-	at = vma_gap_down(&as->vmas, len, MMAP_MIN_ADDR, as->mmap_top);
+	if (!range_ok(at, len) || !vma_range_free(&as->vmas, at, at + len))
+		at = vma_gap_down(&as->vmas, len, MMAP_MIN_ADDR, as->mmap_top);
 	*start = at;
 	return at ? 0 : -ENOMEM;
 }

@@ -18,6 +18,7 @@
 #include <pallas/memobj.h>
 #include <pallas/mm.h>
 #include <pallas/sched.h>
+#include <pallas/smp.h>
 #include <pallas/string.h>
 #include <pallas/uaccess.h>
 
@@ -299,6 +300,80 @@ KTEST(cow_fork_over_the_limit_fails_whole)
 	KEXPECT(t, charge.used == 3);
 	/* The parent goes on as before, its pages its own. */
 	KEXPECT(t, poke(parent, BASE, 'n') && peek(parent, BASE) == 'n');
+	aspace_put(parent);
+	KEXPECT(t, charge.used == 0);
+	KEXPECT(t, page_accounted_count() == before);
+}
+
+/* A thread of the parent on another CPU writes its pages all along. */
+struct writer {
+	struct aspace *as;
+	volatile bool stop;
+	volatile uint32_t rounds;
+	bool ok;
+};
+
+static void writer(void *arg)
+{
+	struct writer *w = arg;
+
+	thread_set_aspace(w->as);
+	w->ok = true;
+	for (uint32_t n = 1; !w->stop; n++) {
+		for (unsigned i = 0; i < PAGES; i++)
+			w->ok &= copy_to_user((void *)(BASE + i * PAGE_SIZE), &n, sizeof(n)) == 0;
+		__atomic_store_n(&w->rounds, n, __ATOMIC_RELEASE);
+	}
+	thread_set_aspace(NULL);
+}
+
+/* Forks while the parent writes: each child sees a value the writer had
+ * written, its own writes stay its own, nothing deadlocks on the flushes,
+ * and everything comes back. */
+KTEST(cow_fork_while_the_parent_writes)
+{
+	if (cpu_count() < 2) {
+		ktest_skip(t, "one CPU");
+		return;
+	}
+	uint64_t before = page_accounted_count();
+	struct mem_charge charge;
+	mem_charge_init(&charge, NULL, MEM_UNLIMITED);
+	struct aspace *parent = parent_with_pages(t, &charge);
+	if (!parent)
+		return;
+	struct writer w = {.as = parent};
+	struct thread *th = thread_create_on(writer, &w, NULL, "cow-writer", 1);
+	while (__atomic_load_n(&w.rounds, __ATOMIC_ACQUIRE) < 2)
+		sched_yield();
+	for (unsigned f = 0; f < 20; f++) {
+		struct aspace *child = aspace_fork(parent);
+		KEXPECT(t, child != NULL);
+		if (!child)
+			break;
+		uint32_t seen = 0, mine = 0xc0000000u + f;
+		uint32_t now = __atomic_load_n(&w.rounds, __ATOMIC_ACQUIRE) + 1;
+		thread_set_aspace(child);
+		for (unsigned i = 0; i < PAGES; i++) {
+			KEXPECT(t, copy_from_user(&seen, (void *)(BASE + i * PAGE_SIZE), 4) == 0);
+			KEXPECT(t, seen >= 1 && seen <= now);
+			KEXPECT(t, copy_to_user((void *)(BASE + i * PAGE_SIZE), &mine, 4) == 0);
+		}
+		thread_set_aspace(NULL);
+		for (unsigned i = 0; i < PAGES; i++) {
+			KEXPECT(t, peek(child, BASE + i * PAGE_SIZE) == (int)(mine & 0xff));
+			KEXPECT(t, peek(parent, BASE + i * PAGE_SIZE + 3) != 0xc0);
+		}
+		aspace_put(child);
+	}
+	w.stop = true;
+	thread_join(th);
+	KEXPECT(t, w.ok);
+	uint32_t last = __atomic_load_n(&w.rounds, __ATOMIC_ACQUIRE), got = 0;
+	thread_set_aspace(parent);
+	KEXPECT(t, copy_from_user(&got, (void *)(BASE + (PAGES - 1) * PAGE_SIZE), 4) == 0);
+	thread_set_aspace(NULL);
+	KEXPECT(t, got == last);
 	aspace_put(parent);
 	KEXPECT(t, charge.used == 0);
 	KEXPECT(t, page_accounted_count() == before);

@@ -90,7 +90,7 @@ void vma_split(struct avl_tree *t, struct vma *v, struct vma *tail, uintptr_t at
 	tail->pgoff = vma_index(v, at);
 	v->end = at; /* shrinking in place keeps the tree in order */
 	bool ok = vma_insert(t, tail);
-	(void)ok; /* [at, end) was v's: nothing else can be there */
+	BUG_ON(!ok); /* [at, end) was v's: nothing else can be there */
 }
 
 unsigned vma_splits_needed(const struct avl_tree *t, uintptr_t start, uintptr_t end)
