@@ -31,11 +31,8 @@
 
 static const char *const abi_env[] = {"PATH=/bin:/usr/bin", "HOME=/", "LC_ALL=C", NULL};
 
-static void say(const char *fmt, const char *name, int n)
-{
-	/* Straight to the console, whatever the log level: the harness reads it. */
-	printk(LOG_ERR, fmt, name, n);
-}
+/* Straight to the console, whatever the log level: the harness reads it. */
+#define say(...) printk(LOG_ERR, __VA_ARGS__)
 
 static int open_path(const char *path, unsigned flags, struct file **f)
 {
@@ -78,7 +75,7 @@ static void run_one(const char *name, struct file *const fds[3])
 
 	ksnprintf(path, sizeof(path), "/abi/%s", name);
 	ksnprintf(scratch, sizeof(scratch), "/tmp/abi/%s", name);
-	say("abi: run %s\n", name, 0);
+	say("abi: run %s\n", name);
 	if (make_dir(scratch)) {
 		say("abi: exit %s code %d\n", name, 126);
 		return;
@@ -108,14 +105,14 @@ static void abitest_hook(const char *cmdline)
 	int n = 0;
 
 	if (!buf || open_path("/abi/list", O_RDONLY, &list)) {
-		printk(LOG_ERR, "abi: no /abi/list in the initrd\n");
+		say("abi: no /abi/list in the initrd\n");
 		machine_poweroff();
 	}
 	long len = vfs_kernel_read(list, buf, LIST_MAX, 0);
 	file_put(list);
 	if (len < 0 || open_path("/dev/null", O_RDONLY, &null) ||
 	    open_path("/dev/console", O_RDWR, &con) || make_dir("/tmp") || make_dir("/tmp/abi")) {
-		printk(LOG_ERR, "abi: cannot set up (list, /dev/null, /dev/console, /tmp)\n");
+		say("abi: cannot set up (list, /dev/null, /dev/console, /tmp)\n");
 		machine_poweroff();
 	}
 	buf[len] = 0;
@@ -137,14 +134,14 @@ static void abitest_hook(const char *cmdline)
 			run_one(name, fds);
 			n++;
 		} else if (n_) {
-			printk(LOG_ERR, "abi: bad name in /abi/list: %.*s\n", (int)n_, line);
+			say("abi: bad name in /abi/list: %.*s\n", (int)n_, line);
 		}
 		line = *end ? end + 1 : end;
 	}
 	file_put(null);
 	file_put(con);
 	kfree(buf);
-	say("abi: done %s%d\n", "", n);
+	say("abi: done %d\n", n);
 	machine_poweroff();
 }
 

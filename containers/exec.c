@@ -299,7 +299,7 @@ static int exec_elf(struct proc *p, struct exec_state *st, const char *path,
 		return err;
 	if (st->prog.plan->has_interp) {
 		if ((err = open_exec(p, st->prog.plan->interp, &st->interp.file)))
-			return err == -EACCES ? -EACCES : err;
+			return err;
 		if ((err = parse_image(&st->interp)))
 			return err;
 		if (st->interp.plan->has_interp)

@@ -116,6 +116,12 @@ fail:
 		kfree(s);
 	}
 	if (p) {
+		if (p->files)
+			fdtable_put(p->files);
+		if (p->fs)
+			vfs_context_put(p->fs);
+		p->files = NULL;
+		p->fs = NULL;
 		p->exited = true;
 		proc_reap(p);
 	}

@@ -9,6 +9,7 @@
  * restore RCX and R11, and with a non-canonical RIP it would fault in ring
  * 0 on Intel, so anything unusual goes out through IRETQ (trap_exit).
  */
+#include <asm/frame_asm.h>
 #include <asm/segment.h>
 
 #define CPU_KSTACK_TOP 72 /* offsetof(struct cpu, kstack_top), checked in user.c */
@@ -29,41 +30,13 @@ syscall_entry:
 	pushq %rcx
 	pushq $0
 	pushq $VEC_SYSCALL
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	xorl %ebp, %ebp		/* ends the kernel backtrace here */
 	movq %rsp, %rdi
 	call syscall_dispatch	/* returns with interrupts off */
 	testl %eax, %eax
 	jz 1f
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	/* RCX and R11 hold RIP and RFLAGS (syscall_dispatch checked).  Nothing
 	 * may use the stack once GS is the user's again. */
 	movq FRAME_RSP - 120(%rsp), %rsp

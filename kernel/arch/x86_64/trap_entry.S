@@ -11,6 +11,7 @@
  * itself says which one is loaded: kernel bases have bit 63 set.  R12 is
  * callee-saved, so it carries "swap back" across trap_dispatch.
  */
+#include <asm/frame_asm.h>
 #include <asm/segment.h>
 
 #define MSR_GS_BASE 0xc0000101
@@ -34,21 +35,7 @@ trap_stubs:
 	.endr
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	cld
 	xorl %r12d, %r12d
 	testb $3, FRAME_CS(%rsp)
@@ -82,20 +69,7 @@ trap_exit:			/* rsp: a trap frame; r12: swap GS back */
 	testl %r12d, %r12d
 	jz 5f
 	swapgs
-5:	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+5:
+	POP_GPRS
 	addq $16, %rsp	/* vector and error code */
 	iretq
