@@ -244,6 +244,18 @@ void sched_block(void)
 	sched_schedule(false);
 }
 
+void sched_cancel_block(void)
+{
+	struct thread *t = this_cpu()->current;
+	unsigned long flags = irq_save();
+
+	/* Under wake_lock, so a racing sched_wakeup sees one state or the other. */
+	spin_lock_raw(&t->wake_lock);
+	t->state = THREAD_RUNNABLE;
+	spin_unlock_raw(&t->wake_lock);
+	irq_restore(flags);
+}
+
 struct thread *thread_current(void)
 {
 	return this_cpu()->current;

@@ -28,6 +28,7 @@ struct thread {
 	uint64_t rsp;  /* saved by sched_switch; must stay first */
 	paddr_t stack; /* 0 for contexts that came with their own (boot, AP) */
 	volatile int state;
+	bool interrupted; /* atomic: thread_interrupt was called, not yet cleared */
 	/* Until its context is saved, no other CPU may resume the thread. */
 	volatile bool on_cpu;
 	unsigned cpu; /* run queue it is on, or last was on */

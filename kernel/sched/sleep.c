@@ -34,6 +34,27 @@ void sched_block_until(uint64_t deadline_ns)
 	timer_event_cancel(&t->sleep_timer);
 }
 
+bool sched_sleep_until_interruptible(uint64_t deadline_ns)
+{
+	struct thread *t = thread_current();
+	unsigned long flags = irq_save();
+	bool slept = true;
+
+	while (clock_ns() < deadline_ns) {
+		sched_prepare_block();
+		if (thread_interrupted()) {
+			sched_cancel_block();
+			slept = false;
+			break;
+		}
+		timer_event_arm(&t->sleep_timer, deadline_ns);
+		sched_block();
+	}
+	timer_event_cancel(&t->sleep_timer);
+	irq_restore(flags);
+	return slept;
+}
+
 void sched_sleep_ns(uint64_t ns)
 {
 	sched_sleep_until(clock_ns() + ns);

@@ -48,3 +48,21 @@ void sched_wakeup(struct thread *t)
 	spin_unlock_raw(&t->wake_lock);
 	irq_restore(flags);
 }
+
+void thread_interrupt(struct thread *t)
+{
+	/* Set before the wakeup: a waiter checks it after sched_prepare_block,
+	 * so it either sees it or is woken by what follows. */
+	__atomic_store_n(&t->interrupted, true, __ATOMIC_SEQ_CST);
+	sched_wakeup(t);
+}
+
+bool thread_interrupted(void)
+{
+	return __atomic_load_n(&thread_current()->interrupted, __ATOMIC_SEQ_CST);
+}
+
+void thread_interrupt_clear(void)
+{
+	__atomic_store_n(&thread_current()->interrupted, false, __ATOMIC_SEQ_CST);
+}

@@ -4,6 +4,7 @@
  */
 #include <asm/cpu.h>
 #include <pallas/completion.h>
+#include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/ktest.h>
 #include <pallas/mutex.h>
@@ -183,4 +184,60 @@ KTEST(mutex_trylock_and_owner)
 	mutex_lock(&m);
 	KEXPECT(t, mutex_held(&m));
 	mutex_unlock(&m);
+}
+
+static struct thread *volatile sleeper;
+static volatile int sleeper_rc;
+
+static void interruptible_sleeper(void *arg)
+{
+	sleeper = thread_current();
+	sleeper_rc = wait_event_interruptible(&wq, flag);
+}
+
+static void interruptible_napper(void *arg)
+{
+	sleeper = thread_current();
+	sleeper_rc = sched_sleep_until_interruptible(clock_ns() + 100 * NSEC_PER_SEC) ? 1 : -EINTR;
+}
+
+/* Runs fn in a thread, waits until it has blocked, interrupts it, and
+ * returns what its wait returned; a wait that ignored the interruption
+ * would hang here (and the ktest runner's timeout would fail the boot). */
+static int interrupt_sleeper(thread_fn fn)
+{
+	sleeper = NULL;
+	sleeper_rc = 1;
+	struct thread *w = thread_create(fn, NULL, NULL, "sleeper");
+	while (!sleeper)
+		sched_yield();
+	sched_sleep_ns(5 * NSEC_PER_MSEC);
+	thread_interrupt(sleeper);
+	thread_join(w);
+	return sleeper_rc;
+}
+
+/* An interrupt ends an interruptible wait with -EINTR, whether it comes
+ * while the thread sleeps or before it starts; the condition wins over a
+ * pending interrupt; an uninterruptible wait does not see it. */
+KTEST(wait_event_interruptible_ends_on_interrupt)
+{
+	waitqueue_init(&wq);
+	flag = false;
+	KEXPECT(t, interrupt_sleeper(interruptible_sleeper) == -EINTR);
+	KEXPECT(t, interrupt_sleeper(interruptible_napper) == -EINTR);
+
+	thread_interrupt(thread_current());
+	KEXPECT(t, thread_interrupted());
+	KEXPECT(t, wait_event_interruptible(&wq, flag) == -EINTR);
+	KEXPECT(t, !sched_sleep_until_interruptible(clock_ns() + 100 * NSEC_PER_SEC));
+	flag = true;
+	KEXPECT(t, wait_event_interruptible(&wq, flag) == 0);
+	flag = false;
+	KEXPECT(t, wait_event_interruptible_until(&wq, flag, clock_ns() + NSEC_PER_MSEC) == -EINTR);
+	KEXPECT(t, !wait_event_until(&wq, flag, clock_ns() + NSEC_PER_MSEC));
+	thread_interrupt_clear();
+	KEXPECT(t, !thread_interrupted());
+	KEXPECT(t, wait_event_interruptible_until(&wq, flag, clock_ns() + NSEC_PER_MSEC) ==
+		       -ETIMEDOUT);
 }

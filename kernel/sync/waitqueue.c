@@ -2,6 +2,7 @@
  * Wait queues.  A waiter's entry lives on its own stack: it is only linked
  * while the waiter sleeps, and the waker unlinks it before waking.
  */
+#include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/sched.h>
 #include <pallas/waitqueue.h>
@@ -12,12 +13,19 @@ void waitqueue_init(struct waitqueue *wq)
 	list_init(&wq->waiters);
 }
 
-/* deadline_ns 0: none. */
-static void sleep_locked(struct waitqueue *wq, uint64_t deadline_ns)
+/* deadline_ns 0: none.  -EINTR, without sleeping, when interruptible and
+ * the thread has been interrupted. */
+static int sleep_locked(struct waitqueue *wq, uint64_t deadline_ns, bool interruptible)
 {
 	struct wait_entry e = {.thread = thread_current()};
 
 	sched_prepare_block();
+	/* After sched_prepare_block: thread_interrupt sets the flag before it
+	 * wakes, so either it is seen here or the block below ends at once. */
+	if (interruptible && thread_interrupted()) {
+		sched_cancel_block();
+		return -EINTR;
+	}
 	list_push_back(&wq->waiters, &e.node);
 	/* Interrupts stay off until sched_block, as spin_lock_irqsave left them;
 	 * preemption must be allowed again for the switch. */
@@ -32,16 +40,26 @@ static void sleep_locked(struct waitqueue *wq, uint64_t deadline_ns)
 	/* Woken by the timer, or early: still linked, so unlinked here. */
 	if (!list_empty(&e.node))
 		list_remove(&e.node);
+	return 0;
 }
 
 void waitqueue_sleep_locked(struct waitqueue *wq)
 {
-	sleep_locked(wq, 0);
+	sleep_locked(wq, 0, false);
 }
 
 void waitqueue_sleep_until_locked(struct waitqueue *wq, uint64_t deadline_ns)
 {
-	sleep_locked(wq, deadline_ns ? deadline_ns : 1);
+	sleep_locked(wq, deadline_ns ? deadline_ns : 1, false);
+}
+
+int waitqueue_sleep_interruptible_locked(struct waitqueue *wq, uint64_t deadline_ns)
+{
+	return sleep_locked(wq,
+			    deadline_ns == UINT64_MAX ? 0
+			    : deadline_ns	      ? deadline_ns
+						      : 1,
+			    true);
 }
 
 struct thread *waitqueue_first_locked(struct waitqueue *wq)

@@ -41,5 +41,16 @@
 #define ELOOP	     40
 #define EOVERFLOW    75
 #define EOPNOTSUPP   95
+#define ETIMEDOUT    110
+
+/*
+ * Never seen by a program: a blocking call that a signal interrupted
+ * returns one of these, and the way back to ring 3 turns it into EINTR or
+ * a restart of the call, as Linux's signal delivery does.
+ */
+#define ERESTARTSYS	      512 /* restart if the handler has SA_RESTART */
+#define ERESTARTNOINTR	      513 /* always restart */
+#define ERESTARTNOHAND	      514 /* restart only if no handler ran */
+#define ERESTART_RESTARTBLOCK 516 /* restart with restart_syscall (sleeps) */
 
 #endif

@@ -71,6 +71,19 @@ void sched_sleep_until(uint64_t deadline_ns);
 void sched_sleep_ns(uint64_t ns);
 
 /*
+ * Interruption.  A thread's owner asks it to leave the interruptible wait
+ * it is in, or the next one it starts (the Linux personality does, when a
+ * signal is there for it); the thread clears the request itself once it
+ * has dealt with it.  Only interruptible waits look at it.
+ */
+void thread_interrupt(struct thread *t);
+bool thread_interrupted(void);
+void thread_interrupt_clear(void);
+/* sched_sleep_until that ends early, returning false, once the thread is
+ * interrupted. */
+bool sched_sleep_until_interruptible(uint64_t deadline_ns);
+
+/*
  * Groups.  shares: weight relative to the group's siblings (default 1024);
  * limit_pct: at most this percent of one CPU per period, summed over CPUs
  * (0: no limit; 250 = two and a half CPUs).  parent NULL is the root; groups
@@ -97,6 +110,8 @@ uint64_t sched_group_usage(const struct sched_group *g);
  */
 void sched_prepare_block(void);
 void sched_block(void);
+/* Undoes sched_prepare_block() for a waiter that will not block after all. */
+void sched_cancel_block(void);
 /* sched_block() that also ends at deadline_ns (a timer on this CPU wakes it). */
 void sched_block_until(uint64_t deadline_ns);
 void sched_wakeup(struct thread *t);

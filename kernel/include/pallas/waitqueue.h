@@ -7,6 +7,7 @@
 #ifndef PALLAS_WAITQUEUE_H
 #define PALLAS_WAITQUEUE_H
 
+#include <pallas/errno.h>
 #include <pallas/list.h>
 #include <pallas/spinlock.h>
 #include <pallas/time.h>
@@ -42,6 +43,11 @@ struct thread *waitqueue_first_locked(struct waitqueue *wq);
 /* As waitqueue_sleep_locked, but also woken at deadline_ns. */
 void waitqueue_sleep_until_locked(struct waitqueue *wq, uint64_t deadline_ns);
 
+/* As waitqueue_sleep_until_locked (UINT64_MAX: no deadline), but -EINTR
+ * at once, without sleeping, once the thread is interrupted
+ * (thread_interrupt); 0 otherwise. */
+int waitqueue_sleep_interruptible_locked(struct waitqueue *wq, uint64_t deadline_ns);
+
 /* Sleeps on wq until cond (evaluated with wq->lock held) is true. */
 #define wait_event(wq, cond)                                                \
 	do {                                                                \
@@ -67,5 +73,29 @@ void waitqueue_sleep_until_locked(struct waitqueue *wq, uint64_t deadline_ns);
 		spin_unlock_irqrestore(&(wq)->lock, wait_flags_);                 \
 		wait_met_;                                                        \
 	})
+
+/*
+ * Sleeps on wq until cond is true, clock_ns() reaches deadline_ns
+ * (UINT64_MAX: none) or the thread is interrupted: 0, -ETIMEDOUT or
+ * -EINTR.  cond is evaluated with wq->lock held and wins over the others.
+ */
+#define wait_event_interruptible_until(wq, cond, deadline_ns)                                \
+	({                                                                                   \
+		uint64_t wait_deadline_ = (deadline_ns);                                     \
+		unsigned long wait_flags_ = spin_lock_irqsave(&(wq)->lock);                  \
+		int wait_rc_ = 0;                                                            \
+		while (!(cond)) {                                                            \
+			if (wait_deadline_ != UINT64_MAX && clock_ns() >= wait_deadline_) {  \
+				wait_rc_ = -ETIMEDOUT;                                       \
+				break;                                                       \
+			}                                                                    \
+			wait_rc_ = waitqueue_sleep_interruptible_locked(wq, wait_deadline_); \
+			if (wait_rc_)                                                        \
+				break;                                                       \
+		}                                                                            \
+		spin_unlock_irqrestore(&(wq)->lock, wait_flags_);                            \
+		wait_rc_;                                                                    \
+	})
+#define wait_event_interruptible(wq, cond) wait_event_interruptible_until(wq, cond, UINT64_MAX)
 
 #endif
