@@ -70,6 +70,9 @@ struct inode_ops {
 
 /* Operations on an open file.  NULL read/write: -EINVAL; NULL lseek: the
  * generic one over size; NULL ioctl: -ENOTTY. */
+struct poll_table;
+struct waitqueue;
+
 struct file_ops {
 	int (*open)(struct inode *inode, struct file *f);
 	/* At *pos (which they advance), into or out of u: bytes or -errno. */
@@ -82,8 +85,16 @@ struct file_ops {
 	int (*fsync)(struct file *f);
 	/* The memory object that a mapping of the file maps, with a reference. */
 	int (*mmap)(struct file *f, struct memobj **out);
+	/* Which LINUX_POLL* events hold now.  With pt non-NULL it also calls
+	 * poll_wait for each wait queue whose wakeups may change that.  NULL:
+	 * always readable and writable, as Linux treats such files. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	void (*release)(struct file *f);
 };
+
+/* kernel/fs/poll.c: a poller waits on wq too (from a file's poll op). */
+struct poll_table;
+void poll_wait(struct poll_table *pt, struct waitqueue *wq);
 
 struct super_ops {
 	const char *name; /* "tmpfs" */

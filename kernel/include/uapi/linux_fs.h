@@ -208,4 +208,17 @@ struct linux_winsize {
 #define TTY_ECHOKE  0004000
 #define TTY_IEXTEN  0100000
 
+/* poll(2) events */
+#define LINUX_POLLIN	 0x001
+#define LINUX_POLLPRI	 0x002
+#define LINUX_POLLOUT	 0x004
+#define LINUX_POLLERR	 0x008
+#define LINUX_POLLHUP	 0x010
+#define LINUX_POLLNVAL	 0x020
+#define LINUX_POLLRDNORM 0x040
+#define LINUX_POLLRDBAND 0x080
+#define LINUX_POLLWRNORM 0x100
+#define LINUX_POLLWRBAND 0x200
+#define LINUX_POLLRDHUP	 0x2000
+
 #endif
