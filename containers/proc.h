@@ -51,6 +51,9 @@ struct task {
 	uintptr_t clear_child_tid;
 	uintptr_t robust_list;
 	uint64_t fs_base, gs_base;
+	uint64_t sigblocked;	/* the signal mask (SIGBIT) */
+	uint64_t saved_sigmask; /* what sigblocked goes back to, if restore_sigmask */
+	bool restore_sigmask;
 };
 
 /* The task and process the calling thread runs; NULL for a kernel thread. */
