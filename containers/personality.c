@@ -3,11 +3,12 @@
  * here (pallas/user.h).  A system call is looked up by its Linux number; an
  * unknown one is -ENOSYS, counted per number so that what Debian's programs
  * ask for and do not get is on record.  A fault the kernel could not
- * resolve ends the process with the signal Linux would send; signal
- * handlers come with the signal calls.
+ * resolve becomes the signal Linux would send, with its si_code; signals
+ * are taken on every way back to ring 3.
  */
 #include <asm/trap.h>
 #include <pallas/errno.h>
+#include <pallas/uaccess.h>
 #include <pallas/printk.h>
 #include <pallas/sched.h>
 #include <pallas/string.h>
@@ -15,6 +16,7 @@
 
 #include "personality.h"
 #include "proc.h"
+#include "signal.h"
 #include "syscall.h"
 
 /* Unknown numbers past the table share the last counter. */
@@ -40,51 +42,75 @@ static void linux_syscall(struct trap_frame *f)
 		return;
 	}
 	struct syscall_args a = {{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9}};
-	f->rax = (uint64_t)fn(&a);
+	struct task *k = task_current();
+	k->syscall_nr = (long)nr;
+	long rc = fn(&a);
+	/* A write to a pipe or socket nobody reads: Linux's SIGPIPE. */
+	if (rc == -EPIPE)
+		signal_send_task(k, LINUX_SIGPIPE, NULL);
+	f->rax = (uint64_t)rc;
 }
 
-/* The signal Linux sends for each exception a program can cause. */
-static int fault_signal(uint64_t vector)
+#define PF_PRESENT (1u << 0)
+
+/* The signal and si_code Linux sends for each exception a program can
+ * cause (arch/x86/kernel/traps.c, fault.c), and the address it reports. */
+static void fault_signal(const struct trap_frame *f, uintptr_t addr, int *sig, int *code,
+			 uint64_t *at)
 {
-	switch (vector) {
-	case 0:	 /* #DE */
+	*at = f->rip;
+	switch (f->vector) {
+	case 0: /* #DE */
+		*sig = LINUX_SIGFPE, *code = LINUX_FPE_INTDIV;
+		break;
 	case 16: /* #MF */
 	case 19: /* #XM */
-		return LINUX_SIGFPE;
+		*sig = LINUX_SIGFPE, *code = 0;
+		break;
 	case 1: /* #DB */
 	case 3: /* #BP */
-		return LINUX_SIGTRAP;
+		*sig = LINUX_SIGTRAP, *code = LINUX_SI_KERNEL;
+		break;
 	case 6: /* #UD */
-		return LINUX_SIGILL;
+		*sig = LINUX_SIGILL, *code = LINUX_ILL_ILLOPN;
+		break;
 	case 17: /* #AC */
-		return LINUX_SIGBUS;
-	default: /* #PF, #GP, #SS, #NP, ... */
-		return LINUX_SIGSEGV;
+		*sig = LINUX_SIGBUS, *code = LINUX_BUS_ADRALN;
+		break;
+	case 14: /* #PF */
+		*sig = LINUX_SIGSEGV;
+		/* Kernel addresses are never the program's: not mapped, to it. */
+		*code = (f->error & PF_PRESENT) && addr < USER_TOP ? LINUX_SEGV_ACCERR
+								   : LINUX_SEGV_MAPERR;
+		*at = addr;
+		break;
+	default: /* #GP, #SS, #NP: no address, as Linux reports them */
+		*sig = LINUX_SIGSEGV, *code = LINUX_SI_KERNEL, *at = 0;
+		break;
 	}
 }
 
 static void linux_fault(struct trap_frame *f, uintptr_t addr)
 {
-	struct proc *p = proc_current();
-	int sig = fault_signal(f->vector);
+	int sig, code;
+	uint64_t at;
 
-	pr_info("linux: %s (pid %d): exception %lu at rip %#lx, address %#lx: signal %d\n", p->comm,
-		p->pid, f->vector, f->rip, addr, sig);
-	proc_exit(linux_status_signaled(sig));
+	fault_signal(f, addr, &sig, &code, &at);
+	signal_force_fault(sig, code, at);
 }
 
 static const struct user_ops linux_ops = {
     .syscall = linux_syscall,
     .fault = linux_fault,
+    .exit_to_user = signal_deliver,
 };
 
-bool personality_enter(struct task *k)
-{
-	/* As Linux starts every program: x87 control word 0x37f, MXCSR 0x1f80. */
-	static const uint8_t fpu_init[512]
-	    __attribute__((aligned(16))) = {[0] = 0x7f, [1] = 0x03, [24] = 0x80, [25] = 0x1f};
+const uint8_t personality_fpu_init[512]
+    __attribute__((aligned(16))) = {[0] = 0x7f, [1] = 0x03, [24] = 0x80, [25] = 0x1f};
 
-	if (!thread_fpu_enable(fpu_init))
+bool personality_enter(struct task *k, const uint8_t fpu[512])
+{
+	if (!thread_fpu_enable(fpu ? fpu : personality_fpu_init))
 		return false;
 	user_thread_init(&linux_ops, k);
 	return true;

@@ -17,18 +17,27 @@
 #include <pallas/spinlock.h>
 #include <pallas/string.h>
 #include <pallas/user.h>
+#include <pallas/waitqueue.h>
 
 #include "proc.h"
 #include "personality.h"
 
 #define PID_MAX 32768
 
+spinlock_t proc_tree_lock = SPINLOCK_INIT;
+
+/* id -> struct proc for a PID, or a thread's struct task tagged with bit 0
+ * for a TID that is not a PID; both come from one space of numbers. */
 static spinlock_t pid_lock = SPINLOCK_INIT;
-static struct radix pids; /* PID -> struct proc, under pid_lock */
+static struct radix pids;
 static int last_pid;
 static bool pids_ready;
+static struct list all_procs = LIST_INIT(all_procs); /* under proc_tree_lock */
+static struct proc *reaper;			     /* under proc_tree_lock */
 
-static int pid_alloc(struct proc *p)
+#define TID_TAG 1ul
+
+static int pid_alloc(void *entry)
 {
 	int pid = -EAGAIN;
 
@@ -42,7 +51,7 @@ static int pid_alloc(struct proc *p)
 		last_pid = cand;
 		if (radix_lookup(&pids, (uint64_t)cand))
 			continue;
-		pid = radix_insert(&pids, (uint64_t)cand, p) == 0 ? cand : -ENOMEM;
+		pid = radix_insert(&pids, (uint64_t)cand, entry) == 0 ? cand : -ENOMEM;
 		break;
 	}
 	spin_unlock_irqrestore(&pid_lock, flags);
@@ -54,6 +63,73 @@ static void pid_free(int pid)
 	unsigned long flags = spin_lock_irqsave(&pid_lock);
 	radix_delete(&pids, (uint64_t)pid);
 	spin_unlock_irqrestore(&pid_lock, flags);
+}
+
+struct proc *proc_find(int pid)
+{
+	struct proc *p = NULL;
+
+	if (pid <= 0 || pid >= PID_MAX)
+		return NULL;
+	unsigned long flags = spin_lock_irqsave(&pid_lock);
+	if (pids_ready) {
+		void *e = radix_lookup(&pids, (uint64_t)pid);
+		if (e && !((uintptr_t)e & TID_TAG)) {
+			p = e;
+			proc_get(p);
+		}
+	}
+	spin_unlock_irqrestore(&pid_lock, flags);
+	return p;
+}
+
+struct task *task_find_tid(int tid)
+{
+	struct task *k = NULL;
+	struct proc *p = NULL;
+
+	if (tid <= 0 || tid >= PID_MAX)
+		return NULL;
+	unsigned long flags = spin_lock_irqsave(&pid_lock);
+	void *e = pids_ready ? radix_lookup(&pids, (uint64_t)tid) : NULL;
+	if (e && ((uintptr_t)e & TID_TAG)) {
+		/* Still in the table, so not yet past task_exit's free. */
+		k = (struct task *)((uintptr_t)e & ~TID_TAG);
+		task_get(k);
+	} else if (e) {
+		p = e;
+		proc_get(p);
+	}
+	spin_unlock_irqrestore(&pid_lock, flags);
+	if (p) {
+		k = task_find(p, tid);
+		proc_put(p);
+	}
+	return k;
+}
+
+void proc_tid_free(int tid)
+{
+	pid_free(tid);
+}
+
+void proc_for_each_locked(void (*fn)(struct proc *p, void *arg), void *arg)
+{
+	struct list *n;
+
+	list_for_each(n, &all_procs) fn(container_of(n, struct proc, all_node), arg);
+}
+
+struct proc *proc_reaper_locked(void)
+{
+	return reaper && reaper->state == PROC_LIVE ? reaper : NULL;
+}
+
+void proc_set_reaper(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	reaper = p;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 
 static const struct linux_rlimit default_rlimits[LINUX_RLIM_NLIMITS] = {
@@ -87,6 +163,9 @@ struct proc *proc_create(struct proc *parent)
 	list_init(&p->children);
 	list_init(&p->sibling);
 	completion_init(&p->exit_done);
+	waitqueue_init(&p->child_wait);
+	waitqueue_init(&p->stop_wait);
+	p->exit_signal = LINUX_SIGCHLD;
 	p->cred = parent ? parent->cred : cred_root;
 	memcpy(p->rlim, parent ? parent->rlim : default_rlimits, sizeof(p->rlim));
 	p->pid = pid_alloc(p);
@@ -94,13 +173,21 @@ struct proc *proc_create(struct proc *parent)
 		kfree(p);
 		return NULL;
 	}
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	if (parent) {
 		proc_get(parent);
 		p->parent = parent;
-		unsigned long flags = spin_lock_irqsave(&parent->lock);
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
 		list_push_back(&parent->children, &p->sibling);
-		spin_unlock_irqrestore(&parent->lock, flags);
+	} else {
+		/* As Linux's first process: in session and group 0 until it
+		 * calls setsid, so it may. */
+		p->kernel_waits = true;
+		p->pgid = p->sid = 0;
 	}
+	list_push_back(&all_procs, &p->all_node);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return p;
 }
 
@@ -123,15 +210,19 @@ void proc_put(struct proc *p)
 void proc_reap(struct proc *p)
 {
 	BUG_ON(!p->exited);
-	pid_free(p->pid);
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *parent = p->parent;
 	if (parent) {
-		unsigned long flags = spin_lock_irqsave(&parent->lock);
 		list_remove(&p->sibling);
-		spin_unlock_irqrestore(&parent->lock, flags);
+		parent->child_utime_ns += p->utime_ns + p->child_utime_ns;
 		p->parent = NULL;
-		proc_put(parent);
 	}
+	p->state = PROC_DEAD;
+	list_remove(&p->all_node);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	pid_free(p->pid);
+	if (parent)
+		proc_put(parent);
 	proc_put(p);
 }
 
@@ -142,14 +233,63 @@ struct task *task_create(struct proc *p, struct thread *t)
 	if (!k)
 		return NULL;
 	k->refs = 1;
+	k->thread = t;
+	k->syscall_nr = -1;
+	k->altstack.ss_flags = LINUX_SS_DISABLE;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	bool first = list_empty(&p->tasks) && p->nr_tasks == 0 && p->state == PROC_LIVE;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (first) {
+		k->tid = p->pid;
+	} else {
+		k->tid = pid_alloc((void *)((uintptr_t)k | TID_TAG));
+		if (k->tid < 0) {
+			kfree(k);
+			return NULL;
+		}
+	}
 	proc_get(p);
 	k->proc = p;
-	k->thread = t;
-	k->tid = p->pid; /* one task per process for now */
-	unsigned long flags = spin_lock_irqsave(&p->lock);
+	flags = spin_lock_irqsave(&proc_tree_lock);
 	list_push_back(&p->tasks, &k->proc_node);
-	spin_unlock_irqrestore(&p->lock, flags);
+	p->nr_tasks++;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return k;
+}
+
+void task_get(struct task *k)
+{
+	__atomic_add_fetch(&k->refs, 1, __ATOMIC_RELAXED);
+}
+
+void task_put(struct task *k)
+{
+	uint32_t left = __atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL);
+
+	BUG_ON(left == UINT32_MAX);
+	if (left)
+		return;
+	proc_put(k->proc);
+	kfree(k);
+}
+
+struct task *task_find(struct proc *p, int tid)
+{
+	struct task *found = NULL;
+
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct list *n;
+	list_for_each(n, &p->tasks)
+	{
+		struct task *k = container_of(n, struct task, proc_node);
+		if (k->tid == tid && !k->exiting) {
+			task_get(k);
+			found = k;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return found;
 }
 
 struct task *task_current(void)
@@ -162,43 +302,6 @@ struct proc *proc_current(void)
 	struct task *k = task_current();
 
 	return k ? k->proc : NULL;
-}
-
-/* What the process holds goes back before anyone is told it has ended, so
- * that a waiter sees its memory and files released. */
-static void proc_release(struct proc *p)
-{
-	if (p->files) {
-		fdtable_put(p->files);
-		p->files = NULL;
-	}
-	if (p->fs) {
-		vfs_context_put(p->fs);
-		p->fs = NULL;
-	}
-	thread_set_aspace(NULL);
-	if (p->as) {
-		aspace_put(p->as);
-		p->as = NULL;
-	}
-}
-
-void proc_exit(int status)
-{
-	struct task *k = task_current();
-	struct proc *p = k->proc;
-
-	BUG_ON(!k);
-	proc_release(p);
-	unsigned long flags = spin_lock_irqsave(&p->lock);
-	list_remove(&k->proc_node);
-	p->exit_code = status;
-	p->exited = true;
-	spin_unlock_irqrestore(&p->lock, flags);
-	complete_all(&p->exit_done);
-	proc_put(p);
-	kfree(k);
-	thread_exit();
 }
 
 struct proc_start {
@@ -219,11 +322,12 @@ static void proc_thread(void *arg)
 	if (!k) {
 		pr_warn("linux: no memory for pid %d's first task\n", st.p->pid);
 		st.p->exit_code = linux_status_exited(127);
+		st.p->state = PROC_ZOMBIE;
 		st.p->exited = true;
 		complete_all(&st.p->exit_done);
 		return;
 	}
-	if (!personality_enter(k)) {
+	if (!personality_enter(k, NULL)) {
 		proc_exit(linux_status_exited(127));
 	}
 	st.fn(st.arg);

@@ -1,14 +1,24 @@
 /*
- * Signals of the Linux personality (containers/signal.c): what a blocking
- * call and the rest of the personality need of them.
+ * Signals of the Linux personality: sending (signal.c), delivery on the
+ * way out to ring 3 (signal.c), the handler's frame and rt_sigreturn
+ * (signal_frame.c).  Process-directed signals are pending in the process
+ * and taken by any task that does not block them; thread-directed ones
+ * (tgkill, faults) by their task.  All state is under proc_tree_lock.
  */
 #ifndef CONTAINERS_SIGNAL_H
 #define CONTAINERS_SIGNAL_H
 
+#include <asm/trap.h>
 #include <pallas/types.h>
 
+#include "uapi/linux_signal.h"
+
+struct proc;
+struct task;
+
 /* Bit sig-1 of a sigset is signal sig, as in Linux's 64-bit sigset_t. */
-#define SIGBIT(sig) (1ull << ((sig)-1))
+#define SIGBIT(sig)	(1ull << ((sig)-1))
+#define SIG_UNBLOCKABLE (SIGBIT(LINUX_SIGKILL) | SIGBIT(LINUX_SIGSTOP))
 
 /*
  * ppoll, pselect6, epoll_pwait and rt_sigsuspend: the calling task blocks
@@ -17,5 +27,38 @@
  * has been delivered, as Linux's restore_sigmask does.
  */
 void signal_set_temporary_mask(uint64_t mask);
+
+/* Sends sig (1..64; 0 only checks) to process p, or to one task k of it.
+ * info NULL: sent by the kernel (SI_KERNEL).  0 or -EINVAL.  The _locked
+ * forms are for callers holding proc_tree_lock. */
+int signal_send_proc(struct proc *p, int sig, const struct linux_siginfo *info);
+int signal_send_proc_locked(struct proc *p, int sig, const struct linux_siginfo *info);
+int signal_send_task(struct task *k, int sig, const struct linux_siginfo *info);
+/* To every process of group pgid: -ESRCH if it has none. */
+int signal_send_pgrp(int pgid, int sig, const struct linux_siginfo *info);
+
+/* A synchronous fault of the calling task: taken next, even if blocked or
+ * ignored (then with the default action, as Linux's force_sig does). */
+void signal_force_fault(int sig, int code, uint64_t addr);
+
+/* Under proc_tree_lock, from the exit of p: its parent gets exit_signal. */
+void signal_notify_parent_locked(struct proc *p, int status);
+
+/* Whether the calling task has a signal it would take now, or is to end. */
+bool signal_pending(void);
+
+/* Whether every member of group pgid has its parent inside the group or
+ * outside the session (POSIX's orphaned group); under proc_tree_lock. */
+bool pgrp_orphaned_locked(int pgid, int sid);
+
+/* The way out to ring 3: pending signals are taken (a handler's frame is
+ * built on the user stack, or the default action happens), an interrupted
+ * system call is restarted or fails with EINTR, a temporary mask goes. */
+void signal_deliver(struct trap_frame *f);
+
+/* signal_frame.c: the frame a handler runs on, and its undoing. */
+int signal_frame_setup(struct trap_frame *f, int sig, const struct linux_siginfo *info,
+		       const struct linux_sigaction *act, uint64_t oldmask);
+long signal_frame_return(struct trap_frame *f);
 
 #endif

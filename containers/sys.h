@@ -66,5 +66,38 @@ SYS(lchown);
 SYS(mknod);
 SYS(getrandom);
 
+/* clone.c, sys_exec.c, wait.c */
+SYS(clone);
+SYS(clone3);
+SYS(fork);
+SYS(vfork);
+SYS(execve);
+SYS(execveat);
+SYS(wait4);
+SYS(waitid);
+
+/* sys_signal.c */
+SYS(rt_sigaction);
+SYS(rt_sigprocmask);
+SYS(rt_sigpending);
+SYS(rt_sigsuspend);
+SYS(rt_sigtimedwait);
+SYS(rt_sigreturn);
+SYS(sigaltstack);
+SYS(pause);
+SYS(kill);
+SYS(tkill);
+SYS(tgkill);
+
+/* sys_pgrp.c */
+SYS(setpgid);
+SYS(getpgid);
+SYS(getpgrp);
+SYS(getsid);
+SYS(setsid);
+
+/* futex.c */
+SYS(futex);
+
 #undef SYS
 #endif

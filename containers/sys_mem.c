@@ -102,19 +102,29 @@ long sys_mmap(const struct syscall_args *a)
 	len = page_up(len);
 	if (!(flags & MAP_ANONYMOUS))
 		return -ENODEV; /* file mappings come with the VFS */
-	if (type != MAP_PRIVATE)
-		return -ENODEV; /* shared anonymous memory: a shmem object, with fork */
-	unsigned as_flags = VMA_PRIVATE;
+	/* Shared anonymous memory is an object of its own, which fork shares. */
+	struct memobj *shm = NULL;
+	if (type != MAP_PRIVATE) {
+		shm = memobj_create(MEMOBJ_ANON, len / PAGE_SIZE, NULL, NULL, NULL);
+		if (!shm)
+			return -ENOMEM;
+	}
+	unsigned as_flags = shm ? 0 : VMA_PRIVATE;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (addr % PAGE_SIZE)
+		if (addr % PAGE_SIZE) {
+			if (shm)
+				memobj_put(shm);
 			return -EINVAL;
+		}
 		as_flags |= AS_FIXED;
 		if (flags & MAP_FIXED_NOREPLACE)
 			as_flags |= AS_NOREPLACE;
 	} else {
 		addr &= ~(uintptr_t)(PAGE_SIZE - 1);
 	}
-	int err = aspace_mmap(p->as, &addr, len, vma_prot(prot), as_flags, NULL, 0);
+	int err = aspace_mmap(p->as, &addr, len, vma_prot(prot), as_flags, shm, 0);
+	if (shm)
+		memobj_put(shm);
 	return err ? err : (long)addr;
 }
 

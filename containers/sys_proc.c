@@ -1,7 +1,7 @@
 /*
  * System calls about the process itself: its end, its identity, its
  * limits, the machine it runs on.  IDs are the process's own credentials;
- * there is one task per process so far, so a TID is its PID.
+ * a TID is the calling task's, a PID its process's.
  */
 #include <pallas/errno.h>
 #include <pallas/mm.h>
@@ -20,7 +20,7 @@
 
 long sys_exit(const struct syscall_args *a)
 {
-	proc_exit(linux_status_exited((int)a->a[0]));
+	task_exit(linux_status_exited((int)a->a[0]));
 }
 
 long sys_exit_group(const struct syscall_args *a)

@@ -3,7 +3,8 @@
  * clock_ns (there is no suspend yet, so they agree); REALTIME is the wall
  * clock.  The CPU-time clocks are the thread's charged run time, which the
  * scheduler keeps for the whole thread, user and kernel time together.
- * Sleeps cannot be interrupted yet: signals come with the signal calls.
+ * A signal ends a sleep early: the time left goes back where the call
+ * asks for it, and the call fails with EINTR or restarts (no handler ran).
  */
 #include <pallas/errno.h>
 #include <pallas/sched.h>
@@ -105,10 +106,26 @@ static int get_timespec(uint64_t uaddr, uint64_t *ns)
 	return 0;
 }
 
-static void sleep_until(uint64_t deadline)
+/* 0, or the nanoseconds left when a signal ended the sleep. */
+static uint64_t sleep_until(uint64_t deadline)
 {
-	while (clock_ns() < deadline)
-		sched_sleep_until(deadline);
+	while (clock_ns() < deadline) {
+		if (!sched_sleep_until_interruptible(deadline)) {
+			uint64_t now = clock_ns();
+			return now < deadline ? deadline - now : 1;
+		}
+	}
+	return 0;
+}
+
+static long interrupted(uint64_t urem, uint64_t left)
+{
+	struct linux_timespec rem = {.tv_sec = (int64_t)(left / 1000000000ull),
+				     .tv_nsec = (int64_t)(left % 1000000000ull)};
+
+	if (urem && copy_to_user((void *)urem, &rem, sizeof(rem)))
+		return -EFAULT;
+	return -ERESTART_RESTARTBLOCK;
 }
 
 long sys_nanosleep(const struct syscall_args *a)
@@ -119,8 +136,8 @@ long sys_nanosleep(const struct syscall_args *a)
 	if (err)
 		return err;
 	uint64_t now = clock_ns();
-	sleep_until(ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
-	return 0;
+	uint64_t left = sleep_until(ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
+	return left ? interrupted(a->a[1], left) : 0;
 }
 
 long sys_clock_nanosleep(const struct syscall_args *a)
@@ -141,6 +158,10 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 	if (a->a[1] & LINUX_TIMER_ABSTIME)
 		rel = ns > now ? ns - now : 0;
 	uint64_t mono = clock_ns();
-	sleep_until(rel > UINT64_MAX - mono ? UINT64_MAX : mono + rel);
-	return 0;
+	uint64_t left = sleep_until(rel > UINT64_MAX - mono ? UINT64_MAX : mono + rel);
+	if (!left)
+		return 0;
+	if (a->a[1] & LINUX_TIMER_ABSTIME)
+		return -ERESTARTNOHAND; /* the same deadline again */
+	return interrupted(a->a[3], left);
 }

@@ -9,21 +9,7 @@
 #include <pallas/types.h>
 #include <uapi/linux_fs.h>
 
-/* Signals. */
-#define LINUX_SIGHUP  1
-#define LINUX_SIGINT  2
-#define LINUX_SIGQUIT 3
-#define LINUX_SIGILL  4
-#define LINUX_SIGTRAP 5
-#define LINUX_SIGABRT 6
-#define LINUX_SIGBUS  7
-#define LINUX_SIGFPE  8
-#define LINUX_SIGKILL 9
-#define LINUX_SIGSTOP 19
-#define LINUX_SIGSEGV 11
-#define LINUX_SIGPIPE 13
-#define LINUX_SIGTERM 15
-#define LINUX_SIGCHLD 17
+#include "linux_signal.h"
 
 /* arch_prctl */
 #define ARCH_SET_GS 0x1001

@@ -183,6 +183,43 @@ bool thread_fpu_enable(const uint8_t image[512])
 	return true;
 }
 
+void thread_fpu_save(uint8_t image[512])
+{
+	struct fpu_state s;
+	unsigned long flags = irq_save();
+
+	/* The calling FPU thread's registers are the CPU's while it runs. */
+	BUG_ON(!thread_current()->fpu);
+	fpu_save(&s);
+	irq_restore(flags);
+	memcpy(image, s.fx, sizeof(s.fx));
+}
+
+bool thread_fpu_restore(const uint8_t image[512])
+{
+	struct fpu_state s;
+	uint32_t mxcsr, mask;
+
+	memcpy(s.fx, image, sizeof(s.fx));
+	memcpy(&mxcsr, s.fx + 24, 4);
+	unsigned long flags = irq_save();
+	BUG_ON(!thread_current()->fpu);
+	fpu_save(thread_current()->fpu);
+	memcpy(&mask, thread_current()->fpu->fx + 28, 4);
+	/* FXRSTOR faults on MXCSR bits the CPU lacks (SDM 10.5.1.2); 0xffbf is
+	 * the mask of a CPU that reports none. */
+	if (!mask)
+		mask = 0xffbf;
+	if (mxcsr & ~mask) {
+		irq_restore(flags);
+		return false;
+	}
+	fpu_load(&s);
+	fpu_save(thread_current()->fpu);
+	irq_restore(flags);
+	return true;
+}
+
 void thread_set_aspace(struct aspace *as)
 {
 	struct thread *t = thread_current();

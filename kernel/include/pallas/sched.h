@@ -51,6 +51,11 @@ struct thread *thread_current(void);
 /* The calling thread has x87/SSE registers of its own from now on, starting
  * as image (FXSAVE64 layout), switched with it; false when memory is out. */
 bool thread_fpu_enable(const uint8_t image[512]);
+/* The calling FPU thread's x87/SSE registers now, and a new set of them:
+ * false (nothing changed) for an image the CPU would refuse (MXCSR bits
+ * it does not have). */
+void thread_fpu_save(uint8_t image[512]);
+bool thread_fpu_restore(const uint8_t image[512]);
 /* The calling thread sees as's user memory from now on (NULL: none); it
  * holds a reference on it until it changes again or ends. */
 struct aspace;
