@@ -16,6 +16,7 @@
 #include <pallas/sched.h>
 #include <pallas/spinlock.h>
 #include <pallas/string.h>
+#include <pallas/time.h>
 #include <pallas/user.h>
 
 #include "proc.h"
@@ -88,6 +89,7 @@ struct proc *proc_create(struct proc *parent)
 	list_init(&p->sibling);
 	completion_init(&p->exit_done);
 	p->cred = parent ? parent->cred : cred_root;
+	p->start_ns = clock_ns();
 	memcpy(p->rlim, parent ? parent->rlim : default_rlimits, sizeof(p->rlim));
 	p->pid = pid_alloc(p);
 	if (p->pid < 0) {
@@ -117,6 +119,8 @@ void proc_put(struct proc *p)
 	if (left)
 		return;
 	BUG_ON(!list_empty(&p->tasks));
+	if (p->exe_file)
+		file_put(p->exe_file);
 	kfree(p);
 }
 
@@ -168,19 +172,22 @@ struct proc *proc_current(void)
  * that a waiter sees its memory and files released. */
 static void proc_release(struct proc *p)
 {
-	if (p->files) {
-		fdtable_put(p->files);
-		p->files = NULL;
-	}
-	if (p->fs) {
-		vfs_context_put(p->fs);
-		p->fs = NULL;
-	}
+	/* Taken out under the lock, for proc_files and friends (/proc). */
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct fdtable *files = p->files;
+	struct vfs_context *fs = p->fs;
+	struct aspace *as = p->as;
+	p->files = NULL;
+	p->fs = NULL;
+	p->as = NULL;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (files)
+		fdtable_put(files);
+	if (fs)
+		vfs_context_put(fs);
 	thread_set_aspace(NULL);
-	if (p->as) {
-		aspace_put(p->as);
-		p->as = NULL;
-	}
+	if (as)
+		aspace_put(as);
 }
 
 void proc_exit(int status)
@@ -244,4 +251,83 @@ bool proc_start(struct proc *p, void (*fn)(void *arg), void *arg)
 	}
 	thread_detach(t);
 	return true;
+}
+
+/* --- for /proc --- */
+
+struct proc *proc_find(int pid)
+{
+	struct proc *p = NULL;
+
+	if (pid <= 0 || pid >= PID_MAX)
+		return NULL;
+	unsigned long flags = spin_lock_irqsave(&pid_lock);
+	/* In the table means not reaped, so the reaper's reference holds it. */
+	if (pids_ready && (p = radix_lookup(&pids, (uint64_t)pid)))
+		proc_get(p);
+	spin_unlock_irqrestore(&pid_lock, flags);
+	return p;
+}
+
+int proc_next_pid(int after)
+{
+	uint64_t at = after < 0 ? 0 : (uint64_t)after + 1;
+	int pid = 0;
+
+	unsigned long flags = spin_lock_irqsave(&pid_lock);
+	if (pids_ready && radix_next(&pids, &at))
+		pid = (int)at;
+	spin_unlock_irqrestore(&pid_lock, flags);
+	return pid;
+}
+
+struct aspace *proc_aspace(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct aspace *as = p->as;
+	if (as)
+		aspace_get(as);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return as;
+}
+
+struct fdtable *proc_files(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct fdtable *t = p->files;
+	if (t)
+		fdtable_get(t);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return t;
+}
+
+struct vfs_context *proc_fs(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct vfs_context *c = p->fs;
+	if (c)
+		vfs_context_get(c);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return c;
+}
+
+struct file *proc_exe_file(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct file *f = p->exe_file;
+	if (f)
+		file_get(f);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return f;
+}
+
+void proc_copy_exec_info(struct proc *child, const struct proc *parent)
+{
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
+	child->env_start = parent->env_start;
+	child->env_end = parent->env_end;
+	child->exe_file = parent->exe_file;
+	if (child->exe_file)
+		file_get(child->exe_file);
 }
