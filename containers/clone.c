@@ -72,27 +72,40 @@ static void clone_thread(void *arg)
 	user_enter(&f);
 }
 
-/* The new process's parts, shared or copied from p. */
+/* The new process's parts, shared or copied from p, set under c->lock
+ * (/proc may already look at c). */
 static int copy_parts(struct proc *c, struct proc *p, uint64_t flags)
 {
+	struct aspace *as;
+	struct fdtable *files;
+	struct vfs_context *fs;
+
 	if (flags & LINUX_CLONE_VM) {
 		aspace_get(p->as);
-		c->as = p->as;
-	} else if (!(c->as = aspace_fork(p->as))) {
+		as = p->as;
+	} else if (!(as = aspace_fork(p->as))) {
 		return -ENOMEM;
 	}
 	if (flags & LINUX_CLONE_FILES) {
 		fdtable_get(p->files);
-		c->files = p->files;
-	} else if (!(c->files = fdtable_clone(p->files))) {
-		return -ENOMEM;
+		files = p->files;
+	} else {
+		files = fdtable_clone(p->files);
 	}
 	if (flags & LINUX_CLONE_FS) {
 		vfs_context_get(p->fs);
-		c->fs = p->fs;
-	} else if (!(c->fs = vfs_context_clone(p->fs))) {
-		return -ENOMEM;
+		fs = p->fs;
+	} else {
+		fs = vfs_context_clone(p->fs);
 	}
+	unsigned long lf = spin_lock_irqsave(&c->lock);
+	c->as = as;
+	c->files = files;
+	c->fs = fs;
+	spin_unlock_irqrestore(&c->lock, lf);
+	if (!files || !fs)
+		return -ENOMEM;
+	proc_copy_exec_info(c, p);
 	c->brk_start = p->brk_start;
 	c->brk = p->brk;
 	c->mmap_base = p->mmap_base;
@@ -113,15 +126,20 @@ static int copy_parts(struct proc *c, struct proc *p, uint64_t flags)
 /* A process that never ran: its parts go back and it is reaped. */
 static void discard_proc(struct proc *c)
 {
-	if (c->files)
-		fdtable_put(c->files);
-	if (c->fs)
-		vfs_context_put(c->fs);
-	if (c->as)
-		aspace_put(c->as);
+	unsigned long lf = spin_lock_irqsave(&c->lock);
+	struct fdtable *files = c->files;
+	struct vfs_context *fs = c->fs;
+	struct aspace *as = c->as;
 	c->files = NULL;
 	c->fs = NULL;
 	c->as = NULL;
+	spin_unlock_irqrestore(&c->lock, lf);
+	if (files)
+		fdtable_put(files);
+	if (fs)
+		vfs_context_put(fs);
+	if (as)
+		aspace_put(as);
 	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
 	c->state = PROC_ZOMBIE;
 	c->exited = true;

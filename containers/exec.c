@@ -46,11 +46,14 @@ static int file_read(void *ctx, uint64_t off, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -ENOEXEC;
 }
 
-/* Opens path for exec: a regular file the caller may execute. */
-static int open_exec(struct proc *p, const char *path, struct file **out)
+/* Opens path for exec: a regular file the caller may execute; named, the
+ * file gets its canonical path (for /proc/PID/exe). */
+static int open_exec(struct proc *p, const char *path, struct file **out, bool named)
 {
 	struct inode *ino;
-	int err = vfs_lookup(p->fs, &p->cred, NULL, path, LOOKUP_FOLLOW, &ino);
+	char *name = NULL;
+	int err = named ? vfs_lookup_named(p->fs, &p->cred, NULL, path, LOOKUP_FOLLOW, &ino, &name)
+			: vfs_lookup(p->fs, &p->cred, NULL, path, LOOKUP_FOLLOW, &ino);
 
 	if (err)
 		return err;
@@ -60,6 +63,11 @@ static int open_exec(struct proc *p, const char *path, struct file **out)
 		err = vfs_permission(ino, &p->cred, MAY_EXEC);
 	if (!err)
 		err = vfs_open_inode(ino, O_RDONLY, out);
+	if (!err) {
+		(*out)->path = name;
+		name = NULL;
+	}
+	kfree(name);
 	inode_put(ino);
 	return err;
 }
@@ -270,12 +278,23 @@ static void base_name(char comm[16], const char *path)
 /* The point of no return: the new address space becomes the process's. */
 static void commit(struct proc *p, struct exec_state *st, const char *path, struct trap_frame *f)
 {
+	struct file *old_exe = p->exe_file;
+	file_get(st->prog.file);
+	unsigned long flags = spin_lock_irqsave(&p->lock); /* against proc_aspace and friends */
 	struct aspace *old = p->as;
-
 	p->as = st->as;
+	p->exe_file = st->prog.file;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (old_exe)
+		file_put(old_exe);
 	st->as = NULL;
 	if (old)
 		aspace_put(old);
+	p->arg_start = st->layout.arg_start;
+	p->arg_end = st->layout.arg_end;
+	p->env_start = st->layout.env_start;
+	p->env_end = st->layout.env_end;
+
 	p->brk_start = p->brk = image_end(&st->prog);
 	if (p->files)
 		fdtable_exec(p->files);
@@ -298,7 +317,7 @@ static int exec_elf(struct proc *p, struct exec_state *st, const char *path,
 	if (err)
 		return err;
 	if (st->prog.plan->has_interp) {
-		if ((err = open_exec(p, st->prog.plan->interp, &st->interp.file)))
+		if ((err = open_exec(p, st->prog.plan->interp, &st->interp.file, false)))
 			return err;
 		if ((err = parse_image(&st->interp)))
 			return err;
@@ -370,7 +389,7 @@ static int exec_depth(const char *path, const char *const *argv, size_t argc,
 	st = kzalloc(sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	err = open_exec(p, path, &st->prog.file);
+	err = open_exec(p, path, &st->prog.file, true);
 	if (!err) {
 		long n = vfs_kernel_read(st->prog.file, head, sizeof(head), 0);
 		if (n < 0)

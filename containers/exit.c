@@ -19,21 +19,26 @@
 #include "proc.h"
 #include "signal.h"
 
+/* What the process holds goes back before anyone is told it has ended,
+ * so a waiter sees its memory and files released.  Taken out under
+ * p->lock, for /proc's proc_files and friends. */
 static void proc_release(struct proc *p)
 {
-	if (p->files) {
-		fdtable_put(p->files);
-		p->files = NULL;
-	}
-	if (p->fs) {
-		vfs_context_put(p->fs);
-		p->fs = NULL;
-	}
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct fdtable *files = p->files;
+	struct vfs_context *fs = p->fs;
+	struct aspace *as = p->as;
+	p->files = NULL;
+	p->fs = NULL;
+	p->as = NULL;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (files)
+		fdtable_put(files);
+	if (fs)
+		vfs_context_put(fs);
 	thread_set_aspace(NULL);
-	if (p->as) {
-		aspace_put(p->as);
-		p->as = NULL;
-	}
+	if (as)
+		aspace_put(as);
 }
 
 /* Under proc_tree_lock: p's children go to the reaper, or become orphans

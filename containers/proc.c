@@ -16,6 +16,7 @@
 #include <pallas/sched.h>
 #include <pallas/spinlock.h>
 #include <pallas/string.h>
+#include <pallas/time.h>
 #include <pallas/user.h>
 #include <pallas/waitqueue.h>
 
@@ -167,6 +168,7 @@ struct proc *proc_create(struct proc *parent)
 	waitqueue_init(&p->stop_wait);
 	p->exit_signal = LINUX_SIGCHLD;
 	p->cred = parent ? parent->cred : cred_root;
+	p->start_ns = clock_ns();
 	memcpy(p->rlim, parent ? parent->rlim : default_rlimits, sizeof(p->rlim));
 	p->pid = pid_alloc(p);
 	if (p->pid < 0) {
@@ -204,6 +206,8 @@ void proc_put(struct proc *p)
 	if (left)
 		return;
 	BUG_ON(!list_empty(&p->tasks));
+	if (p->exe_file)
+		file_put(p->exe_file);
 	kfree(p);
 }
 
@@ -348,4 +352,78 @@ bool proc_start(struct proc *p, void (*fn)(void *arg), void *arg)
 	}
 	thread_detach(t);
 	return true;
+}
+
+/* --- for /proc --- */
+
+int proc_next_pid(int after)
+{
+	uint64_t at = after < 0 ? 0 : (uint64_t)after + 1;
+	int pid = 0;
+
+	unsigned long flags = spin_lock_irqsave(&pid_lock);
+	/* Threads' TIDs are in the table too; only processes are listed. */
+	while (pids_ready) {
+		void *e = radix_next(&pids, &at);
+		if (!e)
+			break;
+		if (!((uintptr_t)e & TID_TAG)) {
+			pid = (int)at;
+			break;
+		}
+		at++;
+	}
+	spin_unlock_irqrestore(&pid_lock, flags);
+	return pid;
+}
+
+struct aspace *proc_aspace(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct aspace *as = p->as;
+	if (as)
+		aspace_get(as);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return as;
+}
+
+struct fdtable *proc_files(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct fdtable *t = p->files;
+	if (t)
+		fdtable_get(t);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return t;
+}
+
+struct vfs_context *proc_fs(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct vfs_context *c = p->fs;
+	if (c)
+		vfs_context_get(c);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return c;
+}
+
+struct file *proc_exe_file(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct file *f = p->exe_file;
+	if (f)
+		file_get(f);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return f;
+}
+
+void proc_copy_exec_info(struct proc *child, const struct proc *parent)
+{
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
+	child->env_start = parent->env_start;
+	child->env_end = parent->env_end;
+	child->exe_file = parent->exe_file;
+	if (child->exe_file)
+		file_get(child->exe_file);
 }

@@ -84,6 +84,11 @@ struct proc {
 	uintptr_t mmap_base;	     /* mmap's free-range search starts below this */
 	struct linux_rlimit rlim[LINUX_RLIM_NLIMITS];
 	char comm[16]; /* the executable's base name, as Linux's comm */
+	/* What exec recorded (/proc/PID/cmdline, environ, exe, maps); fork copies them. */
+	uintptr_t arg_start, arg_end; /* the argv strings in the new image */
+	uintptr_t env_start, env_end; /* the envp strings */
+	struct file *exe_file; /* the program (a reference; its path is the exe link), or NULL */
+	uint64_t start_ns;     /* clock_ns() at creation */
 };
 
 struct task {
@@ -159,5 +164,23 @@ void proc_for_each_locked(void (*fn)(struct proc *p, void *arg), void *arg);
 /* Starts a kernel thread that becomes p's first task and runs fn(arg) in
  * it (fn normally ends in exec's user_enter).  false when out of memory. */
 bool proc_start(struct proc *p, void (*fn)(void *arg), void *arg);
+
+/* --- for /proc (containers/procfs_*.c) --- */
+
+/* The live (not yet reaped) process with that PID, with a reference for
+ * the caller (proc_put it), or NULL. */
+struct proc *proc_find(int pid);
+/* The lowest PID in use above after (0 from the start), or 0 when none. */
+int proc_next_pid(int after);
+/* The process's address space, descriptor table and file context, each
+ * with a reference for the caller, or NULL once it has exited (or before
+ * it has one).  proc_release drops them under p->lock for this. */
+struct aspace *proc_aspace(struct proc *p);
+struct fdtable *proc_files(struct proc *p);
+struct vfs_context *proc_fs(struct proc *p);
+/* The program it runs (exec sets it under p->lock), with a reference, or NULL. */
+struct file *proc_exe_file(struct proc *p);
+/* fork: the child shows the parent's exec record (cmdline, exe). */
+void proc_copy_exec_info(struct proc *child, const struct proc *parent);
 
 #endif

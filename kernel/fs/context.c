@@ -158,7 +158,7 @@ static int up_one(struct inode **x, char *name)
 	return n;
 }
 
-static long build_cwd(struct inode *root, struct inode *cwd, char *tmp, char *buf, size_t size)
+long vfs_dir_path_locked(struct inode *root, struct inode *cwd, char *tmp, char *buf, size_t size)
 {
 	char name[VFS_NAME_MAX + 1];
 	size_t at = VFS_PATH_MAX;
@@ -203,11 +203,27 @@ long vfs_getcwd(struct vfs_context *ctx, char *buf, size_t size)
 
 	if (tmp) {
 		ns_lock();
-		r = cwd->nlink == 0 ? -ENOENT : build_cwd(root, cwd, tmp, buf, size);
+		r = cwd->nlink == 0 ? -ENOENT : vfs_dir_path_locked(root, cwd, tmp, buf, size);
 		ns_unlock();
 		kfree(tmp);
 	}
 	inode_put(root);
 	inode_put(cwd);
+	return r;
+}
+
+long vfs_dir_path(struct vfs_context *ctx, struct inode *dir, char *buf, size_t size)
+{
+	char *tmp = kmalloc(VFS_PATH_MAX);
+	struct inode *root = vfs_context_root(ctx);
+	long r = -ENOMEM;
+
+	if (tmp) {
+		ns_lock();
+		r = dir->nlink == 0 ? -ENOENT : vfs_dir_path_locked(root, dir, tmp, buf, size);
+		ns_unlock();
+		kfree(tmp);
+	}
+	inode_put(root);
 	return r;
 }

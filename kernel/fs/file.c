@@ -46,6 +46,7 @@ void file_put(struct file *f)
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);
+	kfree(f->path);
 	kfree(f);
 }
 

@@ -85,6 +85,7 @@ static int step(struct walk *w, const char *name, size_t len, bool follow)
 		inode_put(child);
 		return err;
 	}
+	walk_note_step(w, name, len);
 	move_to(w, child);
 	return 0;
 }
@@ -126,8 +127,21 @@ static int walk_components(struct walk *w, const char *path, size_t len, unsigne
 	}
 }
 
+void walk_note_step(struct walk *w, const char *name, size_t len)
+{
+	if (!w->named || len > VFS_NAME_MAX)
+		return;
+	inode_get(w->cur);
+	inode_put(w->named_dir);
+	w->named_dir = w->cur;
+	memcpy(w->named, name, len);
+	w->named[len] = '\0';
+}
+
 void walk_done(struct walk *w)
 {
+	inode_put(w->named_dir);
+	w->named_dir = NULL;
 	inode_put(w->cur);
 	inode_put(w->root);
 	w->cur = w->root = NULL;
@@ -157,10 +171,17 @@ static int walk_start(struct walk *w, struct vfs_context *ctx, const struct cred
 int walk_path(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 	      const char *path, unsigned flags)
 {
+	return walk_path_named(w, ctx, cr, base, path, flags, NULL);
+}
+
+int walk_path_named(struct walk *w, struct vfs_context *ctx, const struct cred *cr,
+		    struct inode *base, const char *path, unsigned flags, char *named)
+{
 	int err = walk_start(w, ctx, cr, base, path);
 
 	if (err)
 		return err;
+	w->named = named;
 	if (w->trailing)
 		flags |= LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
 	err = walk_components(w, path, strlen(path), flags, false);

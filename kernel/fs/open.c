@@ -1,6 +1,7 @@
 /* open(2) on the VFS: lookup or create, then Linux's checks on what was found. */
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
+#include <pallas/mm.h>
 
 #include "vfs_internal.h"
 
@@ -50,29 +51,39 @@ static int open_create(struct walk *w, unsigned flags, uint32_t mode, struct ino
 	return 0;
 }
 
+/* Finds (or creates) what path names, and the path it has (*name, or NULL). */
 static int find(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
-		const char *path, unsigned flags, uint32_t mode, struct inode **out, bool *created)
+		const char *path, unsigned flags, uint32_t mode, struct inode **out, bool *created,
+		char **name)
 {
+	char *scratch = walk_named_scratch(); /* without it the file has no path: fine */
 	struct walk w;
 	int err;
 
 	ns_lock();
 	if (flags & O_CREAT) {
 		err = walk_parent(&w, ctx, cr, base, path);
-		if (!err)
+		if (!err) {
+			w.named = scratch;
+			if (w.last)
+				walk_note_step(&w, w.last, w.lastlen);
 			err = open_create(&w, flags, mode, out, created);
+		}
 	} else {
 		unsigned lf = (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 			      (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0);
-		err = walk_path(&w, ctx, cr, base, path, lf);
+		err = walk_path_named(&w, ctx, cr, base, path, lf, scratch);
 		if (!err) {
 			inode_get(w.cur);
 			*out = w.cur;
 		}
 	}
+	if (!err)
+		*name = walk_found_path(&w, *out);
 	if (w.cur)
 		walk_done(&w);
 	ns_unlock();
+	kfree(scratch);
 	return err;
 }
 
@@ -103,12 +114,13 @@ int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 {
 	struct inode *inode;
 	bool created = false;
+	char *name = NULL;
 
 	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
 		return -EINVAL;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int err = find(ctx, cr, base, path, flags, mode, &inode, &created);
+	int err = find(ctx, cr, base, path, flags, mode, &inode, &created, &name);
 	if (err)
 		return err;
 	err = check_found(inode, cr, flags, created);
@@ -117,6 +129,11 @@ int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 	if (!err)
 		err = vfs_open_inode(
 		    inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC), out);
+	if (!err) {
+		(*out)->path = name;
+		name = NULL;
+	}
+	kfree(name);
 	inode_put(inode);
 	return err;
 }

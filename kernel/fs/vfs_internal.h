@@ -22,11 +22,31 @@ struct walk {
 	size_t lastlen;
 	int last_dots; /* path_dots() of it */
 	bool trailing; /* the path ended in '/' */
+	/* Naming walks (walk_path_named): the directory the last step went
+	 * down from (a reference) and that step's name, into named
+	 * (VFS_NAME_MAX + 1 bytes), so an open file knows its path. */
+	char *named;
+	struct inode *named_dir;
 };
 
 /* Walks path (length checked, under ns_lock) to its inode into w->cur. */
 int walk_path(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 	      const char *path, unsigned lookup_flags);
+/* walk_path, also noting each step in named (see struct walk). */
+int walk_path_named(struct walk *w, struct vfs_context *ctx, const struct cred *cr,
+		    struct inode *base, const char *path, unsigned lookup_flags, char *named);
+/* Notes the step from w->cur down to name (a naming walk's; no-op otherwise). */
+void walk_note_step(struct walk *w, const char *name, size_t len);
+/* The path of directory dir from root into buf (its length with the NUL),
+ * under ns_lock; tmp is VFS_PATH_MAX bytes of scratch.  -ERANGE when size
+ * is too small. */
+long vfs_dir_path_locked(struct inode *root, struct inode *dir, char *tmp, char *buf, size_t size);
+/* The canonical path of what a naming walk found (found: its inode), a
+ * kmalloc'd string, or NULL when it has none (ns_lock held). */
+char *walk_found_path(struct walk *w, struct inode *found);
+/* Scratch for a naming walk: its named buffer, and room for the path. */
+char *walk_named_scratch(void);
+
 /* Walks to the directory holding path's last component (w->cur, w->last). */
 int walk_parent(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		const char *path);

@@ -124,6 +124,13 @@ bool aspace_vma_next(struct aspace *as, uintptr_t *addr, struct vma_info *info);
  * 0, or -ENOMEM when none does (mincore's answer). */
 int aspace_query(struct aspace *as, uintptr_t addr, struct vma_info *info);
 
+/* Copies up to n bytes at addr out of as (not necessarily the caller's)
+ * into buf, only from pages mapped now (nothing is faulted in): the bytes
+ * copied, fewer at the first page that is not there (/proc/PID/cmdline). */
+size_t aspace_read(struct aspace *as, uintptr_t addr, void *buf, size_t n);
+/* How many pages of [start, end) are mapped in the page tables now (RSS). */
+uint64_t aspace_resident_pages(struct aspace *as, uintptr_t start, uintptr_t end);
+
 /* Loads next on this CPU (NULL: the kernel's root) in place of prev. */
 void aspace_switch(struct aspace *prev, struct aspace *next);
 /* The address space the running thread has, or NULL. */

@@ -21,6 +21,13 @@ struct boot_hook {
 		       aligned(8))) static const struct boot_hook boot_hook_##hname = {#hname, \
 										       hfn}
 
+/* A hook that sets up what the others use (procfs on /proc): before every
+ * BOOT_HOOK, in link order among themselves. */
+#define BOOT_HOOK_EARLY(hname, hfn)                                                            \
+	__attribute__((used, section(".boot_hooks.0early"),                                    \
+		       aligned(8))) static const struct boot_hook boot_hook_##hname = {#hname, \
+										       hfn}
+
 /* Runs every registered hook, in link order. */
 void boot_hooks_run(const char *cmdline);
 

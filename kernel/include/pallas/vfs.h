@@ -138,6 +138,7 @@ struct file {
 	uint64_t pos;
 	bool stream; /* no position: lseek, pread and pwrite are -ESPIPE (ttys) */
 	void *priv;  /* the driver's */
+	char *path;  /* what vfs_open resolved (kernel/fs/file_path.c), or NULL: freed with f */
 };
 
 /* Who walks paths: root (for chroot), working directory, umask.  Shared
@@ -210,6 +211,8 @@ int vfs_chroot(struct vfs_context *ctx, const struct cred *cr, const char *path)
 /* The cwd's path from the context's root into buf: its length with the
  * NUL, -ERANGE when size is too small, -ENOENT when the cwd was removed. */
 long vfs_getcwd(struct vfs_context *ctx, char *buf, size_t size);
+/* The same for any directory dir (/proc/PID/root and cwd). */
+long vfs_dir_path(struct vfs_context *ctx, struct inode *dir, char *buf, size_t size);
 
 /* --- path operations ----------------------------------------------------
  * base is the directory a relative path starts from (a dirfd's inode), or
@@ -220,6 +223,10 @@ long vfs_getcwd(struct vfs_context *ctx, char *buf, size_t size);
 
 int vfs_lookup(struct vfs_context *ctx, const struct cred *cr, struct inode *base, const char *path,
 	       unsigned lookup_flags, struct inode **out);
+/* vfs_lookup that also gives the canonical path it found (symlinks
+ * resolved, from ctx's root) in *name, kmalloc'd, or NULL when it has none. */
+int vfs_lookup_named(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+		     const char *path, unsigned lookup_flags, struct inode **out, char **name);
 /* open(2): flags are O_*; O_CREAT's mode gets the context's umask. */
 int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base, const char *path,
 	     unsigned flags, uint32_t mode, struct file **out);
