@@ -179,7 +179,7 @@ static long do_clone(const struct clone_req *r)
 	if (!cs)
 		return -ENOMEM;
 	if (r->flags & LINUX_CLONE_THREAD) {
-		c = p;
+		c = p; /* held for this call */
 		proc_get(c);
 	} else {
 		c = proc_create((r->flags & LINUX_CLONE_PARENT) && p->parent ? p->parent : p);
@@ -190,7 +190,6 @@ static long do_clone(const struct clone_req *r)
 		c->exit_signal = r->exit_signal;
 		if ((err = copy_parts(c, p, r->flags))) {
 			discard_proc(c);
-			proc_put(c);
 			kfree(cs);
 			return err;
 		}
@@ -199,7 +198,8 @@ static long do_clone(const struct clone_req *r)
 	if (!k) {
 		if (c != p)
 			discard_proc(c);
-		proc_put(c);
+		else
+			proc_put(c);
 		kfree(cs);
 		return -EAGAIN;
 	}
@@ -237,17 +237,20 @@ static long do_clone(const struct clone_req *r)
 		spin_unlock_irqrestore(&proc_tree_lock, irq);
 		if (tid != c->pid)
 			proc_tid_free(tid);
-		if (last && c != p)
-			discard_proc(c);
 		task_put(k);
-		proc_put(c);
+		if (c == p)
+			proc_put(c);
+		else if (last)
+			discard_proc(c);
 		kfree(cs);
 		return -EAGAIN;
 	}
 	thread_detach(t);
 	if (r->flags & LINUX_CLONE_VFORK)
 		wait_for_completion(&vfork_done);
-	proc_put(c);
+	/* A new process's first reference is its parent's until the reap. */
+	if (c == p)
+		proc_put(c);
 	return tid;
 }
 

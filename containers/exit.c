@@ -65,7 +65,7 @@ static void reparent_children(struct proc *p, struct proc *to, struct list *zomb
 
 static bool parent_discards(const struct proc *parent)
 {
-	const struct linux_sigaction *a = &parent->act[LINUX_SIGCHLD];
+	const struct linux_sigaction *a = &parent->act[LINUX_SIGCHLD - 1];
 
 	return a->handler == LINUX_SIG_IGN || (a->flags & LINUX_SA_NOCLDWAIT);
 }

@@ -7,7 +7,9 @@
  * are taken on every way back to ring 3.
  */
 #include <asm/trap.h>
+#include <pallas/aspace.h>
 #include <pallas/errno.h>
+#include <pallas/memobj.h>
 #include <pallas/uaccess.h>
 #include <pallas/printk.h>
 #include <pallas/sched.h>
@@ -51,7 +53,17 @@ static void linux_syscall(struct trap_frame *f)
 	f->rax = (uint64_t)rc;
 }
 
-#define PF_PRESENT (1u << 0)
+static bool mapped(uintptr_t addr)
+{
+	struct vma_info vi;
+	struct aspace *as = proc_current()->as;
+
+	if (!as || aspace_query(as, addr, &vi))
+		return false;
+	if (vi.obj)
+		memobj_put(vi.obj);
+	return true;
+}
 
 /* The signal and si_code Linux sends for each exception a program can
  * cause (arch/x86/kernel/traps.c, fault.c), and the address it reports. */
@@ -79,9 +91,9 @@ static void fault_signal(const struct trap_frame *f, uintptr_t addr, int *sig, i
 		break;
 	case 14: /* #PF */
 		*sig = LINUX_SIGSEGV;
-		/* Kernel addresses are never the program's: not mapped, to it. */
-		*code = (f->error & PF_PRESENT) && addr < USER_TOP ? LINUX_SEGV_ACCERR
-								   : LINUX_SEGV_MAPERR;
+		/* ACCERR where a mapping forbids the access, MAPERR where there
+		 * is none (kernel addresses are never the program's). */
+		*code = addr < USER_TOP && mapped(addr) ? LINUX_SEGV_ACCERR : LINUX_SEGV_MAPERR;
 		*at = addr;
 		break;
 	default: /* #GP, #SS, #NP: no address, as Linux reports them */

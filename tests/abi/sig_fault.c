@@ -43,9 +43,8 @@ static void ud(void *p)
 }
 static void dz(void *p)
 {
-	volatile int z = 0;
-	volatile int x = 1 / z;
-	(void)x;
+	__asm__ volatile("xor %%ecx, %%ecx\n\tmov $1, %%eax\n\tcltd\n\tidiv %%ecx" ::
+			     : "eax", "ecx", "edx");
 }
 static void bp(void *p)
 {
