@@ -73,5 +73,6 @@ UNIT_UNDER_TEST += kernel/mm/buddy.c kernel/mm/slab.c kernel/lib/cmdline.c kerne
 UNIT_UNDER_TEST += kernel/mm/vma.c
 UNIT_UNDER_TEST += kernel/arch/x86_64/multiboot2.c
 UNIT_UNDER_TEST += kernel/sched/fair.c kernel/time/civil.c
+UNIT_UNDER_TEST += kernel/fs/tty_ldisc.c
 UNIT_UNDER_TEST += kernel/fs/path.c kernel/fs/cpio.c kernel/fs/tmpfs_dir.c kernel/fs/fdtable.c \
 	kernel/lib/chacha20.c

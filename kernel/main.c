@@ -159,6 +159,8 @@ void kmain(const struct boot_info *loader_bi)
 	sched_init();
 	smp_init();
 	vfs_init();
+	if (consoles & BOOT_CONSOLE_SERIAL)
+		uart_input_init(); /* into the console tty, which vfs_init made */
 	initrd_unpack_boot();
 
 	run_ktests(cmdline);

@@ -30,3 +30,9 @@ void console_write_raw(const char *s)
 		n++;
 	console_write(s, n);
 }
+
+void console_emit(const char *s, size_t n)
+{
+	for (struct console *c = consoles; c; c = c->next)
+		(c->emit ? c->emit : c->write)(c, s, n);
+}

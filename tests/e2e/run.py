@@ -731,6 +731,40 @@ def svm_features(ctx, c):
     return res, yes_no(features, SVM_HEADLINE)
 
 
+TTYECHO_PROMPT_RE = r"^ttyecho: type a line"
+TTYECHO_READ_RE = r"^ttyecho: read"
+# Typed at COM1: an erase (DEL), and CR for the line's end (ICRNL).
+TTYECHO_TYPED = b"hello pallas\x7fS\r"
+TTYECHO_WANT = 'ttyecho: read 13 bytes: "hello pallaS\\n"'
+
+
+@case("tty_input")
+def tty_input(ctx, c):
+    """`ttyecho`: a line typed at COM1 is echoed, edited and read back."""
+    typed = os.path.join(ctx.outdir, f"{c.name}.typed")
+    with open(typed, "wb") as f:
+        f.write(TTYECHO_TYPED)
+    res = boot(ctx, c.name, ["--append", "ttyecho", "--input", typed,
+                             "--input-after", TTYECHO_PROMPT_RE,
+                             "--until", TTYECHO_READ_RE, "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    prompt = res.find(TTYECHO_PROMPT_RE)
+    if prompt is None:
+        no_boot_problem(res, "`ttyecho: type a line`")
+    hit = res.find(TTYECHO_READ_RE)
+    if hit is None:
+        fail("the typed line was never read (no `ttyecho: read` line)", res)
+    got = res.lines[hit[0]][1].strip()
+    if got != TTYECHO_WANT:
+        fail(f"read back {got!r}, expected {TTYECHO_WANT!r}", res)
+    # The echo: the line as typed, its erase shown as a blank (the log
+    # drops the backspaces).
+    echoed = [t for _, t in res.lines[prompt[0] + 1:hit[0]]]
+    if not any("hello pallas S" in t for t in echoed):
+        fail(f"no echo of the typed line between prompt and read: {echoed!r}", res)
+    return res, f"read back at {hit[1]:.1f} s"
+
+
 # ---------------------------------------------------------------- Bochs (GRUB ISO)
 
 

@@ -189,6 +189,41 @@ struct linux_winsize {
 #define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
+#define TCSBRK	   0x5409
+#define TCXONC	   0x540a
+#define TCFLSH	   0x540b
+#define TIOCSCTTY  0x540e
+#define TIOCOUTQ   0x5411
+#define FIONREAD   0x541b
+#define TIOCNOTTY  0x5422
+#define TCSBRKP	   0x5425
+#define TIOCGSID   0x5429
+
+/* TCFLSH and TCXONC arguments. */
+#define TCIFLUSH  0
+#define TCOFLUSH  1
+#define TCIOFLUSH 2
+#define TCOOFF	  0
+#define TCOON	  1
+#define TCIOFF	  2
+#define TCION	  3
+
+/* Indices into c_cc. */
+#define TTY_VINTR    0
+#define TTY_VQUIT    1
+#define TTY_VERASE   2
+#define TTY_VKILL    3
+#define TTY_VEOF     4
+#define TTY_VTIME    5
+#define TTY_VMIN     6
+#define TTY_VSTART   8
+#define TTY_VSTOP    9
+#define TTY_VSUSP    10
+#define TTY_VEOL     11
+#define TTY_VREPRINT 12
+#define TTY_VWERASE  14
+#define TTY_VLNEXT   15
+#define TTY_VEOL2    16
 
 /* termios bits the default settings use. */
 #define TTY_ICRNL   0000400
@@ -207,6 +242,17 @@ struct linux_winsize {
 #define TTY_ECHOCTL 0001000
 #define TTY_ECHOKE  0004000
 #define TTY_IEXTEN  0100000
+/* and the others the line discipline reads */
+#define TTY_ISTRIP 0000040
+#define TTY_INLCR  0000100
+#define TTY_IGNCR  0000200
+#define TTY_IXANY  0004000
+#define TTY_OCRNL  0000010
+#define TTY_ONOCR  0000020
+#define TTY_ONLRET 0000040
+#define TTY_ECHONL 0000100
+#define TTY_NOFLSH 0000200
+#define TTY_TOSTOP 0000400
 
 /* poll(2) events */
 #define LINUX_POLLIN	 0x001
