@@ -9,7 +9,8 @@
  *   ...what it printed...
  *   bb: exit NAME code N        (or: bb: exit NAME signal N)
  *
- * and `bb: done N` after the last, then the machine powers off.  The host
+ * and `bb: done N` after the last, then the machine powers off.
+ * `bbtest.all` runs /scen/all instead: the pending scenarios too.  The host
  * side (tests/busybox/run.py) runs the same busybox binary on the same
  * scripts and compares.
  */
@@ -44,8 +45,17 @@ static void bbtest_hook(const char *cmdline)
 	    .command = bb_command,
 	};
 
+	static const struct testrun bb_all = {
+	    .tag = "bb",
+	    .list = "/scen/all",
+	    .scratch = "/tmp/bb",
+	    .env = bb_env,
+	    .in_scratch = true,
+	    .command = bb_command,
+	};
+
 	if (cmdline_has(cmdline, "bbtest"))
-		testrun(&bb);
+		testrun(cmdline_has(cmdline, "bbtest.all") ? &bb_all : &bb);
 }
 
 BOOT_HOOK(bbtest, bbtest_hook);

@@ -26,7 +26,10 @@ status 0, or N when the script says `# status: N`, so the day they are switched 
 count as skipped.  Ends with `busybox: N passed, N failed, N skipped`; the exit
 status is 0 only with no failure and at least one pass.
 
-usage: tests/busybox/run.py [--host-only] [NAME ...]
+usage: tests/busybox/run.py [--host-only | --pending] [NAME ...]
+  --host-only  no boot: every scenario is checked on the host as pending ones are
+  --pending    the pending scenarios run in Pallas too (`bbtest.all`), as active ones
+  NAME ...     only these (the boot still runs the whole list; the rest is ignored)
 """
 import argparse
 import difflib
@@ -151,11 +154,13 @@ def parse_log(text):
     return results
 
 
-def boot():
-    """The serial log of one `bbtest` boot and run-qemu's exit status.  run-qemu
-    returns as soon as QEMU exits (the runner powers off after `bb: done`)."""
+def boot(everything):
+    """The serial log of one `bbtest` boot (`bbtest.all`: the pending scenarios
+    too) and run-qemu's exit status.  run-qemu returns as soon as QEMU exits
+    (the runner powers off after `bb: done`)."""
+    args = "bbtest bbtest.all loglevel=warn" if everything else "bbtest loglevel=warn"
     cmd = [os.path.join(ROOT, "tools/run-qemu"), "--image", IMAGE, "--smp", "2", "--mem", "1024",
-           "--append", "bbtest loglevel=warn", "--timeout", str(BOOT_TIMEOUT),
+           "--append", args, "--timeout", str(BOOT_TIMEOUT),
            "--stall", "120", "--until", r"^bb: done \d+"]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return p.stdout.decode("utf-8", "replace"), p.returncode
@@ -190,6 +195,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host-only", action="store_true",
                     help="no Pallas boot: check every scenario on the host as pending ones are")
+    ap.add_argument("--pending", action="store_true",
+                    help="run the pending scenarios in Pallas too, as active ones")
     ap.add_argument("names", nargs="*", help="only these scenarios")
     opts = ap.parse_args()
     active, pending = read_list()
@@ -215,6 +222,9 @@ def main():
         if opts.host_only:
             pending.update({n: "--host-only" for n in active})
             active = []
+        elif opts.pending:
+            active += list(pending)
+            pending = {}
         for n, why in pending.items():
             problem = check_pending(n, why, bindir)
             if problem:
@@ -230,7 +240,7 @@ def main():
         if not os.path.isfile(IMAGE):
             print("busybox: %s not built (make image-busybox)" % os.path.relpath(IMAGE, ROOT))
         else:
-            log, rc = boot()
+            log, rc = boot(opts.pending)
             got = parse_log(log)
     for n in active:
         if n not in got:
