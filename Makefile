@@ -46,6 +46,7 @@ include tests/guests/build.mk
 include tools/build.mk
 include tools/iso.mk
 include tests/abi/build.mk
+include tests/busybox/build.mk
 include tests/build.mk
 
 all: image

@@ -84,6 +84,12 @@ static void spawn_thread(void *arg)
 struct proc *proc_spawn(const char *path, const char *const *argv, const char *const *envp,
 			struct file *const fds[3], int *err)
 {
+	return proc_spawn_in(NULL, path, argv, envp, fds, err);
+}
+
+struct proc *proc_spawn_in(const char *cwd, const char *path, const char *const *argv,
+			   const char *const *envp, struct file *const fds[3], int *err)
+{
 	struct proc *p = proc_create(NULL);
 	struct spawn_args *s = pack(path, argv, envp);
 
@@ -94,6 +100,9 @@ struct proc *proc_spawn(const char *path, const char *const *argv, const char *c
 	p->files = fdtable_create();
 	if (!p->fs || !p->files)
 		goto fail;
+	if (cwd && (*err = vfs_chdir(p->fs, &p->cred, NULL, cwd)) != 0)
+		goto fail;
+	*err = -ENOMEM;
 	for (int i = 0; i < 3; i++) {
 		if (fds[i] && fd_alloc(p->files, fds[i], (unsigned)i, false) != i)
 			goto fail;

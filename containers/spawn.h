@@ -17,4 +17,9 @@ struct file;
 struct proc *proc_spawn(const char *path, const char *const *argv, const char *const *envp,
 			struct file *const fds[3], int *err);
 
+/* The same with the working directory at cwd (NULL: the root); *err is
+ * chdir's error when cwd cannot be entered. */
+struct proc *proc_spawn_in(const char *cwd, const char *path, const char *const *argv,
+			   const char *const *envp, struct file *const fds[3], int *err);
+
 #endif
