@@ -113,6 +113,8 @@ static void ct0_init_hook(const char *cmdline)
 		pr_err("init: cannot start %s (error %d)\n", path, -err);
 		return;
 	}
+	/* Orphans go to init from now on, as on Linux. */
+	proc_set_reaper(p);
 	if (p->pid != 1)
 		pr_warn("init: %s has PID %d, not 1\n", path, p->pid);
 	struct thread *t = thread_create(init_watch, p, NULL, "init-watch");

@@ -11,6 +11,7 @@
 #include <pallas/fdtable.h>
 #include <pallas/kernel.h>
 #include <pallas/sched.h>
+#include <pallas/tty.h>
 #include <pallas/uaccess.h>
 #include <pallas/user.h>
 #include <pallas/vfs.h>
@@ -115,6 +116,8 @@ static void proc_finish(struct proc *p, int status)
 		proc_put(parent);
 	}
 	complete_all(&p->exit_done);
+	if (p->sid == p->pid)
+		tty_session_exit(p->sid); /* its terminal hangs up */
 	while (!list_empty(&zombies)) {
 		struct proc *z = container_of(zombies.next, struct proc, sibling);
 		list_remove(&z->sibling);
