@@ -138,6 +138,9 @@ struct file {
 	uint64_t pos;
 	bool stream; /* no position: lseek, pread and pwrite are -ESPIPE (ttys) */
 	void *priv;  /* the driver's */
+	/* The epoll items watching this file (kernel/fs/epoll.c, under its
+	 * lock), or NULL: they go when the last reference does. */
+	struct list *ep_links;
 };
 
 /* Who walks paths: root (for chroot), working directory, umask.  Shared
