@@ -7,6 +7,7 @@
 #include <pallas/errno.h>
 #include <pallas/fdtable.h>
 #include <pallas/mm.h>
+#include <pallas/pipe.h>
 #include <pallas/uaccess.h>
 #include <pallas/vfs.h>
 
@@ -230,6 +231,9 @@ static long fcntl_file(struct proc *p, struct file *f, int fd, unsigned cmd, uin
 						    __ATOMIC_RELAXED));
 		return 0;
 	}
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return pipe_fcntl(f, cmd, arg);
 	default:
 		return -EINVAL;
 	}

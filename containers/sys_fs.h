@@ -48,6 +48,21 @@ long sys_utimensat(const struct syscall_args *a);   /* 280 */
 long sys_dup3(const struct syscall_args *a);	    /* 292 */
 long sys_renameat2(const struct syscall_args *a);   /* 316 */
 long sys_close_range(const struct syscall_args *a); /* 436 */
-long sys_faccessat2(const struct syscall_args *a);  /* 439 */
+
+/* sys_poll.c, sys_pipe.c, sys_epoll.c: pipes, eventfds and waiting on descriptors. */
+long sys_poll(const struct syscall_args *a);	      /* 7 */
+long sys_pipe(const struct syscall_args *a);	      /* 22 */
+long sys_select(const struct syscall_args *a);	      /* 23 */
+long sys_epoll_create(const struct syscall_args *a);  /* 213 */
+long sys_epoll_wait(const struct syscall_args *a);    /* 232 */
+long sys_epoll_ctl(const struct syscall_args *a);     /* 233 */
+long sys_pselect6(const struct syscall_args *a);      /* 270 */
+long sys_ppoll(const struct syscall_args *a);	      /* 271 */
+long sys_epoll_pwait(const struct syscall_args *a);   /* 281 */
+long sys_eventfd(const struct syscall_args *a);	      /* 284 */
+long sys_eventfd2(const struct syscall_args *a);      /* 290 */
+long sys_epoll_create1(const struct syscall_args *a); /* 291 */
+long sys_pipe2(const struct syscall_args *a);	      /* 293 */
+long sys_faccessat2(const struct syscall_args *a);    /* 439 */
 
 #endif

@@ -25,6 +25,7 @@
 #define NR_writev	     20
 #define NR_access	     21
 #define NR_pipe		     22
+#define NR_select	     23
 #define NR_sched_yield	     24
 #define NR_mremap	     25
 #define NR_madvise	     28
@@ -102,6 +103,7 @@
 #define NR_time		     201
 #define NR_futex	     202
 #define NR_sched_getaffinity 204
+#define NR_epoll_create	     213
 #define NR_getdents64	     217
 #define NR_set_tid_address   218
 #define NR_restart_syscall   219
@@ -109,6 +111,8 @@
 #define NR_clock_getres	     229
 #define NR_clock_nanosleep   230
 #define NR_exit_group	     231
+#define NR_epoll_wait	     232
+#define NR_epoll_ctl	     233
 #define NR_tgkill	     234
 #define NR_waitid	     247
 #define NR_openat	     257
@@ -123,8 +127,14 @@
 #define NR_readlinkat	     267
 #define NR_fchmodat	     268
 #define NR_faccessat	     269
+#define NR_pselect6	     270
+#define NR_ppoll	     271
 #define NR_set_robust_list   273
 #define NR_utimensat	     280
+#define NR_epoll_pwait	     281
+#define NR_eventfd	     284
+#define NR_eventfd2	     290
+#define NR_epoll_create1     291
 #define NR_dup3		     292
 #define NR_pipe2	     293
 #define NR_preadv	     295

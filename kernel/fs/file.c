@@ -5,6 +5,21 @@
 
 #include "vfs_internal.h"
 
+struct file *file_alloc(struct inode *inode, const struct file_ops *ops, unsigned flags)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->inode = inode;
+	f->ops = ops;
+	f->flags = flags;
+	mutex_init(&f->pos_lock);
+	inode_get(inode);
+	return f;
+}
+
 int vfs_open_inode(struct inode *inode, unsigned flags, struct file **out)
 {
 	const struct file_ops *ops = inode->fops;
@@ -13,17 +28,13 @@ int vfs_open_inode(struct inode *inode, unsigned flags, struct file **out)
 		ops = NULL;
 	else if (S_ISCHR(inode->mode) && !(ops = chrdev_lookup(inode->rdev)))
 		return -ENXIO;
-	else if (S_ISBLK(inode->mode) || S_ISFIFO(inode->mode) || S_ISSOCK(inode->mode))
-		return -ENXIO; /* no block devices, pipes or sockets behind names yet */
-	struct file *f = kzalloc(sizeof(*f));
+	else if (S_ISFIFO(inode->mode))
+		ops = &fifo_ops;
+	else if (S_ISBLK(inode->mode) || S_ISSOCK(inode->mode))
+		return -ENXIO; /* no block devices or sockets behind names yet */
+	struct file *f = file_alloc(inode, ops, flags);
 	if (!f)
 		return -ENOMEM;
-	f->refs = 1;
-	f->inode = inode;
-	f->ops = ops;
-	f->flags = flags;
-	mutex_init(&f->pos_lock);
-	inode_get(inode);
 	int err = ops && ops->open ? ops->open(inode, f) : 0;
 	if (err) {
 		inode_put(inode);
@@ -43,6 +54,8 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	if (f->ep_links)
+		epoll_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

@@ -11,6 +11,7 @@ void vfs_init(void)
 	if (!root)
 		panic("vfs: no memory for the root file system");
 	vfs_set_tree_root(root);
+	anon_inode_init();
 	mem_devices_init();
 	tty_init();
 	struct vfs_context *ctx = vfs_context_create();

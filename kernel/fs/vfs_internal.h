@@ -63,6 +63,23 @@ bool vfs_sticky_denies(struct inode *dir, struct inode *victim, const struct cre
 void vfs_set_tree_root(struct super_block *sb);
 
 void devfs_init(void);
+void anon_inode_init(void);
+
+/* A new open file of inode with ops, one reference, no open op called
+ * (file.c); NULL when memory is out. */
+struct file *file_alloc(struct inode *inode, const struct file_ops *ops, unsigned flags);
+/* What opening a FIFO inode uses (fifo.c). */
+extern const struct file_ops fifo_ops;
+/* The last reference to f is going: every epoll watching it forgets it (epoll.c). */
+void epoll_file_gone(struct file *f);
+/* A fresh inode of the internal file system behind pipes, eventfds and
+ * epolls (anon_inode.c), with one reference; NULL when memory is out. */
+struct inode *anon_inode_new(uint32_t mode);
+/* A file of a fresh anonymous inode of mode: 0 or -ENOMEM.  It has a
+ * position that lseek leaves at 0, as Linux's noop_llseek. */
+int64_t anon_lseek(struct file *f, int64_t off, int whence);
+int anon_file_create(uint32_t mode, const struct file_ops *ops, unsigned flags, void *priv,
+		     struct file **out);
 void mem_devices_init(void);
 void tty_init(void);
 

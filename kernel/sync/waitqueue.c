@@ -64,17 +64,31 @@ int waitqueue_sleep_interruptible_locked(struct waitqueue *wq, uint64_t deadline
 
 struct thread *waitqueue_first_locked(struct waitqueue *wq)
 {
-	if (list_empty(&wq->waiters))
-		return NULL;
-	return container_of(wq->waiters.next, struct wait_entry, node)->thread;
+	struct list *pos;
+
+	list_for_each(pos, &wq->waiters)
+	{
+		struct wait_entry *e = container_of(pos, struct wait_entry, node);
+		if (!e->wake)
+			return e->thread;
+	}
+	return NULL;
 }
 
-unsigned waitqueue_wake_locked(struct waitqueue *wq, unsigned n)
+unsigned waitqueue_wake_key_locked(struct waitqueue *wq, unsigned n, unsigned key)
 {
 	unsigned woken = 0;
+	struct list *pos = wq->waiters.next;
 
-	while (woken < n && !list_empty(&wq->waiters)) {
-		struct wait_entry *e = container_of(wq->waiters.next, struct wait_entry, node);
+	while (pos != &wq->waiters) {
+		struct wait_entry *e = container_of(pos, struct wait_entry, node);
+		pos = pos->next;
+		if (e->wake) {
+			e->wake(e, key); /* a poller: it stays linked and is not counted */
+			continue;
+		}
+		if (woken == n)
+			continue; /* later pollers still hear of it */
 		struct thread *t = e->thread;
 		/* After the unlink the entry may vanish with its waiter's stack. */
 		list_remove(&e->node);
@@ -84,10 +98,20 @@ unsigned waitqueue_wake_locked(struct waitqueue *wq, unsigned n)
 	return woken;
 }
 
-unsigned waitqueue_wake(struct waitqueue *wq, unsigned n)
+unsigned waitqueue_wake_locked(struct waitqueue *wq, unsigned n)
+{
+	return waitqueue_wake_key_locked(wq, n, 0);
+}
+
+unsigned waitqueue_wake_key(struct waitqueue *wq, unsigned n, unsigned key)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
-	unsigned woken = waitqueue_wake_locked(wq, n);
+	unsigned woken = waitqueue_wake_key_locked(wq, n, key);
 	spin_unlock_irqrestore(&wq->lock, flags);
 	return woken;
+}
+
+unsigned waitqueue_wake(struct waitqueue *wq, unsigned n)
+{
+	return waitqueue_wake_key(wq, n, 0);
 }

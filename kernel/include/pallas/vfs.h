@@ -139,6 +139,9 @@ struct file {
 	bool stream; /* no position: lseek, pread and pwrite are -ESPIPE (ttys) */
 	void *priv;  /* the driver's */
 	char *path;  /* what vfs_open resolved (kernel/fs/file_path.c), or NULL: freed with f */
+	/* The epoll items watching this file (kernel/fs/epoll.c, under its
+	 * lock), or NULL: they go when the last reference does. */
+	struct list *ep_links;
 };
 
 /* Who walks paths: root (for chroot), working directory, umask.  Shared

@@ -19,9 +19,17 @@ struct waitqueue {
 	struct list waiters; /* struct wait_entry */
 };
 
+/*
+ * A plain waiter (wake NULL) is unlinked and woken, and counts toward the
+ * n of a wake.  An entry with a wake function (poll's and epoll's, see
+ * pallas/poll.h) stays linked, is called under wq->lock on every wake of
+ * the queue with the wake's key (the LINUX_POLL* events it is about, 0:
+ * any), and does not count: its owner unlinks it, under wq->lock.
+ */
 struct wait_entry {
 	struct list node;
 	struct thread *thread;
+	void (*wake)(struct wait_entry *e, unsigned key);
 };
 
 #define WAITQUEUE_INIT(name)                                                 \
@@ -37,6 +45,9 @@ void waitqueue_sleep_locked(struct waitqueue *wq);
  */
 unsigned waitqueue_wake_locked(struct waitqueue *wq, unsigned n);
 unsigned waitqueue_wake(struct waitqueue *wq, unsigned n);
+/* The same, telling entries with a wake function which events it is about. */
+unsigned waitqueue_wake_key_locked(struct waitqueue *wq, unsigned n, unsigned key);
+unsigned waitqueue_wake_key(struct waitqueue *wq, unsigned n, unsigned key);
 /* The thread that a waitqueue_wake_locked(wq, 1) would wake, or NULL. */
 struct thread *waitqueue_first_locked(struct waitqueue *wq);
 
