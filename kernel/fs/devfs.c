@@ -9,8 +9,10 @@ static const struct {
 	const char *name;
 	uint32_t mode, major, minor;
 } nodes[] = {
-    {"null", 0666, 1, 3},    {"zero", 0666, 1, 5}, {"full", 0666, 1, 7},    {"random", 0666, 1, 8},
-    {"urandom", 0666, 1, 9}, {"tty", 0666, 5, 0},  {"console", 0600, 5, 1},
+    {"null", 0666, 1, 3},    {"zero", 0666, 1, 5},    {"full", 0666, 1, 7},
+    {"random", 0666, 1, 8},  {"urandom", 0666, 1, 9}, {"tty", 0666, 5, 0},
+    {"console", 0600, 5, 1}, {"ttyS0", 0660, 4, 64}, /* the serial port behind the console: the same
+							terminal */
 };
 
 void devfs_init(void)

@@ -16,9 +16,11 @@
 #include "tty_internal.h"
 #include "vfs_internal.h"
 
-#define TTY_MAJOR 5
-#define CHUNK	  256
-#define VTIME_NS  100000000ull /* VTIME counts tenths of a second */
+#define TTY_MAJOR    5
+#define SERIAL_MAJOR 4
+#define TIOCGSERIAL  0x541e
+#define CHUNK	     256
+#define VTIME_NS     100000000ull /* VTIME counts tenths of a second */
 
 /* Linux's defaults: a cooked 38400-baud terminal; INIT_C_CC is ^C ^\ DEL
  * ^U ^D, TIME 0, MIN 1, ^Q ^S ^Z, ^R ^O ^W ^V. */
@@ -303,6 +305,21 @@ static long flow(struct tty *tty, unsigned cmd, uintptr_t arg)
 	return 0;
 }
 
+/* struct serial_struct of COM1, so programs that look for the port behind
+ * the console (busybox cttyhack) find /dev/ttyS0. */
+static long get_serial(uintptr_t arg)
+{
+	int32_t ss[18] = {0};
+
+	ss[0] = 4;	/* type: PORT_16550A */
+	ss[1] = 0;	/* line: ttyS0 */
+	ss[2] = 0x3f8;	/* port */
+	ss[3] = 4;	/* irq */
+	ss[5] = 16;	/* xmit_fifo_size */
+	ss[7] = 115200; /* baud_base */
+	return copy_to_user((void *)arg, ss, sizeof(ss)) ? -EFAULT : 0;
+}
+
 static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
 {
 	struct tty *tty = tty_of(f);
@@ -326,6 +343,8 @@ static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
 	}
 	case TIOCOUTQ:
 		return put_int(arg, 0);
+	case TIOCGSERIAL:
+		return get_serial(arg);
 	case TCFLSH:
 	case TCXONC:
 		return flow(tty, cmd, arg);
@@ -346,7 +365,8 @@ void tty_init(void)
 {
 	tty_ldisc_init(&tty_console.ld, &tty_default_termios, to_consoles, NULL);
 	tty_console.ws = (struct linux_winsize){.ws_row = 24, .ws_col = 80};
-	chrdev_register(TTY_MAJOR, 0, &tty_ops); /* /dev/tty */
-	chrdev_register(TTY_MAJOR, 1, &tty_ops); /* /dev/console */
+	chrdev_register(TTY_MAJOR, 0, &tty_ops);     /* /dev/tty */
+	chrdev_register(TTY_MAJOR, 1, &tty_ops);     /* /dev/console */
+	chrdev_register(SERIAL_MAJOR, 64, &tty_ops); /* /dev/ttyS0 */
 	tty_input_init();
 }
