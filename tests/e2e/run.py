@@ -765,6 +765,54 @@ def tty_input(ctx, c):
     return res, f"read back at {hit[1]:.1f} s"
 
 
+SHELL_PROMPT_RE = r"pallas:.*# "
+SHELL_DONE_RE = r"^shell-done$"
+# Typed at the CT0 shell, all at once after its first prompt: a pipeline,
+# a background job listed, killed and waited for (job control), an erase,
+# cursor keys moving back into a line (ESC [ D), and history (ESC [ A).
+SHELL_TYPED = (b"echo $((6*7)) | cat\r"
+               b"sleep 30 &\r"
+               b"jobs\r"
+               b"kill %1; wait %1; echo job-gone $?\r"
+               b"echo hellp\x7fo\r"
+               b"echo abc\x1b[D\x1b[DX\r"
+               b"\x1b[A\r"
+               b"echo shell-done\r")
+
+
+@case("ct0_shell", timeout=150)
+def ct0_shell(ctx, c):
+    """The default image ends at CT0's busybox shell: typed commands run,
+    with pipes, job control and line editing."""
+    typed = os.path.join(ctx.outdir, f"{c.name}.typed")
+    with open(typed, "wb") as f:
+        f.write(SHELL_TYPED)
+    res = boot(ctx, c.name, ["--input", typed, "--input-after", SHELL_PROMPT_RE,
+                             "--until", SHELL_DONE_RE, "--fail", PANIC_RE,
+                             "--fail", LOADER_ERR_RE], c.timeout)
+    prompt = res.find(SHELL_PROMPT_RE)
+    if prompt is None:
+        no_boot_problem(res, "the shell's prompt")
+    done = res.find(SHELL_DONE_RE, prompt[0])
+    if done is None:
+        fail("the typed commands did not all run (no `shell-done` line)", res)
+    out = [t.strip() for _, t in res.lines[prompt[0]:done[0]]]
+    want = [("the pipeline's output", lambda t: t == "42"),
+            ("the background job listed as running",
+             lambda t: t.startswith("[1]") and "Running" in t and "sleep 30" in t),
+            ("the killed job waited for (status 143)", lambda t: t == "job-gone 143"),
+            ("the erase applied", lambda t: t == "hello"),
+            ("the cursor keys' insertion", lambda t: t == "aXbc")]
+    for what, ok in want:
+        if not any(ok(t) for t in out):
+            fail(f"no line with {what} between prompt and end: {out!r}", res)
+    if sum(1 for t in out if t == "aXbc") < 2:
+        fail(f"history (up arrow) did not run the last line again: {out!r}", res)
+    if any("job control turned off" in t for t in out):
+        fail("the shell has no job control", res)
+    return res, f"shell done at {done[1]:.1f} s"
+
+
 # ---------------------------------------------------------------- Bochs (GRUB ISO)
 
 
