@@ -25,3 +25,20 @@ FUZZ_SRCS_shebang := containers/shebang.c
 FUZZ_SEEDS_shebang = $(wildcard tools/deps tools/run-qemu)
 $(BUILD)/fuzz/fuzz_shebang: tests/fuzz/fuzz_shebang.c $(FUZZ_SRCS_shebang) | $(DEPS_OK)
 $(BUILD)/fuzz/fuzz_shebang: FUZZ_INC := -Icontainers
+
+# The vDSO: a user-space shared object, checked to need no relocations
+# (it runs wherever exec maps it, before anything could relocate it), then
+# embedded in the kernel by vdso_image.S.
+VDSO_SO := $(BUILD)/vdso/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector -fno-builtin \
+	-Wall -Wextra -Werror -Ikernel/include -nostdlib -shared \
+	-Wl,-T,containers/vdso/vdso.lds -Wl,--hash-style=both -Wl,-soname=linux-vdso.so.1 \
+	-Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none
+$(VDSO_SO): containers/vdso/vdso.c containers/vdso/vdso.lds kernel/include/uapi/clock_page.h | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  VDSO    $@"
+	$(Q)gcc $(VDSO_CFLAGS) -o $@ containers/vdso/vdso.c
+	$(Q)if readelf -r $@ | grep -q "^Relocation section"; then \
+		echo "vdso: $@ has relocations" >&2; rm -f $@; exit 1; fi
+$(KBUILD)/containers/vdso_image.S.o: $(VDSO_SO)
+$(KBUILD)/containers/vdso_image.S.o: KERNEL_EXTRA = -DVDSO_PATH='"$(abspath $(VDSO_SO))"'

@@ -26,6 +26,7 @@
 #include "exec_stack.h"
 #include "proc.h"
 #include "shebang.h"
+#include "vdso.h"
 
 #define PIE_BASE       0x555555554000ull
 #define STACK_GAP_MIN  (128ull << 20) /* Linux's mmap_base gap below the stack */
@@ -188,6 +189,7 @@ struct exec_state {
 	struct image prog, interp;
 	struct aspace *as;
 	uintptr_t stack_top;
+	uintptr_t vdso; /* its ELF header, 0: none */
 	struct exec_stack_layout layout;
 };
 
@@ -204,6 +206,7 @@ static int build_stack(struct proc *p, struct exec_state *st, const char *path,
 				    .envp = envp,
 				    .envc = envc,
 				    .execfn = path,
+				    .sysinfo_ehdr = st->vdso,
 				    .random = rnd,
 				    .rlimit_stack = stack_lim,
 				    .hwcap = cpu_hwcap(),
@@ -254,6 +257,10 @@ static int build_space(struct proc *p, struct exec_state *st)
 		    (err = map_image(st->as, &st->interp)))
 			return err;
 	}
+	/* Without a vDSO a program still runs (glibc falls back to the system
+	 * calls), so its absence is no reason to fail the exec. */
+	if (vdso_map(st->as, &st->vdso))
+		st->vdso = 0;
 	return 0;
 }
 

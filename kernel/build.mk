@@ -17,7 +17,9 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld
 
-KERNEL_SRCS := $(sort $(shell find $(KERNEL_DIRS) \( -name '*.c' -o -name '*.S' \) -not -path '*/include/*'))
+# containers/vdso/ is user-space code, built apart (containers/build.mk).
+KERNEL_SRCS := $(sort $(shell find $(KERNEL_DIRS) \( -name '*.c' -o -name '*.S' \) -not -path '*/include/*' \
+	-not -path 'containers/vdso/*'))
 KERNEL_OBJS := $(patsubst %,$(KBUILD)/%.o,$(KERNEL_SRCS))
 
 # The framebuffer console's font comes from Debian's console-setup-linux.

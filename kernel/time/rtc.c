@@ -117,4 +117,5 @@ uint64_t wallclock_ns(void)
 void wallclock_set_ns(uint64_t ns)
 {
 	__atomic_store_n(&boot_offset_ns, (int64_t)(ns - clock_ns()), __ATOMIC_RELAXED);
+	clock_page_update();
 }

@@ -85,6 +85,12 @@ uint64_t tsc_hz(void)
 	return hz;
 }
 
+void tsc_params(uint64_t *boot, uint64_t *ns_per_tsc)
+{
+	*boot = boot_tsc;
+	*ns_per_tsc = ns_per_tsc_32;
+}
+
 uint64_t tsc_to_ns(uint64_t tsc)
 {
 	return mul_shift32(tsc, ns_per_tsc_32);

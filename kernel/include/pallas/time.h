@@ -48,4 +48,14 @@ void timer_event_sync(void);
 /* Per CPU: starts this CPU's LAPIC timer (kernel/time/timer.c). */
 void timer_cpu_init(void);
 
+/* The TSC at boot and nanoseconds per tick in 32.32 fixed point:
+ * clock_ns() = (rdtsc() - boot_tsc) * ns_per_tsc_32 >> 32. */
+void tsc_params(uint64_t *boot_tsc, uint64_t *ns_per_tsc_32);
+
+/* kernel/time/clock_page.c: the page user space reads the clocks from
+ * (uapi/clock_page.h), made on first call (0 when memory is out), and its
+ * rewrite after the clock changes. */
+paddr_t clock_page_phys(void);
+void clock_page_update(void);
+
 #endif
