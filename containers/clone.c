@@ -126,20 +126,7 @@ static int copy_parts(struct proc *c, struct proc *p, uint64_t flags)
 /* A process that never ran: its parts go back and it is reaped. */
 static void discard_proc(struct proc *c)
 {
-	unsigned long lf = spin_lock_irqsave(&c->lock);
-	struct fdtable *files = c->files;
-	struct vfs_context *fs = c->fs;
-	struct aspace *as = c->as;
-	c->files = NULL;
-	c->fs = NULL;
-	c->as = NULL;
-	spin_unlock_irqrestore(&c->lock, lf);
-	if (files)
-		fdtable_put(files);
-	if (fs)
-		vfs_context_put(fs);
-	if (as)
-		aspace_put(as);
+	proc_release_parts(c);
 	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
 	c->state = PROC_ZOMBIE;
 	c->exited = true;

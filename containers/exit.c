@@ -20,11 +20,9 @@
 #include "proc.h"
 #include "signal.h"
 
-/* What the process holds goes back before anyone is told it has ended,
- * so a waiter sees its memory and files released.  Taken out under
- * p->lock, for /proc's proc_files and friends. */
-static void proc_release(struct proc *p)
+void proc_release_parts(struct proc *p)
 {
+	/* Taken out under p->lock, for /proc's proc_files and friends. */
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 	struct fdtable *files = p->files;
 	struct vfs_context *fs = p->fs;
@@ -37,9 +35,16 @@ static void proc_release(struct proc *p)
 		fdtable_put(files);
 	if (fs)
 		vfs_context_put(fs);
-	thread_set_aspace(NULL);
 	if (as)
 		aspace_put(as);
+}
+
+/* What the process holds goes back before anyone is told it has ended,
+ * so a waiter sees its memory and files released. */
+static void proc_release(struct proc *p)
+{
+	thread_set_aspace(NULL);
+	proc_release_parts(p);
 }
 
 /* Under proc_tree_lock: p's children go to the reaper, or become orphans

@@ -23,6 +23,7 @@
 #include "futex.h"
 #include "proc.h"
 #include "sys.h"
+#include "wait_args.h"
 
 #define FUTEX_WAIT	     0
 #define FUTEX_WAKE	     1
@@ -224,28 +225,24 @@ static long futex_requeue(struct aspace *as, uintptr_t uaddr, int nwake, int nmo
 	return done + (cmp ? moved : 0);
 }
 
+/* FUTEX_WAIT's timeout is relative; WAIT_BITSET's absolute, on
+ * CLOCK_MONOTONIC (clock_ns) or with FUTEX_CLOCK_REALTIME the wall clock. */
+/* FUTEX_WAIT's timeout is relative; WAIT_BITSET's absolute, on
+ * CLOCK_MONOTONIC (clock_ns) or with FUTEX_CLOCK_REALTIME the wall clock. */
 static long timeout_deadline(uint64_t uts, bool absolute, bool realtime, uint64_t *deadline)
 {
-	struct linux_timespec ts;
+	uint64_t at;
+	int err;
 
-	*deadline = UINT64_MAX;
-	if (!uts)
-		return 0;
-	if (copy_from_user(&ts, (const void *)uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL;
-	uint64_t ns = (uint64_t)ts.tv_sec > UINT64_MAX / 2000000000ull
-			  ? UINT64_MAX / 2
-			  : (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	uint64_t now = clock_ns();
-	if (!absolute) {
-		*deadline = now + ns;
-	} else if (realtime) {
-		uint64_t wall = wallclock_ns();
-		*deadline = ns <= wall ? now : now + (ns - wall);
+	if (!uts || !absolute)
+		return wait_deadline_timespec(uts, deadline);
+	if ((err = wait_timespec_ns(uts, &at)))
+		return err;
+	if (realtime) {
+		uint64_t now = clock_ns(), wall = wallclock_ns();
+		*deadline = at <= wall ? now : now + (at - wall);
 	} else {
-		*deadline = ns; /* CLOCK_MONOTONIC is clock_ns */
+		*deadline = at;
 	}
 	return 0;
 }

@@ -153,6 +153,9 @@ __attribute__((noreturn)) void task_exit(int status);
 void proc_kill_other_tasks(void);
 /* Whether p is ending as a whole (exit_group, a fatal signal). */
 bool proc_group_exiting(const struct proc *p);
+/* p's address space, descriptors and file context go back (taken out
+ * under p->lock); the caller's own thread keeps whatever it sees. */
+void proc_release_parts(struct proc *p);
 /* A vfork parent waiting for p may go on (p has exec'd or ended). */
 void proc_vfork_release(struct proc *p);
 /* A thread's TID goes back (proc.c). */

@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "signal.h"
 #include "sys.h"
+#include "wait_args.h"
 
 #define SIGSET_SIZE 8 /* what rt_sig* calls accept as sigsetsize */
 
@@ -128,23 +129,15 @@ long sys_pause(const struct syscall_args *a)
 long sys_rt_sigtimedwait(const struct syscall_args *a)
 {
 	struct task *k = task_current();
-	uint64_t set, deadline = UINT64_MAX;
-	struct linux_timespec ts;
+	uint64_t set, deadline;
 
 	if (a->a[3] != SIGSET_SIZE)
 		return -EINVAL;
 	if (copy_from_user(&set, (void *)a->a[0], sizeof(set)))
 		return -EFAULT;
-	if (a->a[2]) {
-		if (copy_from_user(&ts, (void *)a->a[2], sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -EINVAL;
-		uint64_t ns = (uint64_t)ts.tv_sec > UINT64_MAX / 2000000000ull
-				  ? UINT64_MAX / 2
-				  : (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-		deadline = clock_ns() + ns;
-	}
+	int err = wait_deadline_timespec(a->a[2], &deadline);
+	if (err)
+		return err;
 	set &= ~SIG_UNBLOCKABLE;
 	for (;;) {
 		struct sigpending *qs[2] = {&k->pending, &k->proc->shared_pending};

@@ -21,15 +21,34 @@ uint64_t wait_deadline_ms(int64_t ms)
 	return wait_deadline_ns((uint64_t)ms * NSEC_PER_MSEC);
 }
 
-static int deadline_of(int64_t sec, int64_t sub, int64_t sub_max, uint64_t unit, uint64_t *out)
+/* sec and sub (of sub_max, each unit ns) as nanoseconds, saturating. */
+static int ns_of(int64_t sec, int64_t sub, int64_t sub_max, uint64_t unit, uint64_t *ns)
 {
 	if (sec < 0 || sub < 0 || sub >= sub_max)
 		return -EINVAL;
 	uint64_t max_s = WAIT_FOREVER / NSEC_PER_SEC - 1;
-	uint64_t ns = (uint64_t)sec > max_s ? WAIT_FOREVER - 1
-					    : (uint64_t)sec * NSEC_PER_SEC + (uint64_t)sub * unit;
-	*out = wait_deadline_ns(ns);
+	*ns = (uint64_t)sec > max_s ? WAIT_FOREVER - 1
+				    : (uint64_t)sec * NSEC_PER_SEC + (uint64_t)sub * unit;
 	return 0;
+}
+
+static int deadline_of(int64_t sec, int64_t sub, int64_t sub_max, uint64_t unit, uint64_t *out)
+{
+	uint64_t ns;
+	int err = ns_of(sec, sub, sub_max, unit, &ns);
+
+	if (!err)
+		*out = wait_deadline_ns(ns);
+	return err;
+}
+
+int wait_timespec_ns(uintptr_t uts, uint64_t *ns)
+{
+	struct linux_timespec ts;
+
+	if (copy_from_user(&ts, (const void *)uts, sizeof(ts)))
+		return -EFAULT;
+	return ns_of(ts.tv_sec, ts.tv_nsec, (int64_t)NSEC_PER_SEC, 1, ns);
 }
 
 int wait_deadline_timespec(uintptr_t uts, uint64_t *deadline)

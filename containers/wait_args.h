@@ -17,6 +17,9 @@ uint64_t wait_deadline_ms(int64_t ms);
 uint64_t wait_deadline_ns(uint64_t ns);
 /* A user struct timespec (NULL: none) as a deadline: 0, -EFAULT, -EINVAL. */
 int wait_deadline_timespec(uintptr_t uts, uint64_t *deadline);
+/* A user struct timespec as nanoseconds (an absolute time, say),
+ * saturating: 0, -EFAULT, -EINVAL. */
+int wait_timespec_ns(uintptr_t uts, uint64_t *ns);
 /* A user struct timeval (NULL: none) as a deadline: 0, -EFAULT, -EINVAL. */
 int wait_deadline_timeval(uintptr_t utv, uint64_t *deadline);
 /* What is left of deadline, written back as Linux's ppoll/pselect6
