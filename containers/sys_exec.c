@@ -9,6 +9,8 @@
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
+#include <pallas/printk.h>
+#include <pallas/vfs.h>
 #include <pallas/string.h>
 #include <pallas/uaccess.h>
 #include <pallas/user.h>
@@ -19,10 +21,12 @@
 #include "signal.h"
 #include "sys.h"
 
-#define MAX_ARG_STRLEN (32 * PAGE_SIZE)
-#define ARG_MAX_FLOOR  (32 * PAGE_SIZE)
-#define ARG_MAX_CEIL   (6ull << 20)
-#define LINUX_AT_FDCWD (-100)
+#define MAX_ARG_STRLEN		  (32 * PAGE_SIZE)
+#define ARG_MAX_FLOOR		  (32 * PAGE_SIZE)
+#define ARG_MAX_CEIL		  (6ull << 20)
+#define LINUX_AT_FDCWD		  (-100)
+#define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+#define LINUX_AT_EMPTY_PATH	  0x1000
 
 struct exec_args {
 	char *buf; /* the strings, back to back */
@@ -102,12 +106,13 @@ static void reset_handlers(struct proc *p, struct task *k)
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 
-static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp)
+/* kpath, when not NULL, is the path (a kernel string), else upath is. */
+static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp, const char *kpath)
 {
 	struct proc *p = proc_current();
 	struct exec_args ea = {0};
 	char *path = NULL;
-	int err = fs_copy_path(upath, false, &path);
+	int err = kpath ? 0 : fs_copy_path(upath, false, &path);
 
 	uint64_t lim = p->rlim[LINUX_RLIMIT_STACK].rlim_cur / 4;
 	ea.limit = lim < ARG_MAX_FLOOR ? ARG_MAX_FLOOR : lim > ARG_MAX_CEIL ? ARG_MAX_CEIL : lim;
@@ -125,7 +130,7 @@ static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 		if (p->nr_tasks > 1)
 			proc_kill_other_tasks();
 		struct trap_frame f;
-		err = exec_program(path, vec, ea.argc, vec + ea.argc, ea.envc, &f);
+		err = exec_program(kpath ? kpath : path, vec, ea.argc, vec + ea.argc, ea.envc, &f);
 		if (!err) {
 			reset_handlers(p, task_current());
 			proc_vfork_release(p);
@@ -141,21 +146,45 @@ static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 
 long sys_execve(const struct syscall_args *a)
 {
-	return do_exec(a->a[0], a->a[1], a->a[2]);
+	return do_exec(a->a[0], a->a[1], a->a[2], NULL);
 }
 
-/* execveat(dirfd, path, argv, envp, flags): the forms that name a path the
- * process's own lookup finds; a descriptor-relative program is not there
- * yet. */
+/* execveat(dirfd, path, argv, envp, flags): a path relative to dirfd, or
+ * with AT_EMPTY_PATH the descriptor's own file (fexecve), is walked through
+ * /proc/self/fd/N, whose link names the descriptor's file. */
 long sys_execveat(const struct syscall_args *a)
 {
-	char first = 0;
+	char *path = NULL, *full = NULL;
+	int dirfd = (int)a->a[0];
+	uint64_t flags = a->a[4];
+	int err;
 
-	if (a->a[4] & ~0x1100ull) /* AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH */
+	/* The path first, as Linux: "" without AT_EMPTY_PATH is ENOENT even
+	 * with bad flags. */
+	if ((err = fs_copy_path(a->a[1], flags & LINUX_AT_EMPTY_PATH, &path)))
+		return err;
+	if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) {
+		kfree(path);
 		return -EINVAL;
-	if (copy_from_user(&first, (const void *)a->a[1], 1))
-		return -EFAULT;
-	if ((int)a->a[0] != LINUX_AT_FDCWD && first != '/')
-		return -ENOSYS;
-	return do_exec(a->a[1], a->a[2], a->a[3]);
+	}
+	if (path[0] == '/' || dirfd == LINUX_AT_FDCWD) {
+		kfree(path);
+		return do_exec(a->a[1], a->a[2], a->a[3], NULL);
+	}
+	struct file *dir = dirfd < 0 ? NULL : fs_fd(proc_current(), dirfd);
+	if (!dir) {
+		kfree(path);
+		return -EBADF;
+	}
+	file_put(dir);
+	size_t n = strlen(path) + 32;
+	if ((full = kmalloc(n)))
+		ksnprintf(full, n, path[0] ? "/proc/self/fd/%d/%s" : "/proc/self/fd/%d", dirfd,
+			  path);
+	kfree(path);
+	if (!full)
+		return -ENOMEM;
+	long rc = do_exec(0, a->a[2], a->a[3], full);
+	kfree(full);
+	return rc;
 }
