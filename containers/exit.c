@@ -57,6 +57,8 @@ static void reparent_children(struct proc *p, struct proc *to, struct list *zomb
 		list_remove(&c->sibling);
 		c->parent = NULL;
 		proc_put(p); /* c's hold on its parent; p is still held by its task */
+		if (c->pdeath_signal)
+			signal_send_proc_locked(c, c->pdeath_signal, NULL);
 		if (to && to != p) {
 			proc_get(to);
 			c->parent = to;
@@ -97,7 +99,14 @@ static void proc_finish(struct proc *p, int status)
 	proc_release(p);
 	vfork_release(p);
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	/* The nearest living subreaper above p takes its orphans, else init. */
 	struct proc *to = proc_reaper_locked();
+	for (struct proc *up = p->parent; up; up = up->parent) {
+		if (up->child_subreaper && up->state == PROC_LIVE) {
+			to = up;
+			break;
+		}
+	}
 	reparent_children(p, to, &zombies);
 	p->exit_code = status;
 	p->state = PROC_ZOMBIE;

@@ -167,6 +167,8 @@ struct proc *proc_create(struct proc *parent)
 	waitqueue_init(&p->child_wait);
 	waitqueue_init(&p->stop_wait);
 	p->exit_signal = LINUX_SIGCHLD;
+	p->dumpable = 1;
+	p->no_new_privs = parent && parent->no_new_privs;
 	p->cred = parent ? parent->cred : cred_root;
 	p->start_ns = clock_ns();
 	memcpy(p->rlim, parent ? parent->rlim : default_rlimits, sizeof(p->rlim));

@@ -83,7 +83,12 @@ struct proc {
 	uintptr_t brk_start, brk;    /* the program break: [brk_start, brk) */
 	uintptr_t mmap_base;	     /* mmap's free-range search starts below this */
 	struct linux_rlimit rlim[LINUX_RLIM_NLIMITS];
-	char comm[16]; /* the executable's base name, as Linux's comm */
+	char comm[16];	   /* the executable's base name, as Linux's comm */
+	int pdeath_signal; /* sent when its parent ends (prctl), 0: none */
+	int dumpable, keepcaps;
+	int nice;	      /* -20..19: kept and reported; the scheduler does not weigh it yet */
+	bool child_subreaper; /* orphans below it come to it, not to init */
+	bool no_new_privs;
 	/* What exec recorded (/proc/PID/cmdline, environ, exe, maps); fork copies them. */
 	uintptr_t arg_start, arg_end; /* the argv strings in the new image */
 	uintptr_t env_start, env_end; /* the envp strings */

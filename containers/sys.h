@@ -99,5 +99,28 @@ SYS(setsid);
 /* futex.c */
 SYS(futex);
 
+/* sys_cred.c */
+SYS(setuid);
+SYS(setgid);
+SYS(setreuid);
+SYS(setregid);
+SYS(setresuid);
+SYS(setresgid);
+SYS(setfsuid);
+SYS(setfsgid);
+SYS(setgroups);
+
+/* sys_prctl.c, sys_reboot.c, sys_sched.c */
+SYS(prctl);
+SYS(reboot);
+SYS(getpriority);
+SYS(setpriority);
+SYS(sched_getscheduler);
+SYS(sched_getparam);
+SYS(sched_setscheduler);
+SYS(sched_setparam);
+SYS(sched_get_priority_max);
+SYS(sched_get_priority_min);
+
 #undef SYS
 #endif
