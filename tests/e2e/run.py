@@ -777,18 +777,20 @@ SHELL_TYPED = (b"echo $((6*7)) | cat\r"
                b"echo hellp\x7fo\r"
                b"echo abc\x1b[D\x1b[DX\r"
                b"\x1b[A\r"
-               b"echo shell-done\r")
+               b"echo shell-done\r"
+               b"poweroff\r")
+SHELL_POWEROFF_RE = r"^pallas: powering off"
 
 
 @case("ct0_shell", timeout=150)
 def ct0_shell(ctx, c):
     """The default image ends at CT0's busybox shell: typed commands run,
-    with pipes, job control and line editing."""
+    with pipes, job control and line editing, and `poweroff` powers off."""
     typed = os.path.join(ctx.outdir, f"{c.name}.typed")
     with open(typed, "wb") as f:
         f.write(SHELL_TYPED)
     res = boot(ctx, c.name, ["--input", typed, "--input-after", SHELL_PROMPT_RE,
-                             "--until", SHELL_DONE_RE, "--fail", PANIC_RE,
+                             "--until", SHELL_POWEROFF_RE, "--fail", PANIC_RE,
                              "--fail", LOADER_ERR_RE], c.timeout)
     prompt = res.find(SHELL_PROMPT_RE)
     if prompt is None:
@@ -810,7 +812,10 @@ def ct0_shell(ctx, c):
         fail(f"history (up arrow) did not run the last line again: {out!r}", res)
     if any("job control turned off" in t for t in out):
         fail("the shell has no job control", res)
-    return res, f"shell done at {done[1]:.1f} s"
+    off = res.find(SHELL_POWEROFF_RE, done[0])
+    if off is None:
+        fail("`poweroff` did not power the machine off", res)
+    return res, f"shell done at {done[1]:.1f} s, powered off at {off[1]:.1f} s"
 
 
 # ---------------------------------------------------------------- Bochs (GRUB ISO)
