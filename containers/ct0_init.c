@@ -6,7 +6,7 @@
  *
  * Command-line words: `init=PATH` starts PATH instead, `init=none` nothing;
  * a boot that runs something else in its place (`abitest`, `bbtest`,
- * `vmtest`; `ktest` powers off before the hooks) starts no init, so that
+ * `vmtest`, `ttyecho`; `ktest` powers off before the hooks) starts no init, so that
  * its console holds only what it prints.  No /sbin/init (no initrd) is a
  * line in the log, not an error: the kernel and its VMs do not need CT0.
  *
@@ -75,7 +75,8 @@ static void init_watch(void *arg)
 
 static bool other_boot(const char *cmdline)
 {
-	static const char *const others[] = {"abitest", "bbtest", "vmtest", "ktest", "acpidump"};
+	static const char *const others[] = {"abitest", "bbtest",   "vmtest",
+					     "ktest",	"acpidump", "ttyecho"};
 
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		if (cmdline_has(cmdline, others[i]))
