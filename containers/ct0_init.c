@@ -75,7 +75,8 @@ static void init_watch(void *arg)
 
 static bool other_boot(const char *cmdline)
 {
-	static const char *const others[] = {"abitest", "bbtest", "vmtest", "ktest", "acpidump"};
+	static const char *const others[] = {"abitest", "bbtest", "debtest",
+					     "vmtest",	"ktest",  "acpidump"};
 
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		if (cmdline_has(cmdline, others[i]))
