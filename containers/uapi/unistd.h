@@ -28,6 +28,8 @@
 #define NR_select	     23
 #define NR_sched_yield	     24
 #define NR_mremap	     25
+#define NR_msync	     26
+#define NR_mincore	     27
 #define NR_madvise	     28
 #define NR_dup		     32
 #define NR_dup2		     33
