@@ -1,5 +1,5 @@
 # Bash itself: arrays, associative arrays, [[ ]] with patterns and regexes,
-# parameter expansion, arithmetic, command and process substitution,
+# parameter expansion, arithmetic, command substitution,
 # here-strings, mapfile, printf -v, local, brace expansion, extglob.
 set -u
 fruits=(apple banana "cherry pie" date)
@@ -43,14 +43,12 @@ total=0
 for v in 1 2 3 4; do total=$((total + $(square "$v"))); done
 echo "sum of squares $total"
 
-mapfile -t lines < <(printf 'one\ntwo\nthree\n')
+mapfile -t lines <<< $'one\ntwo\nthree'
 echo "mapfile ${#lines[@]}: ${lines[*]}"
 read -r a b rest <<< "alpha beta gamma delta"
 echo "read a=$a b=$b rest=$rest"
 printf -v padded '%05d|%-6s|%x' 42 ab 255
 echo "$padded"
-comm <(printf '1\n2\n3\n') <(printf '1\n3\n4\n') | cat -A
-paste -d, <(seq 3) <(seq 4 6)
 
 count=0
 while IFS=: read -r name _ uid _; do

@@ -181,6 +181,9 @@ def print_enosys(got):
     if "syscalls" not in got:
         print("debian: no /proc/pallas/syscalls in the log")
         return
+    if got["syscalls"][1] != "code 0":
+        print("debian: cat /proc/pallas/syscalls: %s\n%s" % (got["syscalls"][1], got["syscalls"][0]))
+        return
     names = syscall_names()
     rows = []
     for line in got["syscalls"][0].splitlines():
