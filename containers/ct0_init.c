@@ -75,7 +75,7 @@ static void init_watch(void *arg)
 
 static bool other_boot(const char *cmdline)
 {
-	static const char *const others[] = {"abitest", "bbtest",   "vmtest",
+	static const char *const others[] = {"abitest", "bbtest",   "debtest", "vmtest",
 					     "ktest",	"acpidump", "ttyecho"};
 
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)

@@ -10,6 +10,7 @@
 #include <pallas/aspace.h>
 #include <pallas/errno.h>
 #include <pallas/memobj.h>
+#include <pallas/mm.h>
 #include <pallas/uaccess.h>
 #include <pallas/printk.h>
 #include <pallas/sched.h>
@@ -53,16 +54,32 @@ static void linux_syscall(struct trap_frame *f)
 	f->rax = (uint64_t)rc;
 }
 
-static bool mapped(uintptr_t addr)
+enum fault_kind { FAULT_UNMAPPED, FAULT_DENIED, FAULT_BEYOND };
+
+#define PF_ERR_WRITE (1u << 1)
+#define PF_ERR_INSTR (1u << 4)
+
+/* What is at addr for the access the #PF error code says: no mapping, one
+ * that forbids the access, or one of an object that ends before addr's
+ * page (a file mapped past its end). */
+static enum fault_kind fault_kind(uintptr_t addr, uint64_t error)
 {
 	struct vma_info vi;
 	struct aspace *as = proc_current()->as;
 
-	if (!as || aspace_query(as, addr, &vi))
-		return false;
-	if (vi.obj)
-		memobj_put(vi.obj);
-	return true;
+	if (addr >= USER_TOP || !as || aspace_query(as, addr, &vi))
+		return FAULT_UNMAPPED;
+	unsigned need = error & PF_ERR_WRITE ? VMA_WRITE : error & PF_ERR_INSTR ? VMA_EXEC : 0;
+	bool allowed = need ? (vi.prot & need) : (vi.prot & VMA_PROT_MASK);
+	if (!vi.obj || !allowed) {
+		if (vi.obj)
+			memobj_put(vi.obj);
+		return FAULT_DENIED;
+	}
+	uint64_t index = vi.pgoff + (addr - vi.start) / PAGE_SIZE;
+	bool beyond = index >= __atomic_load_n(&vi.obj->npages, __ATOMIC_RELAXED);
+	memobj_put(vi.obj);
+	return beyond ? FAULT_BEYOND : FAULT_DENIED;
 }
 
 /* The signal and si_code Linux sends for each exception a program can
@@ -89,13 +106,18 @@ static void fault_signal(const struct trap_frame *f, uintptr_t addr, int *sig, i
 	case 17: /* #AC */
 		*sig = LINUX_SIGBUS, *code = LINUX_BUS_ADRALN;
 		break;
-	case 14: /* #PF */
-		*sig = LINUX_SIGSEGV;
+	case 14: { /* #PF */
 		/* ACCERR where a mapping forbids the access, MAPERR where there
-		 * is none (kernel addresses are never the program's). */
-		*code = addr < USER_TOP && mapped(addr) ? LINUX_SEGV_ACCERR : LINUX_SEGV_MAPERR;
+		 * is none (kernel addresses are never the program's), SIGBUS
+		 * past the end of a mapped file. */
+		enum fault_kind k = fault_kind(addr, f->error);
+		*sig = k == FAULT_BEYOND ? LINUX_SIGBUS : LINUX_SIGSEGV;
+		*code = k == FAULT_BEYOND   ? LINUX_BUS_ADRERR
+			: k == FAULT_DENIED ? LINUX_SEGV_ACCERR
+					    : LINUX_SEGV_MAPERR;
 		*at = addr;
 		break;
+	}
 	default: /* #GP, #SS, #NP: no address, as Linux reports them */
 		*sig = LINUX_SIGSEGV, *code = LINUX_SI_KERNEL, *at = 0;
 		break;

@@ -46,6 +46,9 @@ SYS(mmap);
 SYS(munmap);
 SYS(mprotect);
 SYS(madvise);
+SYS(mremap);
+SYS(mincore);
+SYS(msync);
 
 /* sys_legacy.c */
 SYS(open);

@@ -64,5 +64,17 @@ long sys_eventfd2(const struct syscall_args *a);      /* 290 */
 long sys_epoll_create1(const struct syscall_args *a); /* 291 */
 long sys_pipe2(const struct syscall_args *a);	      /* 293 */
 long sys_faccessat2(const struct syscall_args *a);    /* 439 */
+long sys_setxattr(const struct syscall_args *a);      /* 188 */
+long sys_lsetxattr(const struct syscall_args *a);     /* 189 */
+long sys_fsetxattr(const struct syscall_args *a);     /* 190 */
+long sys_getxattr(const struct syscall_args *a);      /* 191 */
+long sys_lgetxattr(const struct syscall_args *a);     /* 192 */
+long sys_fgetxattr(const struct syscall_args *a);     /* 193 */
+long sys_listxattr(const struct syscall_args *a);     /* 194 */
+long sys_llistxattr(const struct syscall_args *a);    /* 195 */
+long sys_flistxattr(const struct syscall_args *a);    /* 196 */
+long sys_removexattr(const struct syscall_args *a);   /* 197 */
+long sys_lremovexattr(const struct syscall_args *a);  /* 198 */
+long sys_fremovexattr(const struct syscall_args *a);  /* 199 */
 
 #endif

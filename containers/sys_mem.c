@@ -9,6 +9,9 @@
 #include <pallas/mm.h>
 #include <pallas/uaccess.h>
 
+#include <pallas/vfs.h>
+
+#include "fs_args.h"
 #include "proc.h"
 #include "sys.h"
 
@@ -32,12 +35,16 @@
 #define MAP_NONBLOCK	    0x10000
 #define MAP_STACK	    0x20000
 #define MAP_HUGETLB	    0x40000
+#define MAP_SYNC	    0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
-/* What mmap takes without complaint; the hints among them change nothing here. */
-#define MAP_KNOWN                                                                                \
-	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | \
-	 MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |                  \
-	 MAP_FIXED_NOREPLACE)
+/* What MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK); other bits
+ * are ignored by MAP_SHARED and MAP_PRIVATE, as Linux ignores them. */
+#define MAP_LEGACY                                                                               \
+	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
+	 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |  \
+	 MAP_HUGETLB)
+/* Linux's MAX_LFS_FILESIZE: no mapping reaches past it. */
+#define FILE_SIZE_MAX 0x7fffffffffffffffull
 
 static uintptr_t page_up(uintptr_t v)
 {
@@ -81,50 +88,109 @@ long sys_brk(const struct syscall_args *a)
 	return (long)want;
 }
 
+/* The object a mapping of descriptor fd maps, with a reference, checked as
+ * Linux's do_mmap checks it; *kind gets VMA_PRIVATE or VMA_DENYWRITE. */
+static int file_obj(struct file *f, unsigned type, uint64_t flags, uint64_t prot, uint64_t off,
+		    size_t len, struct memobj **obj, unsigned *kind)
+{
+	unsigned acc = f->flags & O_ACCMODE;
+	int err = 0;
+	*kind = type == MAP_PRIVATE ? VMA_PRIVATE : 0;
+	if (f->flags & O_PATH)
+		err = -EBADF;
+	else if (off > FILE_SIZE_MAX || FILE_SIZE_MAX - off < len)
+		err = -EOVERFLOW;
+	else if (flags & MAP_SYNC) /* no file here is DAX */
+		err = -EOPNOTSUPP;
+	else if (type == MAP_SHARED_VALIDATE && (flags & ~(uint64_t)MAP_LEGACY))
+		err = -EOPNOTSUPP;
+	else if (type != MAP_PRIVATE && (prot & PROT_WRITE) && acc == O_RDONLY)
+		err = -EACCES;
+	else if (acc != O_RDONLY && acc != O_RDWR)
+		err = -EACCES;
+	else if (flags & MAP_GROWSDOWN)
+		err = -EINVAL;
+	if (!err && type != MAP_PRIVATE && acc == O_RDONLY)
+		*kind |= VMA_DENYWRITE; /* mprotect may never make it writable */
+	if (!err)
+		err = vfs_mmap_obj(f, obj);
+	return err;
+}
+
+/* mmap's checks up to the object (f NULL: anonymous), in Linux's order. */
+static int map_obj(struct file *f, uint64_t flags, uint64_t prot, uint64_t off, size_t len,
+		   struct memobj **obj, unsigned *kind)
+{
+	unsigned type = flags & MAP_TYPE;
+
+	*obj = NULL;
+	if (!f && (flags & MAP_HUGETLB))
+		return -ENOMEM; /* no huge pages are reserved, as a default Linux */
+	if (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (!f && type == MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (len == 0)
+		return -EINVAL;
+	if (len > USER_TOP)
+		return -ENOMEM;
+	if (f)
+		return file_obj(f, type, flags, prot, off, page_up(len), obj, kind);
+	*kind = type == MAP_PRIVATE ? VMA_PRIVATE : 0;
+	if (type == MAP_PRIVATE)
+		return 0;
+	/* Shared anonymous memory is an object of its own, which fork shares. */
+	*obj = memobj_create(MEMOBJ_ANON, page_up(len) / PAGE_SIZE, NULL, NULL, NULL);
+	return *obj ? 0 : -ENOMEM;
+}
+
 long sys_mmap(const struct syscall_args *a)
 {
 	struct proc *p = proc_current();
 	uintptr_t addr = a->a[0];
 	size_t len = a->a[1];
 	uint64_t prot = a->a[2], flags = a->a[3], off = a->a[5];
+	struct file *f = NULL;
 
-	if (flags & ~(uint64_t)MAP_KNOWN)
-		return flags & MAP_HUGETLB ? -ENOMEM : -EINVAL;
-	if (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+	if (off % PAGE_SIZE)
 		return -EINVAL;
-	unsigned type = flags & MAP_TYPE;
-	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
-		return -EINVAL;
-	if (len == 0 || off % PAGE_SIZE)
-		return -EINVAL;
-	if (len > USER_TOP)
-		return -ENOMEM;
-	len = page_up(len);
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV; /* file mappings come with the VFS */
-	/* Shared anonymous memory is an object of its own, which fork shares. */
-	struct memobj *shm = NULL;
-	if (type != MAP_PRIVATE) {
-		shm = memobj_create(MEMOBJ_ANON, len / PAGE_SIZE, NULL, NULL, NULL);
-		if (!shm)
-			return -ENOMEM;
+	if (!(flags & MAP_ANONYMOUS)) {
+		f = fs_fd(fs_self(), (long)a->a[4]);
+		if (!f)
+			return -EBADF;
+	} else {
+		off = 0;
 	}
-	unsigned as_flags = shm ? 0 : VMA_PRIVATE;
+	struct memobj *obj;
+	unsigned as_flags = 0;
+	int err = map_obj(f, flags, prot, off, len, &obj, &as_flags);
+	if (f)
+		file_put(f);
+	if (err)
+		return err;
+	len = page_up(len);
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (addr % PAGE_SIZE) {
-			if (shm)
-				memobj_put(shm);
-			return -EINVAL;
+		/* Linux's get_unmapped_area: a fixed range past user space is
+		 * ENOMEM, an unaligned one EINVAL. */
+		err = addr % PAGE_SIZE ? -EINVAL : addr > USER_TOP - len ? -ENOMEM : 0;
+		if (err) {
+			if (obj)
+				memobj_put(obj);
+			return err;
 		}
+	}
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		as_flags |= AS_FIXED;
 		if (flags & MAP_FIXED_NOREPLACE)
 			as_flags |= AS_NOREPLACE;
 	} else {
 		addr &= ~(uintptr_t)(PAGE_SIZE - 1);
 	}
-	int err = aspace_mmap(p->as, &addr, len, vma_prot(prot), as_flags, shm, 0);
-	if (shm)
-		memobj_put(shm);
+	err = aspace_mmap(p->as, &addr, len, vma_prot(prot), as_flags, obj, off / PAGE_SIZE);
+	if (obj)
+		memobj_put(obj);
 	return err ? err : (long)addr;
 }
 
@@ -155,7 +221,32 @@ long sys_mprotect(const struct syscall_args *a)
 	return aspace_protect(proc_current()->as, addr, page_up(len), vma_prot(prot));
 }
 
+#define MADV_NORMAL   0
 #define MADV_DONTNEED 4
+#define MADV_FREE     8
+#define MADV_REMOVE   9
+#define MADV_HWPOISON 100
+/* Advice up to here (MADV_COLLAPSE) is Linux's; beyond, -EINVAL. */
+#define MADV_LAST 25
+
+/* Whether mappings cover [start, end) without a hole, and whether any of
+ * them maps an object (a file or shared memory). */
+static bool covered(struct aspace *as, uintptr_t start, uintptr_t end, bool *has_obj)
+{
+	uintptr_t at = start, next = start;
+	struct vma_info vi;
+
+	*has_obj = false;
+	while (next < end && aspace_vma_next(as, &at, &vi)) {
+		if (vi.obj)
+			memobj_put(vi.obj);
+		if (vi.start > next)
+			return false;
+		*has_obj |= vi.obj != NULL || !(vi.flags & VMA_PRIVATE);
+		next = vi.end;
+	}
+	return next >= end;
+}
 
 /* MADV_DONTNEED must leave private pages reading as the object (zeros for
  * anonymous memory) afterwards, which programs rely on: each mapping in the
@@ -190,14 +281,107 @@ long sys_madvise(const struct syscall_args *a)
 {
 	uintptr_t addr = a->a[0];
 	size_t len = a->a[1];
+	uint64_t advice = a->a[2];
+	struct aspace *as = proc_current()->as;
 
-	if (addr % PAGE_SIZE)
+	if (addr % PAGE_SIZE || advice > MADV_LAST || advice == MADV_HWPOISON)
 		return -EINVAL;
 	if (len == 0)
 		return 0;
 	if (!user_range_ok(addr, page_up(len)))
 		return -EINVAL;
-	if (a->a[2] == MADV_DONTNEED)
-		return drop_pages(proc_current()->as, addr, addr + page_up(len));
+	uintptr_t end = addr + page_up(len);
+	bool has_obj;
+	if (!covered(as, addr, end, &has_obj))
+		return -ENOMEM;
+	/* MADV_FREE may drop private anonymous pages whenever it likes, so it
+	 * drops them now; Linux refuses it for other mappings. */
+	if (advice == MADV_FREE && has_obj)
+		return -EINVAL;
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		return drop_pages(as, addr, end);
 	return 0;
+}
+
+#define MREMAP_MAYMOVE	 1
+#define MREMAP_FIXED	 2
+#define MREMAP_DONTUNMAP 4
+
+long sys_mremap(const struct syscall_args *a)
+{
+	uintptr_t old = a->a[0], new_addr = a->a[4];
+	size_t old_len = a->a[1], new_len = a->a[2];
+	uint64_t flags = a->a[3];
+
+	if (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if (flags & MREMAP_DONTUNMAP)
+		return -EINVAL; /* not yet: the old range would have to stay mapped, empty */
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (old % PAGE_SIZE || old_len > USER_TOP || new_len > USER_TOP)
+		return -EINVAL;
+	old_len = page_up(old_len);
+	new_len = page_up(new_len);
+	if (!new_len || !old_len)
+		return -EINVAL; /* old_len 0 (a second view of a shared mapping) is not had */
+	unsigned as_flags = (flags & MREMAP_MAYMOVE ? AS_REMAP_MAYMOVE : 0) |
+			    (flags & MREMAP_FIXED ? AS_REMAP_FIXED : 0);
+	int err = aspace_remap(proc_current()->as, old, old_len, new_len, as_flags, &new_addr);
+	return err ? err : (long)new_addr;
+}
+
+/* One byte per page of [addr, addr + len): 1 where the page is in memory. */
+long sys_mincore(const struct syscall_args *a)
+{
+	uintptr_t addr = a->a[0];
+	size_t len = a->a[1];
+	uintptr_t vec = a->a[2];
+	struct aspace *as = proc_current()->as;
+	uint8_t chunk[64];
+
+	if (addr % PAGE_SIZE)
+		return -EINVAL;
+	if (!user_range_ok(addr, page_up(len)))
+		return -ENOMEM;
+	size_t pages = page_up(len) / PAGE_SIZE;
+	for (size_t done = 0; done < pages;) {
+		size_t n = pages - done < sizeof(chunk) ? pages - done : sizeof(chunk);
+		for (size_t i = 0; i < n; i++) {
+			struct vma_info vi;
+			if (aspace_query(as, addr + (done + i) * PAGE_SIZE, &vi))
+				return -ENOMEM;
+			if (vi.obj)
+				memobj_put(vi.obj);
+			chunk[i] = vi.resident;
+		}
+		if (copy_to_user((void *)(vec + done), chunk, n))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
+}
+
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC	      4
+
+/* Nothing here has a backing store behind the page cache (tmpfs): msync
+ * checks its arguments and the range, and is done. */
+long sys_msync(const struct syscall_args *a)
+{
+	uintptr_t addr = a->a[0];
+	size_t len = a->a[1];
+	uint64_t flags = a->a[2];
+	bool has_obj;
+
+	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (addr % PAGE_SIZE || ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!user_range_ok(addr, page_up(len)))
+		return -ENOMEM;
+	return covered(proc_current()->as, addr, addr + page_up(len), &has_obj) ? 0 : -ENOMEM;
 }

@@ -86,6 +86,7 @@ struct linux_stack {
 #define LINUX_SEGV_MAPERR   1
 #define LINUX_SEGV_ACCERR   2
 #define LINUX_BUS_ADRALN    1
+#define LINUX_BUS_ADRERR    2
 #define LINUX_ILL_ILLOPN    2
 #define LINUX_FPE_INTDIV    1
 #define LINUX_TRAP_BRKPT    1

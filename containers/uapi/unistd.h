@@ -28,6 +28,8 @@
 #define NR_select		  23
 #define NR_sched_yield		  24
 #define NR_mremap		  25
+#define NR_msync		  26
+#define NR_mincore		  27
 #define NR_madvise		  28
 #define NR_dup			  32
 #define NR_dup2			  33
@@ -115,6 +117,18 @@
 #define NR_chroot		  161
 #define NR_reboot		  169
 #define NR_gettid		  186
+#define NR_setxattr		  188
+#define NR_lsetxattr		  189
+#define NR_fsetxattr		  190
+#define NR_getxattr		  191
+#define NR_lgetxattr		  192
+#define NR_fgetxattr		  193
+#define NR_listxattr		  194
+#define NR_llistxattr		  195
+#define NR_flistxattr		  196
+#define NR_removexattr		  197
+#define NR_lremovexattr		  198
+#define NR_fremovexattr		  199
 #define NR_tkill		  200
 #define NR_time			  201
 #define NR_futex		  202

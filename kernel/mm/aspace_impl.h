@@ -34,4 +34,20 @@ void aspace_vma_release(struct aspace *as, struct vma *v);
 /* The anonymous object a private mapping of as keeps its pages in. */
 struct memobj *aspace_anon_create(struct aspace *as);
 
+/* aspace_map.c's range helpers, for aspace_remap.c. */
+/* A page-aligned, non-empty range of user space at or above MMAP_MIN_ADDR. */
+bool as_range_ok(uintptr_t start, size_t len);
+/* The VMAs the splits of one change may need, allocated up front (never
+ * under the spinlock): put them whether or not get succeeded. */
+struct spares {
+	struct vma *v[2];
+};
+bool as_spares_get(struct spares *s);
+void as_spares_put(struct spares *s);
+/* Makes [start, end) a union of whole mappings (lock held); false when the
+ * splits would pass ASPACE_MAX_VMAS. */
+bool as_split_edges(struct aspace *as, uintptr_t start, uintptr_t end, struct spares *s);
+/* Unmaps [start, end) (map_lock held). */
+int as_unmap_locked(struct aspace *as, uintptr_t start, uintptr_t end);
+
 #endif

@@ -19,24 +19,20 @@
 
 #define KNOWN_FLAGS (VMA_KIND_MASK | AS_FIXED | AS_NOREPLACE)
 
-static bool range_ok(uintptr_t start, size_t len)
+bool as_range_ok(uintptr_t start, size_t len)
 {
 	return len && IS_ALIGNED(start, PAGE_SIZE) && IS_ALIGNED(len, PAGE_SIZE) &&
 	       start >= MMAP_MIN_ADDR && user_range_ok(start, len);
 }
 
-struct spares {
-	struct vma *v[2];
-};
-
-static bool spares_get(struct spares *s)
+bool as_spares_get(struct spares *s)
 {
 	s->v[0] = kzalloc(sizeof(struct vma));
 	s->v[1] = kzalloc(sizeof(struct vma));
 	return s->v[0] && s->v[1];
 }
 
-static void spares_put(struct spares *s)
+void as_spares_put(struct spares *s)
 {
 	kfree(s->v[0]);
 	kfree(s->v[1]);
@@ -68,7 +64,7 @@ static void split_at(struct aspace *as, struct vma *v, uintptr_t at, struct spar
 
 /* Makes [start, end) a union of whole mappings (lock held); false when the
  * splits would pass ASPACE_MAX_VMAS. */
-static bool split_edges(struct aspace *as, uintptr_t start, uintptr_t end, struct spares *s)
+bool as_split_edges(struct aspace *as, uintptr_t start, uintptr_t end, struct spares *s)
 {
 	if (as->vmas.count + vma_splits_needed(&as->vmas, start, end) > ASPACE_MAX_VMAS)
 		return false;
@@ -82,20 +78,20 @@ static bool split_edges(struct aspace *as, uintptr_t start, uintptr_t end, struc
 }
 
 /* Unmaps [start, end) (map_lock held). */
-static int unmap_locked(struct aspace *as, uintptr_t start, uintptr_t end)
+int as_unmap_locked(struct aspace *as, uintptr_t start, uintptr_t end)
 {
 	struct spares s;
 
 	if (vma_range_free(&as->vmas, start, end))
 		return 0;
-	if (!spares_get(&s)) {
-		spares_put(&s);
+	if (!as_spares_get(&s)) {
+		as_spares_put(&s);
 		return -ENOMEM;
 	}
 	unsigned long flags = as_lock(as);
-	bool ok = split_edges(as, start, end, &s);
+	bool ok = as_split_edges(as, start, end, &s);
 	as_unlock(as, flags);
-	spares_put(&s);
+	as_spares_put(&s);
 	if (!ok)
 		return -ENOMEM;
 	/* One at a time out of the tree and away: map_lock keeps anything new
@@ -116,10 +112,10 @@ static int unmap_locked(struct aspace *as, uintptr_t start, uintptr_t end)
 
 int aspace_unmap(struct aspace *as, uintptr_t start, size_t len)
 {
-	if (!range_ok(start, len))
+	if (!as_range_ok(start, len))
 		return -EINVAL;
 	mutex_lock(&as->map_lock);
-	int err = unmap_locked(as, start, start + len);
+	int err = as_unmap_locked(as, start, start + len);
 	mutex_unlock(&as->map_lock);
 	return err;
 }
@@ -143,14 +139,14 @@ static int place(struct aspace *as, uintptr_t *start, size_t len, unsigned flags
 	uintptr_t at = *start;
 
 	if (flags & AS_FIXED) {
-		if (!range_ok(at, len))
+		if (!as_range_ok(at, len))
 			return -EINVAL;
 		if (flags & AS_NOREPLACE)
 			return vma_range_free(&as->vmas, at, at + len) ? 0 : -EEXIST;
-		return unmap_locked(as, at, at + len);
+		return as_unmap_locked(as, at, at + len);
 	}
 	at = ALIGN_DOWN(at, PAGE_SIZE);
-	if (!range_ok(at, len) || !vma_range_free(&as->vmas, at, at + len))
+	if (!as_range_ok(at, len) || !vma_range_free(&as->vmas, at, at + len))
 		at = vma_gap_down(&as->vmas, len, MMAP_MIN_ADDR, as->mmap_top);
 	*start = at;
 	return at ? 0 : -ENOMEM;
@@ -232,17 +228,17 @@ int aspace_protect(struct aspace *as, uintptr_t start, size_t len, unsigned prot
 {
 	struct spares s = {0};
 
-	if (!range_ok(start, len) || (prot & ~VMA_PROT_MASK))
+	if (!as_range_ok(start, len) || (prot & ~VMA_PROT_MASK))
 		return -EINVAL;
 	uintptr_t end = start + len;
 	mutex_lock(&as->map_lock);
 	int err = check_protect(as, start, end, prot);
-	if (!err && !spares_get(&s))
+	if (!err && !as_spares_get(&s))
 		err = -ENOMEM;
 	bool lost = false;
 	if (!err) {
 		unsigned long flags = as_lock(as);
-		if (split_edges(as, start, end, &s))
+		if (as_split_edges(as, start, end, &s))
 			lost = set_prot(as, start, end, prot);
 		else
 			err = -ENOMEM;
@@ -253,7 +249,7 @@ int aspace_protect(struct aspace *as, uintptr_t start, size_t len, unsigned prot
 	if (lost)
 		aspace_unmap_ptes(as, start, end);
 	mutex_unlock(&as->map_lock);
-	spares_put(&s);
+	as_spares_put(&s);
 	return err;
 }
 

@@ -101,6 +101,18 @@ int aspace_map(struct aspace *as, uintptr_t start, size_t len, unsigned prot, st
  * those that stick out; holes are fine (munmap).  0, -EINVAL for a range
  * that is not page-aligned user space, -ENOMEM when a split is refused. */
 int aspace_unmap(struct aspace *as, uintptr_t start, size_t len);
+/* aspace_remap's flags (MREMAP_MAYMOVE, MREMAP_FIXED) */
+#define AS_REMAP_MAYMOVE (1u << 0)
+#define AS_REMAP_FIXED	 (1u << 1)
+/* mremap: resizes the mapping at [old, old + old_len) to new_len (all
+ * page-aligned).  Shrinking unmaps the tail; growing extends it in place
+ * when the space after it is free, else (AS_REMAP_MAYMOVE) moves it whole,
+ * contents and all, to free space, or (AS_REMAP_FIXED) to *addr, replacing
+ * what is there.  The address in *addr.  -EINVAL (bad flags or alignment,
+ * FIXED overlapping the old range), -EFAULT (old range not one mapping),
+ * -ENOMEM (no room, or growing without MAYMOVE). */
+int aspace_remap(struct aspace *as, uintptr_t old, size_t old_len, size_t new_len, unsigned flags,
+		 uintptr_t *addr);
 /* Sets the protection of [start, start + len) to prot, splitting mappings
  * (mprotect).  -ENOMEM when part of the range is unmapped (nothing
  * changes), -EACCES for VMA_WRITE on a VMA_DENYWRITE mapping, -EINVAL. */
