@@ -125,5 +125,8 @@ SYS(sched_setparam);
 SYS(sched_get_priority_max);
 SYS(sched_get_priority_min);
 
+/* sys_fadvise.c */
+SYS(fadvise64);
+
 #undef SYS
 #endif

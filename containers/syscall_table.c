@@ -133,6 +133,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_epoll_create] = sys_epoll_create,
     [NR_getdents64] = sys_getdents64,
     [NR_set_tid_address] = sys_set_tid_address,
+    [NR_fadvise64] = sys_fadvise64,
     [NR_clock_gettime] = sys_clock_gettime,
     [NR_clock_getres] = sys_clock_getres,
     [NR_clock_nanosleep] = sys_clock_nanosleep,
