@@ -3,7 +3,8 @@
 # tools/ct0/debroot-packages records), under chroot on this host for the
 # expected output and inside Pallas (`debtest`, containers/debtest.c) from
 # their own image, whose initrd is the default CT0 plus the tree under
-# /debian, the scenarios in its /scen.  Building the tree needs root (mknod).
+# /debian, the scenarios in its /scen.  Building the tree needs no root; the host's
+# reference run needs root or password-less sudo (chroot, mounts).
 DEB_LIST := tests/debian/list
 DEB_SCRIPTS := $(wildcard tests/debian/*.sh tests/debian/*.py) tests/debian/launch
 DEB_PACKAGES := tools/ct0/debroot-packages

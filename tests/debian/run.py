@@ -116,16 +116,22 @@ def status_text(rc):
     return "signal %d" % -rc if rc < 0 else "code %d" % rc
 
 
+# The host's chroot and mounts need root: as root, or through sudo (which
+# tools/deps uses too) when it needs no password.
+AS_ROOT = [] if os.geteuid() == 0 else ["sudo", "-n"]
+
+
 def run_host(name):
     """One scenario in the tree under chroot; (output, status)."""
     scratch = os.path.join(TREE, "tmp", "deb", name)
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
     inner = ("mount -t proc proc \"$1/proc\" && mount --bind \"$2\" \"$1/scen\" && "
+             "mount --bind /dev \"$1/dev\" && "
              "exec chroot \"$1\" /usr/bin/env -i %s /bin/bash /scen/launch \"$3\"" % " ".join(ENV))
     try:
-        out, rc = run_on_pty(["unshare", "-m", "--propagation", "private", "sh", "-c", inner,
-                              "sh", TREE, HERE, name], HOST_TIMEOUT)
+        out, rc = run_on_pty(AS_ROOT + ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                                        inner, "sh", TREE, HERE, name], HOST_TIMEOUT)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     # The chroot's child exits through `exec`: its status is the scenario's.
