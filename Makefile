@@ -48,6 +48,7 @@ include tools/iso.mk
 include tests/abi/build.mk
 include tests/busybox/build.mk
 include tests/debian/build.mk
+include tests/bench/build.mk
 include tests/build.mk
 
 all: image
