@@ -56,7 +56,11 @@ static void clone_thread(void *arg)
 	struct proc *p = k->proc;
 	struct trap_frame f = cs->frame;
 
+	/* Under the lock, so a sender either sees the thread (and interrupts
+	 * it) or left the signal pending for the check below. */
+	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
 	k->thread = thread_current();
+	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	thread_set_aspace(p->as);
 	if (!personality_enter(k, cs->fpu)) {
 		kfree(cs);
@@ -69,6 +73,10 @@ static void clone_thread(void *arg)
 	if (cs->flags & LINUX_CLONE_CHILD_SETTID)
 		(void)copy_to_user((void *)cs->child_tid, &k->tid, sizeof(k->tid));
 	kfree(cs);
+	/* A signal sent before this thread ran is taken before its first
+	 * instruction, as if it had come in from the kernel. */
+	thread_interrupt(thread_current());
+	signal_deliver(&f);
 	user_enter(&f);
 }
 

@@ -307,6 +307,7 @@ void signal_force_fault(int sig, int code, uint64_t addr)
 	k->pending.set &= ~SIGBIT(sig);
 	pending_add(&k->pending, sig, &si);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	thread_interrupt(thread_current());
 }
 
 static uint64_t deliverable_locked(const struct task *k)
@@ -342,6 +343,30 @@ static int dequeue_locked(struct task *k, struct linux_siginfo *info)
 		return sig;
 	}
 	return 0;
+}
+
+/* Process-directed signals this task blocks may have come to it while
+ * another could take them: that one is interrupted, as Linux's
+ * recalc_sigpending_and_wake would. */
+static void pass_on_locked(struct proc *p, struct task *self)
+{
+	uint64_t left = p->shared_pending.set & self->sigblocked;
+
+	if (!left)
+		return;
+	struct task *k = pick_task_locked(p, __builtin_ctzll(left) + 1);
+	if (k && k != self)
+		interrupt_task(k);
+}
+
+void signal_recalc_self(void)
+{
+	struct task *k = task_current();
+
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	if (deliverable_locked(k))
+		thread_interrupt(thread_current());
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 
 static void stop_locked(struct proc *p, int sig)
@@ -421,6 +446,7 @@ static bool deliver_one(struct trap_frame *f, struct task *k, bool *more)
 	}
 	int sig = dequeue_locked(k, &info);
 	if (!sig) {
+		pass_on_locked(p, k);
 		spin_unlock_irqrestore(&proc_tree_lock, flags);
 		return false;
 	}
@@ -462,10 +488,25 @@ static bool deliver_one(struct trap_frame *f, struct task *k, bool *more)
 	return true;
 }
 
+static bool restart_pending(const struct trap_frame *f, const struct task *k)
+{
+	long rc = (long)f->rax;
+
+	return k->syscall_nr >= 0 && rc <= -ERESTARTSYS && rc >= -ERESTART_RESTARTBLOCK;
+}
+
 void signal_deliver(struct trap_frame *f)
 {
 	struct task *k = task_current();
 	bool more;
+
+	/* The common way out: no signal came (every sender interrupts the task
+	 * it picks, and a task that unblocks a pending signal interrupts
+	 * itself), no mask to restore, no call to restart. */
+	if (!thread_interrupted() && !k->restore_sigmask && !restart_pending(f, k)) {
+		k->syscall_nr = -1;
+		return;
+	}
 
 	for (;;) {
 		if (deliver_one(f, k, &more))

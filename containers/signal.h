@@ -44,6 +44,10 @@ void signal_force_fault(int sig, int code, uint64_t addr);
 /* Under proc_tree_lock, from the exit of p: its parent gets exit_signal. */
 void signal_notify_parent_locked(struct proc *p, int status);
 
+/* After the calling task changed its own mask: if that let a pending
+ * signal through, its way out to ring 3 takes it. */
+void signal_recalc_self(void);
+
 /* Whether the calling task has a signal it would take now, or is to end. */
 bool signal_pending(void);
 

@@ -180,6 +180,7 @@ long signal_frame_return(struct trap_frame *f)
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	k->sigblocked = uc->uc_sigmask & ~SIG_UNBLOCKABLE;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	signal_recalc_self();
 	/* The alternate stack as the frame recorded it, unless that is on it
 	 * now or malformed: Linux's restore_altstack ignores such errors. */
 	struct linux_stack ss = uc->uc_stack;

@@ -86,6 +86,8 @@ long sys_rt_sigprocmask(const struct syscall_args *a)
 		k->sigblocked &= ~SIG_UNBLOCKABLE;
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (a->a[1])
+		signal_recalc_self();
 	if (a->a[2] && copy_to_user((void *)a->a[2], &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

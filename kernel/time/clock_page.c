@@ -26,7 +26,7 @@ static void fill(void)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	cp->boot_tsc = boot_tsc;
 	cp->ns_per_tsc_32 = ns_per_tsc_32;
-	cp->wall_offset_ns = (int64_t)(wallclock_ns() - clock_ns());
+	cp->wall_offset_ns = wallclock_offset_ns();
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	__atomic_store_n(&cp->seq, cp->seq + 1, __ATOMIC_RELEASE);
 }

@@ -109,6 +109,11 @@ void wallclock_init(void)
 		c.month, c.day, c.hour, c.minute, c.second);
 }
 
+int64_t wallclock_offset_ns(void)
+{
+	return __atomic_load_n(&boot_offset_ns, __ATOMIC_RELAXED);
+}
+
 uint64_t wallclock_ns(void)
 {
 	return (uint64_t)((int64_t)clock_ns() + __atomic_load_n(&boot_offset_ns, __ATOMIC_RELAXED));

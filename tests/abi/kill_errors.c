@@ -16,11 +16,11 @@ int main(int argc, char **argv)
 	err("kill of no one", kill(99999, SIGTERM));
 	err("kill with a bad signal", kill(getpid(), -1));
 	res("probe self", kill(getpid(), 0));
+	signal(SIGUSR1, on_sig); /* before the fork: the child has it from the start */
 	fflush(stdout);
 	pid_t c = fork();
 	if (c == 0) {
 		setpgid(0, 0);
-		signal(SIGUSR1, on_sig);
 		for (int i = 0; i < 200 && !hits; i++)
 			usleep(5000);
 		_exit(hits ? 20 : 21);

@@ -21,18 +21,25 @@ int main(int argc, char **argv)
 	}
 	int st;
 	waitpid(c, &st, 0);
+	int go[2];
+	need("pipe", pipe(go));
 	fflush(stdout);
 	c = fork();
 	if (c == 0) {
-		usleep(100000);
+		char x;
+		close(go[1]);
+		while (read(go[0], &x, 1) < 0) /* until the parent has moved it */
+			;
 		_exit(getpgrp() == getpid() ? 10 : 11);
 	}
+	close(go[0]);
 	res("parent: setpgid(child, child)", setpgid(c, c));
 	yes("parent: getpgid(child) is the child", getpgid(c) == c);
 	err("parent: setpgid into a group of another session", setpgid(c, 1));
 	err("parent: getpgid of no one", getpgid(99999));
 	err("parent: getsid of no one", getsid(99999));
 	err("parent: setpgid negative", setpgid(0, -1));
+	close(go[1]);
 	waitpid(c, &st, 0);
 	printf("child saw itself as group leader: %d\n", WEXITSTATUS(st) == 10);
 	return 0;

@@ -35,9 +35,12 @@ int main(int argc, char **argv)
 	pid_t me = getpid();
 	pid_t c = fork();
 	if (c == 0) {
+		pid_t middle = getpid();
 		pid_t g = fork();
 		if (g == 0) {
-			usleep(100000);
+			/* Until the middle process has gone (its end is not timed). */
+			for (int i = 0; i < 5000 && getppid() == middle; i++)
+				usleep(1000);
 			_exit(getppid() == me ? 50 : 51);
 		}
 		_exit(0);
@@ -49,15 +52,22 @@ int main(int argc, char **argv)
 	       WIFEXITED(st) && WEXITSTATUS(st) == 50);
 
 	/* The parent-death signal reaches the child when its parent ends. */
+	int ready[2];
+	need("pipe", pipe(ready));
 	c = fork();
 	if (c == 0) {
 		pid_t g = fork();
 		if (g == 0) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			if (write(ready[1], "x", 1) != 1)
+				_exit(2);
 			for (;;)
 				pause();
 		}
-		usleep(50000);
+		char x;
+		/* Only once the signal is armed may its parent end. */
+		while (read(ready[0], &x, 1) < 0)
+			;
 		_exit(0);
 	}
 	waitpid(c, &st, 0);

@@ -7,12 +7,21 @@
 int main(int argc, char **argv)
 {
 	scratch(argc, argv);
+	int go[2];
+	need("pipe", pipe(go));
 	fflush(stdout);
 	pid_t c = fork();
 	if (c == 0) {
+		char x;
+		close(go[1]);
 		raise(SIGSTOP);
+		/* Only once the parent has seen the continue: else it would see
+		 * the exit instead, and the test would race. */
+		while (read(go[0], &x, 1) < 0)
+			;
 		_exit(4);
 	}
+	close(go[0]);
 	int st;
 	pid_t w = waitpid(c, &st, WUNTRACED);
 	printf("stopped: %d by %d\n", w == c && WIFSTOPPED(st), WSTOPSIG(st));
@@ -20,6 +29,7 @@ int main(int argc, char **argv)
 	kill(c, SIGCONT);
 	w = waitpid(c, &st, WCONTINUED);
 	printf("continued: %d\n", w == c && WIFCONTINUED(st));
+	close(go[1]);
 	w = waitpid(c, &st, 0);
 	printf("exited: %d with %d\n", w == c && WIFEXITED(st), WEXITSTATUS(st));
 	c = fork();

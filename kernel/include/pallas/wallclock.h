@@ -23,6 +23,8 @@ int64_t civil_to_unix(const struct civil_time *c);
 void wallclock_init(void);
 /* Nanoseconds since the epoch. */
 uint64_t wallclock_ns(void);
+/* wallclock_ns() - clock_ns(), exactly (the clock page publishes it). */
+int64_t wallclock_offset_ns(void);
 void wallclock_set_ns(uint64_t ns);
 
 #endif
