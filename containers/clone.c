@@ -16,6 +16,7 @@
 #include <pallas/uaccess.h>
 #include <pallas/user.h>
 #include <pallas/vfs.h>
+#include <pallas/waitqueue.h>
 
 #include "personality.h"
 #include "proc.h"
@@ -142,6 +143,36 @@ static void discard_proc(struct proc *c)
 	proc_reap(c);
 }
 
+/*
+ * A vfork parent waits until its child execs or ends, but, as on Linux, a
+ * fatal signal ends the wait: the child then must not complete a
+ * completion on a stack that is gone, so the parent takes it back first
+ * (or, if the child got there first, waits the moment it takes).  Other
+ * signals wait for the end of the vfork; its interruption is kept for the
+ * way out.
+ */
+static void vfork_wait(struct proc *c, struct completion *done)
+{
+	struct proc *p = proc_current();
+	bool interrupted = false;
+
+	while (wait_event_interruptible(&done->wq, completion_done(done))) {
+		if (proc_group_exiting(p) || proc_exec_killing(p)) {
+			struct completion *mine = done;
+			if (__atomic_compare_exchange_n(&c->vfork_done, &mine, NULL, false,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				break;
+			wait_for_completion(done);
+			break;
+		}
+		thread_interrupt_clear();
+		interrupted = true;
+	}
+	if (interrupted)
+		thread_interrupt(thread_current());
+	proc_put(c);
+}
+
 static int check_flags(const struct clone_req *r)
 {
 	uint64_t f = r->flags;
@@ -218,6 +249,7 @@ static long do_clone(const struct clone_req *r)
 	if (r->flags & LINUX_CLONE_VFORK) {
 		completion_init(&vfork_done);
 		c->vfork_done = &vfork_done;
+		proc_get(c); /* vfork_wait's, against a reap by another thread */
 	}
 	if (r->flags & LINUX_CLONE_PARENT_SETTID)
 		(void)copy_to_user((void *)r->parent_tid, &tid, sizeof(tid));
@@ -242,7 +274,7 @@ static long do_clone(const struct clone_req *r)
 	}
 	thread_detach(t);
 	if (r->flags & LINUX_CLONE_VFORK)
-		wait_for_completion(&vfork_done);
+		vfork_wait(c, &vfork_done);
 	/* A new process's first reference is its parent's until the reap. */
 	if (c == p)
 		proc_put(c);

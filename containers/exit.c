@@ -215,6 +215,13 @@ bool proc_group_exiting(const struct proc *p)
 	return __atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE);
 }
 
+bool proc_exec_killing(const struct proc *p)
+{
+	struct task *killer = __atomic_load_n(&p->exec_killer, __ATOMIC_ACQUIRE);
+
+	return killer && killer != task_current();
+}
+
 void proc_kill_other_tasks(void)
 {
 	struct task *k = task_current();

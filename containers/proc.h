@@ -158,6 +158,8 @@ __attribute__((noreturn)) void task_exit(int status);
 void proc_kill_other_tasks(void);
 /* Whether p is ending as a whole (exit_group, a fatal signal). */
 bool proc_group_exiting(const struct proc *p);
+/* Whether an exec in another task of p is ending this one. */
+bool proc_exec_killing(const struct proc *p);
 /* p's address space, descriptors and file context go back (taken out
  * under p->lock); the caller's own thread keeps whatever it sees. */
 void proc_release_parts(struct proc *p);
