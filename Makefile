@@ -47,6 +47,7 @@ include tools/build.mk
 include tools/iso.mk
 include tests/abi/build.mk
 include tests/busybox/build.mk
+include tests/hostile/build.mk
 include tests/build.mk
 
 all: image

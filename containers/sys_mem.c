@@ -10,6 +10,7 @@
 #include <pallas/uaccess.h>
 
 #include "proc.h"
+#include "rlimit.h"
 #include "sys.h"
 
 #define PROT_READ	    0x1
@@ -70,6 +71,8 @@ long sys_brk(const struct syscall_args *a)
 		return (long)p->brk;
 	if (new_end > old_end) {
 		uintptr_t at = old_end;
+		if (!rlimit_data_brk_ok(p, want) || !rlimit_as_ok(p, at, new_end - at, true))
+			return (long)p->brk;
 		if (aspace_mmap(p->as, &at, new_end - old_end, VMA_READ | VMA_WRITE,
 				VMA_PRIVATE | AS_FIXED | AS_NOREPLACE, NULL, 0))
 			return (long)p->brk;
@@ -102,6 +105,8 @@ long sys_mmap(const struct syscall_args *a)
 	len = page_up(len);
 	if (!(flags & MAP_ANONYMOUS))
 		return -ENODEV; /* file mappings come with the VFS */
+	if (!rlimit_as_ok(p, addr, len, flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		return -ENOMEM;
 	/* Shared anonymous memory is an object of its own, which fork shares. */
 	struct memobj *shm = NULL;
 	if (type != MAP_PRIVATE) {
