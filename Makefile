@@ -49,6 +49,7 @@ include tests/abi/build.mk
 include tests/busybox/build.mk
 include tests/debian/build.mk
 include tests/bench/build.mk
+include tests/hostile/build.mk
 include tests/build.mk
 
 all: image

@@ -20,6 +20,7 @@
 
 #include "personality.h"
 #include "proc.h"
+#include "rlimit.h"
 #include "signal.h"
 #include "sys.h"
 
@@ -201,6 +202,8 @@ static long do_clone(const struct clone_req *r)
 
 	if (err)
 		return err;
+	if (!rlimit_nproc_ok(p))
+		return -EAGAIN;
 	struct clone_start *cs = kzalloc(sizeof(*cs));
 	if (!cs)
 		return -ENOMEM;

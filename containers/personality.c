@@ -107,6 +107,11 @@ static void fault_signal(const struct trap_frame *f, uintptr_t addr, int *sig, i
 		*sig = LINUX_SIGBUS, *code = LINUX_BUS_ADRALN;
 		break;
 	case 14: { /* #PF */
+		if (user_fault_error() == -ENOMEM) {
+			/* Out of memory: Linux's OOM killer ends the program. */
+			*sig = LINUX_SIGKILL, *code = LINUX_SI_KERNEL, *at = 0;
+			break;
+		}
 		/* ACCERR where a mapping forbids the access, MAPERR where there
 		 * is none (kernel addresses are never the program's), SIGBUS
 		 * past the end of a mapped file. */

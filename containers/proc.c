@@ -22,6 +22,7 @@
 
 #include "proc.h"
 #include "personality.h"
+#include "rlimit.h"
 
 #define PID_MAX 32768
 
@@ -178,6 +179,18 @@ struct proc *proc_create(struct proc *parent)
 		return NULL;
 	}
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	/* Counted and inserted under one lock, so forks at once cannot
+	 * overshoot RLIMIT_NPROC together. */
+	if (parent && !rlimit_nproc_ok_locked(parent)) {
+		/* Someone may have found it by its PID already: dead, and
+		 * freed by the last reference. */
+		p->state = PROC_DEAD;
+		p->exited = true;
+		spin_unlock_irqrestore(&proc_tree_lock, flags);
+		pid_free(p->pid);
+		proc_put(p);
+		return NULL;
+	}
 	if (parent) {
 		proc_get(parent);
 		p->parent = parent;

@@ -13,6 +13,7 @@
 
 #include "fs_args.h"
 #include "proc.h"
+#include "rlimit.h"
 #include "sys.h"
 
 #define PROT_READ	    0x1
@@ -77,6 +78,8 @@ long sys_brk(const struct syscall_args *a)
 		return (long)p->brk;
 	if (new_end > old_end) {
 		uintptr_t at = old_end;
+		if (!rlimit_data_brk_ok(p, want) || !rlimit_as_ok(p, at, new_end - at, true))
+			return (long)p->brk;
 		if (aspace_mmap(p->as, &at, new_end - old_end, VMA_READ | VMA_WRITE,
 				VMA_PRIVATE | AS_FIXED | AS_NOREPLACE, NULL, 0))
 			return (long)p->brk;
@@ -171,6 +174,11 @@ long sys_mmap(const struct syscall_args *a)
 	if (err)
 		return err;
 	len = page_up(len);
+	if (!rlimit_as_ok(p, addr, len, flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))) {
+		if (obj)
+			memobj_put(obj);
+		return -ENOMEM;
+	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		/* Linux's get_unmapped_area: a fixed range past user space is
 		 * ENOMEM, an unaligned one EINVAL. */

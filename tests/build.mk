@@ -35,7 +35,7 @@ layers:
 	$(Q)tools/check-layers
 
 # The whole default suite: every runner, then one closing total.
-test: image iso iso-linux image-linux image-abi image-busybox image-debian $(UNIT_BIN)
+test: image iso iso-linux image-linux image-abi image-busybox image-debian image-hostile $(UNIT_BIN)
 	$(Q)tests/run-all
 
 # The suite three times beside `stress-ng --cpu 1`: the check that no test

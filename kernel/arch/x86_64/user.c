@@ -209,12 +209,20 @@ static bool user_page_fault(struct trap_frame *f, uintptr_t addr)
 {
 	struct aspace *as = aspace_current();
 
+	current_user()->fault_err = -EFAULT;
 	if (!as || addr >= USER_TOP)
 		return false;
 	unsigned access = f->error & PF_FETCH	? VMA_EXEC
 			  : f->error & PF_WRITE ? VMA_WRITE
 						: VMA_READ;
-	return aspace_fault(as, addr, access) == 0;
+	int err = aspace_fault(as, addr, access);
+	current_user()->fault_err = err;
+	return err == 0;
+}
+
+int user_fault_error(void)
+{
+	return current_user()->fault_err;
 }
 
 /* Every trap from ring 3: a page fault the address space can resolve is

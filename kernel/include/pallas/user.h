@@ -34,6 +34,7 @@ struct user_state {
 	const struct user_ops *ops; /* NULL: a kernel-only thread */
 	void *ctx;		    /* the owner's, e.g. its struct task */
 	uint64_t fs_base, gs_base;  /* user FS and GS bases, loaded when it runs */
+	int fault_err;		    /* why the last page fault went to ops->fault */
 };
 
 struct thread;
@@ -48,6 +49,10 @@ void syscall_cpu_init(void);
 void user_thread_init(const struct user_ops *ops, void *ctx);
 /* The calling user thread's owner context, or NULL for a kernel thread. */
 void *user_ctx(void);
+/* Inside ops->fault for a page fault: what aspace_fault said (-ENOMEM:
+ * memory is out; -EFAULT: no mapping or not that access, or past the end of
+ * its object), or -EFAULT when there was nothing to ask (a kernel address). */
+int user_fault_error(void);
 
 /* A frame that starts ring 3 at rip with stack rsp, all else zero,
  * interrupts on. */
