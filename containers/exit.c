@@ -19,6 +19,7 @@
 #include "futex.h"
 #include "proc.h"
 #include "signal.h"
+#include "timers.h"
 
 void proc_release_parts(struct proc *p)
 {
@@ -96,6 +97,7 @@ static void proc_finish(struct proc *p, int status)
 {
 	struct list zombies = LIST_INIT(zombies);
 
+	proc_timers_exit(p); /* no more SIGALRM for a process that is gone */
 	proc_release(p);
 	vfork_release(p);
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
@@ -122,6 +124,10 @@ static void proc_finish(struct proc *p, int status)
 	} else {
 		reap = !p->kernel_waits;
 	}
+	/* Claimed for its own reap below, so a wait4 running meanwhile cannot
+	 * reap it too (it skips the dead, as Linux's wait finds ECHILD). */
+	if (reap)
+		p->state = PROC_DEAD;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	if (to)
 		waitqueue_wake(&to->child_wait, WAKE_ALL);
@@ -166,7 +172,7 @@ void task_exit(int status)
 	bool last = --p->nr_tasks == 0;
 	if (p->group_exit)
 		status = p->group_exit_code;
-	p->utime_ns += thread_runtime_ns(thread_current());
+	p->utime_ns += thread_self_runtime_ns();
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	/* Pending signals die with the task; a thread's TID goes back now, the
 	 * PID only when the process is reaped. */

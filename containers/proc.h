@@ -21,6 +21,7 @@ struct aspace;
 struct fdtable;	    /* kernel/fs: pallas/fdtable.h */
 struct vfs_context; /* kernel/fs: root, cwd and umask, pallas/vfs.h */
 struct thread;
+struct proc_timers;
 
 /* One pending signal per number: standard signals coalesce, as Linux's do;
  * real-time ones are not queued more than once yet. */
@@ -94,6 +95,7 @@ struct proc {
 	uintptr_t env_start, env_end; /* the envp strings */
 	struct file *exe_file; /* the program (a reference; its path is the exe link), or NULL */
 	uint64_t start_ns;     /* clock_ns() at creation */
+	struct proc_timers *timers; /* itimers, POSIX timers (timers.h); NULL until used */
 };
 
 struct task {

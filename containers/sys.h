@@ -40,6 +40,21 @@ SYS(time);
 SYS(nanosleep);
 SYS(clock_nanosleep);
 
+/* sys_itimer.c, sys_posix_timer.c, sys_timerfd.c, sys_rusage.c */
+SYS(alarm);
+SYS(getitimer);
+SYS(setitimer);
+SYS(timer_create);
+SYS(timer_settime);
+SYS(timer_gettime);
+SYS(timer_getoverrun);
+SYS(timer_delete);
+SYS(timerfd_create);
+SYS(timerfd_settime);
+SYS(timerfd_gettime);
+SYS(getrusage);
+SYS(times);
+
 /* sys_mem.c */
 SYS(brk);
 SYS(mmap);

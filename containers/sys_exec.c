@@ -20,6 +20,7 @@
 #include "proc.h"
 #include "signal.h"
 #include "sys.h"
+#include "timers.h"
 
 #define MAX_ARG_STRLEN		  (32 * PAGE_SIZE)
 #define ARG_MAX_FLOOR		  (32 * PAGE_SIZE)
@@ -133,6 +134,7 @@ static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp, const char *
 		err = exec_program(kpath ? kpath : path, vec, ea.argc, vec + ea.argc, ea.envc, &f);
 		if (!err) {
 			reset_handlers(p, task_current());
+			proc_timers_exec(p);
 			proc_vfork_release(p);
 			*user_frame() = f;
 		}

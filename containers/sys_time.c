@@ -1,8 +1,9 @@
 /*
  * Clocks and sleeping.  CLOCK_MONOTONIC and BOOTTIME are the kernel's
  * clock_ns (there is no suspend yet, so they agree); REALTIME is the wall
- * clock.  The CPU-time clocks are the thread's charged run time, which the
- * scheduler keeps for the whole thread, user and kernel time together.
+ * clock.  The CPU-time clocks are the scheduler's run time (cputime.c),
+ * user and kernel time together: the thread's, or every thread's of the
+ * process.
  * A signal ends a sleep early: the time left goes back where the call
  * asks for it, and the call fails with EINTR or restarts (no handler ran).
  */
@@ -12,6 +13,7 @@
 #include <pallas/uaccess.h>
 #include <pallas/wallclock.h>
 
+#include "cputime.h"
 #include "proc.h"
 #include "sys.h"
 
@@ -29,8 +31,10 @@ static int clock_read(int64_t clk, uint64_t *ns)
 		*ns = clock_ns();
 		return 0;
 	case LINUX_CLOCK_PROCESS_CPUTIME_ID:
+		*ns = proc_cputime_ns(proc_current());
+		return 0;
 	case LINUX_CLOCK_THREAD_CPUTIME_ID:
-		*ns = thread_runtime_ns(thread_current());
+		*ns = task_self_cputime_ns();
 		return 0;
 	default:
 		return -EINVAL;

@@ -139,6 +139,11 @@
 #define NR_set_tid_address	  218
 #define NR_restart_syscall	  219
 #define NR_fadvise64		  221
+#define NR_timer_create		  222
+#define NR_timer_settime	  223
+#define NR_timer_gettime	  224
+#define NR_timer_getoverrun	  225
+#define NR_timer_delete		  226
 #define NR_clock_gettime	  228
 #define NR_clock_getres		  229
 #define NR_clock_nanosleep	  230
@@ -164,7 +169,10 @@
 #define NR_set_robust_list	  273
 #define NR_utimensat		  280
 #define NR_epoll_pwait		  281
+#define NR_timerfd_create	  283
 #define NR_eventfd		  284
+#define NR_timerfd_settime	  286
+#define NR_timerfd_gettime	  287
 #define NR_eventfd2		  290
 #define NR_epoll_create1	  291
 #define NR_dup3			  292

@@ -93,6 +93,22 @@ static void account(struct runqueue *rq, struct thread *curr, uint64_t now)
 	group_charge(curr->group, now, delta);
 }
 
+uint64_t thread_self_runtime_ns(void)
+{
+	unsigned long flags = irq_save();
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->sched;
+	struct thread *t = c->current;
+	uint64_t now = clock_ns(), ns = t->runtime_ns;
+
+	/* Only this CPU's sched_schedule moves run_start, and it cannot run
+	 * while interrupts are off here. */
+	if (rq && t != rq->idle && t->se.queued && now > rq->run_start)
+		ns += now - rq->run_start;
+	irq_restore(flags);
+	return ns;
+}
+
 static struct thread *pick_next(struct runqueue *rq, uint64_t now)
 {
 	struct fair_entity *e = fair_pick(rq->root, group_entity_throttled, &now);

@@ -62,6 +62,9 @@ struct aspace;
 void thread_set_aspace(struct aspace *as);
 const char *thread_name(const struct thread *t);
 uint64_t thread_runtime_ns(const struct thread *t);
+/* The calling thread's, with the part of its current run not yet charged
+ * (a thread alone on its CPU may run for long without a switch). */
+uint64_t thread_self_runtime_ns(void);
 /*
  * The longest run charged to t in one piece.  Fairness and limits are only
  * as fine as this: normally a slice, but when the clock runs on while the
