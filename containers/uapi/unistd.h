@@ -39,6 +39,7 @@
 #define NR_alarm	     37
 #define NR_setitimer	     38
 #define NR_getpid	     39
+#define NR_sendfile	     40
 #define NR_clone	     56
 #define NR_fork		     57
 #define NR_vfork	     58
@@ -96,10 +97,13 @@
 #define NR_rt_sigsuspend     130
 #define NR_sigaltstack	     131
 #define NR_mknod	     133
+#define NR_statfs	     137
+#define NR_fstatfs	     138
 #define NR_prctl	     157
 #define NR_arch_prctl	     158
 #define NR_setrlimit	     160
 #define NR_chroot	     161
+#define NR_sync		     162
 #define NR_gettid	     186
 #define NR_tkill	     200
 #define NR_time		     201
@@ -135,6 +139,7 @@
 #define NR_utimensat	     280
 #define NR_epoll_pwait	     281
 #define NR_eventfd	     284
+#define NR_fallocate	     285
 #define NR_eventfd2	     290
 #define NR_epoll_create1     291
 #define NR_dup3		     292
@@ -142,10 +147,13 @@
 #define NR_preadv	     295
 #define NR_pwritev	     296
 #define NR_prlimit64	     302
+#define NR_syncfs	     306
 #define NR_getcpu	     309
 #define NR_renameat2	     316
 #define NR_getrandom	     318
+#define NR_memfd_create	     319
 #define NR_execveat	     322
+#define NR_copy_file_range   326
 #define NR_statx	     332
 #define NR_rseq		     334
 #define NR_clone3	     435

@@ -306,4 +306,9 @@ const struct file_ops *chrdev_lookup(uint64_t rdev);
 /* A new, empty tmpfs whose root directory has mode (S_IFDIR added). */
 struct super_block *tmpfs_create(uint32_t mode);
 
+/* memfd_create(2) (kernel/fs/memfd.c): a regular tmpfs file in no
+ * directory, opened O_RDWR, owned by cr, with the path "/memfd:NAME
+ * (deleted)" as Linux shows it.  0, or -ENOMEM. */
+int vfs_memfd_create(const char *name, const struct cred *cr, struct file **out);
+
 #endif
