@@ -54,6 +54,7 @@ long sys_sendfile(const struct syscall_args *a);	/* 40 */
 long sys_copy_file_range(const struct syscall_args *a); /* 326 */
 
 /* sys_fsinfo.c: file systems as a whole, syncs, fallocate, memfd_create. */
+long sys_flock(const struct syscall_args *a);	     /* 73 */
 long sys_fdatasync(const struct syscall_args *a);    /* 75 */
 long sys_statfs(const struct syscall_args *a);	     /* 137 */
 long sys_fstatfs(const struct syscall_args *a);	     /* 138 */

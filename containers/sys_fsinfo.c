@@ -90,6 +90,17 @@ long sys_fstatfs(const struct syscall_args *a)
 	return err;
 }
 
+long sys_flock(const struct syscall_args *a)
+{
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long r = a->a[1] > UINT32_MAX ? -EINVAL : vfs_flock(f, (unsigned)a->a[1]);
+	file_put(f);
+	return r;
+}
+
 long sys_sync(const struct syscall_args *a)
 {
 	(void)a;

@@ -51,6 +51,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_kill] = sys_kill,
     [NR_uname] = sys_uname,
     [NR_fcntl] = sys_fcntl,
+    [NR_flock] = sys_flock,
     [NR_fsync] = sys_fsync,
     [NR_fdatasync] = sys_fdatasync,
     [NR_truncate] = sys_truncate,

@@ -49,6 +49,7 @@
 #define NR_kill		     62
 #define NR_uname	     63
 #define NR_fcntl	     72
+#define NR_flock	     73
 #define NR_fsync	     74
 #define NR_fdatasync	     75
 #define NR_truncate	     76
