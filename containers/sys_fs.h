@@ -49,6 +49,20 @@ long sys_dup3(const struct syscall_args *a);	    /* 292 */
 long sys_renameat2(const struct syscall_args *a);   /* 316 */
 long sys_close_range(const struct syscall_args *a); /* 436 */
 
+/* sys_fcopy.c: copies inside the kernel. */
+long sys_sendfile(const struct syscall_args *a);	/* 40 */
+long sys_copy_file_range(const struct syscall_args *a); /* 326 */
+
+/* sys_fsinfo.c: file systems as a whole, syncs, fallocate, memfd_create. */
+long sys_flock(const struct syscall_args *a);	     /* 73 */
+long sys_fdatasync(const struct syscall_args *a);    /* 75 */
+long sys_statfs(const struct syscall_args *a);	     /* 137 */
+long sys_fstatfs(const struct syscall_args *a);	     /* 138 */
+long sys_sync(const struct syscall_args *a);	     /* 162 */
+long sys_fallocate(const struct syscall_args *a);    /* 285 */
+long sys_syncfs(const struct syscall_args *a);	     /* 306 */
+long sys_memfd_create(const struct syscall_args *a); /* 319 */
+
 /* sys_poll.c, sys_pipe.c, sys_epoll.c: pipes, eventfds and waiting on descriptors. */
 long sys_poll(const struct syscall_args *a);	      /* 7 */
 long sys_pipe(const struct syscall_args *a);	      /* 22 */

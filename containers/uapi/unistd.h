@@ -39,6 +39,7 @@
 #define NR_alarm		  37
 #define NR_setitimer		  38
 #define NR_getpid		  39
+#define NR_sendfile		  40
 #define NR_clone		  56
 #define NR_fork			  57
 #define NR_vfork		  58
@@ -48,6 +49,7 @@
 #define NR_kill			  62
 #define NR_uname		  63
 #define NR_fcntl		  72
+#define NR_flock		  73
 #define NR_fsync		  74
 #define NR_fdatasync		  75
 #define NR_truncate		  76
@@ -103,6 +105,8 @@
 #define NR_rt_sigsuspend	  130
 #define NR_sigaltstack		  131
 #define NR_mknod		  133
+#define NR_statfs		  137
+#define NR_fstatfs		  138
 #define NR_getpriority		  140
 #define NR_setpriority		  141
 #define NR_sched_setparam	  142
@@ -115,6 +119,7 @@
 #define NR_arch_prctl		  158
 #define NR_setrlimit		  160
 #define NR_chroot		  161
+#define NR_sync			  162
 #define NR_reboot		  169
 #define NR_gettid		  186
 #define NR_setxattr		  188
@@ -171,6 +176,7 @@
 #define NR_epoll_pwait		  281
 #define NR_timerfd_create	  283
 #define NR_eventfd		  284
+#define NR_fallocate		  285
 #define NR_timerfd_settime	  286
 #define NR_timerfd_gettime	  287
 #define NR_eventfd2		  290
@@ -180,10 +186,13 @@
 #define NR_preadv		  295
 #define NR_pwritev		  296
 #define NR_prlimit64		  302
+#define NR_syncfs		  306
 #define NR_getcpu		  309
 #define NR_renameat2		  316
 #define NR_getrandom		  318
+#define NR_memfd_create		  319
 #define NR_execveat		  322
+#define NR_copy_file_range	  326
 #define NR_statx		  332
 #define NR_rseq			  334
 #define NR_clone3		  435

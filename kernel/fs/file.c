@@ -56,6 +56,8 @@ void file_put(struct file *f)
 		return;
 	if (f->ep_links)
 		epoll_file_gone(f);
+	if (__atomic_load_n(&f->flocked, __ATOMIC_RELAXED))
+		flock_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

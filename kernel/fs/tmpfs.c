@@ -16,7 +16,7 @@
 static const struct inode_ops tmpfs_iops;
 static const struct super_ops tmpfs_sops = {.name = "tmpfs"};
 
-static struct inode *tmpfs_new_inode(struct super_block *sb, uint32_t mode, const struct cred *cr)
+struct inode *tmpfs_new_inode(struct super_block *sb, uint32_t mode, const struct cred *cr)
 {
 	struct inode *inode = inode_alloc(sb, mode);
 	struct tmpfs_node *n = kzalloc(sizeof(*n));

@@ -25,5 +25,7 @@ static inline struct tmpfs_node *tnode(struct inode *inode)
 extern const struct file_ops tmpfs_reg_ops;
 extern const struct file_ops tmpfs_dir_ops;
 int tmpfs_truncate(struct inode *inode, uint64_t size);
+/* A fresh inode of sb (nlink 0, in no directory) owned by cr's fs ids. */
+struct inode *tmpfs_new_inode(struct super_block *sb, uint32_t mode, const struct cred *cr);
 
 #endif

@@ -12,6 +12,7 @@ void vfs_init(void)
 		panic("vfs: no memory for the root file system");
 	vfs_set_tree_root(root);
 	anon_inode_init();
+	memfd_init();
 	mem_devices_init();
 	tty_init();
 	struct vfs_context *ctx = vfs_context_create();

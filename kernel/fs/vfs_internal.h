@@ -64,6 +64,10 @@ void vfs_set_tree_root(struct super_block *sb);
 
 void devfs_init(void);
 void anon_inode_init(void);
+/* memfd.c: the tmpfs memfd_create files live on. */
+void memfd_init(void);
+/* flock.c: f's last reference is going; its lock goes with it. */
+void flock_file_gone(struct file *f);
 
 /* A new open file of inode with ops, one reference, no open op called
  * (file.c); NULL when memory is out. */

@@ -142,6 +142,7 @@ struct file {
 	/* The epoll items watching this file (kernel/fs/epoll.c, under its
 	 * lock), or NULL: they go when the last reference does. */
 	struct list *ep_links;
+	bool flocked; /* it has held a flock lock (kernel/fs/flock.c): look at its last put */
 };
 
 /* Who walks paths: root (for chroot), working directory, umask.  Shared
@@ -285,6 +286,14 @@ int64_t vfs_lseek(struct file *f, int64_t off, int whence);
 long vfs_getdents64(struct file *f, struct uio *u);
 long vfs_ioctl(struct file *f, unsigned cmd, uintptr_t arg);
 int vfs_fsync(struct file *f);
+/* flock(2) on f's open file description (kernel/fs/flock.c): op is
+ * LOCK_SH, LOCK_EX or LOCK_UN, with LOCK_NB; -EAGAIN (NB) or -ERESTARTSYS
+ * (interrupted) while another description's lock is in the way. */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+int vfs_flock(struct file *f, unsigned op);
 /* The page cache of a regular file for mmap, with a reference; -ENODEV
  * for files that cannot be mapped. */
 int vfs_mmap_obj(struct file *f, struct memobj **out);
@@ -305,5 +314,10 @@ const struct file_ops *chrdev_lookup(uint64_t rdev);
 
 /* A new, empty tmpfs whose root directory has mode (S_IFDIR added). */
 struct super_block *tmpfs_create(uint32_t mode);
+
+/* memfd_create(2) (kernel/fs/memfd.c): a regular tmpfs file in no
+ * directory, opened O_RDWR, owned by cr, with the path "/memfd:NAME
+ * (deleted)" as Linux shows it.  0, or -ENOMEM. */
+int vfs_memfd_create(const char *name, const struct cred *cr, struct file **out);
 
 #endif
