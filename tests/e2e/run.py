@@ -773,6 +773,10 @@ SHELL_DONE_RE = r"^shell-done$"
 SHELL_TYPED = (b"echo $((6*7)) | cat\r"
                b"sleep 30 &\r"
                b"jobs\r"
+               # Killed only once it is sleep (its comm after the exec): before,
+               # the forked shell may still ignore SIGTERM, as an
+               # interactive shell does.
+               b"until [ \"$(cat /proc/$!/comm)\" = sleep ]; do :; done\r"
                b"kill %1; wait %1; echo job-gone $?\r"
                b"echo hellp\x7fo\r"
                b"echo abc\x1b[D\x1b[DX\r"
