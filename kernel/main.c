@@ -90,7 +90,7 @@ static void report_memory(void)
  * purpose, `ktest=reset` resets the machine (the e2e tests of both paths). */
 static void run_ktests(const char *cmdline)
 {
-	char spec[256];
+	static char spec[BOOT_CMDLINE_MAX]; /* a list as long as the command line */
 
 	if (!cmdline_get(cmdline, "ktest", spec, sizeof(spec)))
 		return;
