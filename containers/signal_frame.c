@@ -177,6 +177,9 @@ long signal_frame_return(struct trap_frame *f)
 		return (long)f->rax;
 	}
 	restore_regs(f, &uc->uc_mcontext);
+	/* The interrupted code may have had live values in RCX and R11 (a
+	 * signal taken at an interrupt): they go back as they were. */
+	f->vector = VEC_RESTORED;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	k->sigblocked = uc->uc_sigmask & ~SIG_UNBLOCKABLE;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);

@@ -5,6 +5,7 @@
  */
 #include <asm/irq.h>
 #include <pallas/kernel.h>
+#include <pallas/smp.h>
 
 #include "sched_impl.h"
 
@@ -55,6 +56,13 @@ void thread_interrupt(struct thread *t)
 	 * so it either sees it or is woken by what follows. */
 	__atomic_store_n(&t->interrupted, true, __ATOMIC_SEQ_CST);
 	sched_wakeup(t);
+	/* Running on another CPU (in ring 3, say, where it only looks at the
+	 * request on its way back out of an interrupt), it gets one now. */
+	unsigned long flags = irq_save();
+	unsigned cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+	if (cpu != this_cpu()->id && __atomic_load_n(&cpu_get(cpu)->current, __ATOMIC_ACQUIRE) == t)
+		ipi_resched(cpu);
+	irq_restore(flags);
 }
 
 bool thread_interrupted(void)

@@ -15,6 +15,10 @@
 
 /* f->vector of a frame that SYSCALL built. */
 #define VEC_SYSCALL 0x100
+/* f->vector a system call gives its frame when it has replaced every user
+ * register (rt_sigreturn): the way out is IRETQ, which restores RCX and R11
+ * too, where SYSRET would have to clobber them with RIP and RFLAGS. */
+#define VEC_RESTORED 0x101
 
 struct user_ops {
 	/* A SYSCALL: the number is f->rax, the arguments f->rdi, rsi, rdx, r10,
