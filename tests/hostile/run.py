@@ -59,9 +59,12 @@ def parse_log(text):
 
 
 def boot(image, timeout, log_path):
+    # A panic stops the boot only at the end of its report, so the log keeps
+    # the registers, the frame and the backtrace (a report that hangs half
+    # way is caught by the silence watch below).
     cmd = [os.path.join(ROOT, "tools/run-qemu"), "--image", image, "--smp", "2", "--mem", "1024",
            "--append", "abitest loglevel=warn", "--timeout", str(timeout),
-           "--stall", str(STALL), "--fail", r"^PANIC: ", "--until", r"^abi: done \d+"]
+           "--stall", str(STALL), "--fail", r"^PANIC: end of report", "--until", r"^abi: done \d+"]
     start = time.monotonic()
     # run-qemu's --stall misses a guest that idles with its timer ticking
     # (seen in a soak): no serial line for STALL seconds stops it here too.
