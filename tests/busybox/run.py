@@ -45,6 +45,8 @@ import tempfile
 import termios
 import fcntl
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import testrun_log  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
@@ -132,26 +134,9 @@ def run_host(name, bindir):
     return text, status_text(rc)
 
 
-RUN_RE = re.compile(r"^bb: run (\S+)$")
-EXIT_RE = re.compile(r"^bb: exit (\S+) (code|signal) (\d+)$")
-
-
 def parse_log(text):
-    """{name: (output, status)} from the serial log."""
-    results, cur, buf = {}, None, []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        m = RUN_RE.match(line)
-        if m:
-            cur, buf = m.group(1), []
-            continue
-        m = EXIT_RE.match(line)
-        if m and cur == m.group(1):
-            results[cur] = ("".join(l + "\n" for l in buf), "%s %s" % (m.group(2), m.group(3)))
-            cur = None
-            continue
-        if cur is not None:
-            buf.append(line)
-    return results
+    """{name: (output, status)} from the serial log (tests/lib/testrun_log.py)."""
+    return testrun_log.parse_log(text, "bb")
 
 
 def boot(everything):

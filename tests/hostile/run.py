@@ -22,6 +22,8 @@ import select
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import testrun_log  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
@@ -36,26 +38,9 @@ no children left: yes
 fork after: ok
 """
 
-RUN_RE = re.compile(r"^abi: run (\S+)$")
-EXIT_RE = re.compile(r"^abi: exit (\S+) (code|signal) (\d+)$")
-
-
 def parse_log(text):
-    """{name: (output, status)} from the serial log."""
-    results, cur, buf = {}, None, []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        m = RUN_RE.match(line)
-        if m:
-            cur, buf = m.group(1), []
-            continue
-        m = EXIT_RE.match(line)
-        if m and cur == m.group(1):
-            results[cur] = ("".join(l + "\n" for l in buf), "%s %s" % (m.group(2), m.group(3)))
-            cur = None
-            continue
-        if cur is not None:
-            buf.append(line)
-    return results
+    """{name: (output, status)} from the serial log (tests/lib/testrun_log.py)."""
+    return testrun_log.parse_log(text, "abi")
 
 
 def boot(image, timeout, log_path):
