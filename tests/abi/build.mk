@@ -8,10 +8,17 @@ ABI_PROGS := $(patsubst %,$(ABI_DIR)/%,$(ABI_NAMES))
 ABI_CT0 := $(BUILD)/abi-ct0.cpio
 IMAGE_ABI := $(BUILD)/pallas-abi.img
 
+# A program that links more than libc names its libraries in ABI_LIBS_NAME
+# (static archives from Debian's -dev packages, which tools/deps installs).
+ABI_OPENSSL_LIBS := -lssl -lcrypto -lpthread
+ABI_LIBS_openssl_rand := $(ABI_OPENSSL_LIBS)
+ABI_LIBS_openssl_sha256 := $(ABI_OPENSSL_LIBS)
+ABI_LIBS_openssl_tls := $(ABI_OPENSSL_LIBS)
+
 $(ABI_DIR)/%: tests/abi/%.c tests/abi/abi.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  ABI     $@"
-	$(Q)gcc -static -O1 -w -Itests/abi -o $@ $<
+	$(Q)gcc -static -O1 -w -Itests/abi -o $@ $< $(ABI_LIBS_$*)
 
 $(ABI_CT0): $(ABI_PROGS) $(ABI_LIST) tools/mkct0
 	$(Q)tools/mkct0 $@ $(ABI_DIR) $(ABI_LIST)
