@@ -2,8 +2,8 @@
  * sysfuzz: a seeded system-call fuzzer against the Linux personality
  * (tests/hostile/README.md).
  *
- *   sysfuzz SEED CALLS [PROGRESS]   or   sysfuzz SCRATCH   (abitest's argv:
- *   then SEED CALLS [PROGRESS] come from /abi/sysfuzz.conf)
+ *   sysfuzz SEED CALLS [PROGRESS [NRLO NRHI]]   or   sysfuzz SCRATCH
+ *   (abitest's argv: then the same numbers come from /abi/sysfuzz.conf)
  *
  * The parent forks a fuzzing child that makes random system calls (numbers
  * 0..460, arguments from a mix of small numbers, -1, huge values, random
@@ -65,6 +65,10 @@ struct shared {
 static struct shared *sh;
 static unsigned char buf[BUF_SIZE] __attribute__((aligned(4096)));
 static char scratch[256];
+/* Only numbers in [nr_lo, nr_hi] are made (the others are drawn and
+ * skipped, so the seed gives the same calls): to bisect a finding by
+ * system-call family. */
+static long nr_lo = 0, nr_hi = MAX_NR;
 
 static uint64_t rng;
 
@@ -320,7 +324,7 @@ static __attribute__((noreturn)) void child(uint64_t seed, uint64_t calls)
 		for (int i = 0; i < 6; i++)
 			a[i] = arg();
 		sh->count = n + 1;
-		if (!steer(nr, a, self))
+		if (nr < nr_lo || nr > nr_hi || !steer(nr, a, self))
 			continue;
 		if ((a[5] & 0xfff) == 0x80) /* 1 in 4096: Linux's 32-bit entry */
 			__asm__ volatile("int $0x80"
@@ -363,7 +367,7 @@ static __attribute__((noreturn)) void storm(uint64_t seed, int parent)
 	_exit(0);
 }
 
-static long memfree_pages(void)
+static long meminfo_pages(const char *key)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[128];
@@ -372,7 +376,8 @@ static long memfree_pages(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':' &&
+		    sscanf(line + strlen(key) + 1, "%ld kB", &kb) == 1)
 			break;
 	fclose(f);
 	return kb < 0 ? -1 : kb / 4;
@@ -487,7 +492,7 @@ static int fuzz(uint64_t seed, uint64_t calls, uint64_t progress)
 	int parent = getpid();
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	long before = memfree_pages();
+	long before = meminfo_pages("MemFree"), slab_before = meminfo_pages("Slab");
 	printf("fuzz: seed %llu, %llu calls\n", (unsigned long long)seed,
 	       (unsigned long long)calls);
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -523,7 +528,7 @@ static int fuzz(uint64_t seed, uint64_t calls, uint64_t progress)
 		;
 	clean_scratch();
 	sleep_ms(1000); /* exits finish on other CPUs */
-	long after = memfree_pages();
+	long after = meminfo_pages("MemFree"), slab_after = meminfo_pages("Slab");
 	munmap((void *)sh, 4096);
 	printf("fuzz: total %llu calls, %s\n", (unsigned long long)t.done,
 	       t.done == calls ? "complete" : "INCOMPLETE");
@@ -534,6 +539,7 @@ static int fuzz(uint64_t seed, uint64_t calls, uint64_t progress)
 	long diff = before - after;
 	printf("fuzz: memfree pages before %ld after %ld (diff %ld, slack %d)\n", before, after,
 	       diff, MEMFREE_SLACK_PAGES);
+	printf("fuzz: slab pages before %ld after %ld\n", slab_before, slab_after);
 	bool ok = before > 0 && after > 0 && diff <= MEMFREE_SLACK_PAGES;
 	printf("fuzz: memfree returned: %s\n", ok ? "yes" : "no");
 	return t.done == calls && ok ? 0 : 1;
@@ -548,10 +554,15 @@ int main(int argc, char **argv)
 		calls = strtoull(argv[2], NULL, 0);
 		if (argc >= 4)
 			progress = strtoull(argv[3], NULL, 0);
+		if (argc >= 6) {
+			nr_lo = strtol(argv[4], NULL, 0);
+			nr_hi = strtol(argv[5], NULL, 0);
+		}
 		snprintf(scratch, sizeof(scratch), ".");
 	} else {
 		FILE *f = fopen("/abi/sysfuzz.conf", "r");
-		if (!f || fscanf(f, "%llu %llu %llu", &seed, &calls, &progress) < 2) {
+		if (!f || fscanf(f, "%llu %llu %llu %ld %ld", &seed, &calls, &progress, &nr_lo,
+				 &nr_hi) < 2) {
 			printf("fuzz: no /abi/sysfuzz.conf\n");
 			return 2;
 		}
