@@ -37,8 +37,10 @@ static void linux_syscall(struct trap_frame *f)
 
 	if (!fn) {
 		unsigned slot = nr < SYSCALL_MAX ? (unsigned)nr : SYSCALL_MAX;
+		/* The kernel log only (debug): never the console a program's
+		 * output shares, Linux says nothing either. */
 		if (__atomic_fetch_add(&enosys[slot], 1, __ATOMIC_RELAXED) == 0)
-			pr_info(
+			pr_debug(
 			    "linux: %s asked for system call %lu, which is not there (ENOSYS)\n",
 			    proc_current()->comm, nr);
 		f->rax = (uint64_t)-ENOSYS;
