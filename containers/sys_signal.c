@@ -283,8 +283,15 @@ long sys_kill(const struct syscall_args *a)
 	if (pid == 0 || pid < -1)
 		return kill_many(pid == 0 ? self->pgid : -pid, sig);
 	struct proc *p = proc_find(pid);
-	if (!p)
-		return -ESRCH;
+	if (!p) {
+		/* A thread's TID names its thread group, as on Linux. */
+		struct task *k = task_find_tid(pid);
+		if (!k)
+			return -ESRCH;
+		p = k->proc;
+		proc_get(p);
+		task_put(k);
+	}
 	struct linux_siginfo si = user_info(sig, LINUX_SI_USER);
 	long rc = !may_signal(self, p) ? -EPERM : signal_send_proc(p, sig, &si);
 	proc_put(p);
