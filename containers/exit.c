@@ -246,3 +246,19 @@ void proc_kill_other_tasks(void)
 	p->exec_killer = NULL;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
+
+void proc_exec_take_pid(void)
+{
+	struct task *k = task_current();
+	struct proc *p = k->proc;
+
+	if (k->tid == p->pid)
+		return;
+	/* The leader is gone (its TID was the PID, kept by the process): the
+	 * exec'ing thread becomes it, as Linux's de_thread. */
+	int old = k->tid;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	k->tid = p->pid;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	proc_tid_free(old);
+}

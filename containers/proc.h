@@ -158,6 +158,9 @@ __attribute__((noreturn)) void task_exit(int status);
 /* Asks every task of the calling task's process but the caller to end, and
  * waits until they have; for exec. */
 void proc_kill_other_tasks(void);
+/* After a successful exec by the only task left: it takes the PID as its
+ * TID (Linux's de_thread), its own TID goes back. */
+void proc_exec_take_pid(void);
 /* Whether p is ending as a whole (exit_group, a fatal signal). */
 bool proc_group_exiting(const struct proc *p);
 /* Whether an exec in another task of p is ending this one. */

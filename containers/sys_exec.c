@@ -133,6 +133,7 @@ static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp, const char *
 		struct trap_frame f;
 		err = exec_program(kpath ? kpath : path, vec, ea.argc, vec + ea.argc, ea.envc, &f);
 		if (!err) {
+			proc_exec_take_pid();
 			reset_handlers(p, task_current());
 			proc_timers_exec(p);
 			proc_vfork_release(p);
