@@ -243,17 +243,20 @@ static bool covered(struct aspace *as, uintptr_t start, uintptr_t end, bool *has
 {
 	uintptr_t at = start, next = start;
 	struct vma_info vi;
+	bool hole = false;
 
 	*has_obj = false;
 	while (next < end && aspace_vma_next(as, &at, &vi)) {
 		if (vi.obj)
 			memobj_put(vi.obj);
+		if (vi.start >= end)
+			break;
 		if (vi.start > next)
-			return false;
+			hole = true;
 		*has_obj |= vi.obj != NULL || !(vi.flags & VMA_PRIVATE);
 		next = vi.end;
 	}
-	return next >= end;
+	return !hole && next >= end;
 }
 
 /* MADV_DONTNEED must leave private pages reading as the object (zeros for
@@ -300,15 +303,19 @@ long sys_madvise(const struct syscall_args *a)
 		return -EINVAL;
 	uintptr_t end = addr + page_up(len);
 	bool has_obj;
-	if (!covered(as, addr, end, &has_obj))
-		return -ENOMEM;
+	/* A hole is ENOMEM, but as on Linux only after the advice has been
+	 * taken for the mapped parts. */
+	bool whole = covered(as, addr, end, &has_obj);
 	/* MADV_FREE may drop private anonymous pages whenever it likes, so it
 	 * drops them now; Linux refuses it for other mappings. */
 	if (advice == MADV_FREE && has_obj)
 		return -EINVAL;
-	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		return drop_pages(as, addr, end);
-	return 0;
+	if (advice == MADV_DONTNEED || advice == MADV_FREE) {
+		int err = drop_pages(as, addr, end);
+		if (err)
+			return err;
+	}
+	return whole ? 0 : -ENOMEM;
 }
 
 #define MREMAP_MAYMOVE	 1
