@@ -1,9 +1,12 @@
 /*
  * Clocks and sleeping.  CLOCK_MONOTONIC and BOOTTIME are the kernel's
  * clock_ns (there is no suspend yet, so they agree); REALTIME is the wall
- * clock.  The CPU-time clocks are the scheduler's run time (cputime.c),
- * user and kernel time together: the thread's, or every thread's of the
- * process.
+ * clock, and so is TAI (Linux's TAI offset is 0 until NTP sets one).  The
+ * COARSE clocks read the same but report a tick (4 ms, Linux's 1/HZ for
+ * HZ=250) as their resolution, and cannot be slept on (EOPNOTSUPP, as
+ * MONOTONIC_RAW).  The CPU-time clocks are the scheduler's run time
+ * (cputime.c), user and kernel time together: the thread's, or every
+ * thread's of the process.
  * A signal ends a sleep early: the time left goes back where the call
  * asks for it, and the call fails with EINTR or restarts (no handler ran).
  */
@@ -22,6 +25,7 @@ static int clock_read(int64_t clk, uint64_t *ns)
 	switch (clk) {
 	case LINUX_CLOCK_REALTIME:
 	case LINUX_CLOCK_REALTIME_COARSE:
+	case LINUX_CLOCK_TAI:
 		*ns = wallclock_ns();
 		return 0;
 	case LINUX_CLOCK_MONOTONIC:
@@ -40,6 +44,9 @@ static int clock_read(int64_t clk, uint64_t *ns)
 		return -EINVAL;
 	}
 }
+
+/* The COARSE clocks' resolution: Linux's tick (TICK_NSEC), for HZ=250. */
+#define COARSE_RES_NS 4000000
 
 static struct linux_timespec to_timespec(uint64_t ns)
 {
@@ -64,7 +71,9 @@ long sys_clock_getres(const struct syscall_args *a)
 
 	if (err)
 		return err;
-	struct linux_timespec res = {0, 1};
+	int64_t clk = (int64_t)a->a[0];
+	bool coarse = clk == LINUX_CLOCK_REALTIME_COARSE || clk == LINUX_CLOCK_MONOTONIC_COARSE;
+	struct linux_timespec res = {0, coarse ? COARSE_RES_NS : 1};
 	if (a->a[1] && copy_to_user((void *)a->a[1], &res, sizeof(res)))
 		return -EFAULT;
 	return 0;
@@ -147,10 +156,14 @@ long sys_nanosleep(const struct syscall_args *a)
 long sys_clock_nanosleep(const struct syscall_args *a)
 {
 	int64_t clk = (int64_t)a->a[0];
+	/* Linux looks at TIMER_ABSTIME only: other flag bits are ignored. */
+	bool abs = a->a[1] & LINUX_TIMER_ABSTIME;
 	uint64_t ns, now;
 
-	if (a->a[1] & ~(uint64_t)LINUX_TIMER_ABSTIME)
-		return -EINVAL;
+	/* Clocks Linux reads but cannot sleep on. */
+	if (clk == LINUX_CLOCK_MONOTONIC_RAW || clk == LINUX_CLOCK_REALTIME_COARSE ||
+	    clk == LINUX_CLOCK_MONOTONIC_COARSE)
+		return -EOPNOTSUPP;
 	if (clk == LINUX_CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
 	if (clock_read(clk, &now))
@@ -159,13 +172,13 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 	if (err)
 		return err;
 	uint64_t rel = ns;
-	if (a->a[1] & LINUX_TIMER_ABSTIME)
+	if (abs)
 		rel = ns > now ? ns - now : 0;
 	uint64_t mono = clock_ns();
 	uint64_t left = sleep_until(rel > UINT64_MAX - mono ? UINT64_MAX : mono + rel);
 	if (!left)
 		return 0;
-	if (a->a[1] & LINUX_TIMER_ABSTIME)
+	if (abs)
 		return -ERESTARTNOHAND; /* the same deadline again */
 	return interrupted(a->a[3], left);
 }

@@ -26,6 +26,7 @@
 #define LINUX_CLOCK_REALTIME_COARSE    5
 #define LINUX_CLOCK_MONOTONIC_COARSE   6
 #define LINUX_CLOCK_BOOTTIME	       7
+#define LINUX_CLOCK_TAI		       11
 #define LINUX_TIMER_ABSTIME	       1
 
 /* struct linux_timespec is the VFS's (uapi/linux_fs.h). */

@@ -71,8 +71,10 @@ int __vdso_clock_gettime(int clk, struct vdso_timespec *ts)
 	case 4: /* MONOTONIC_RAW */
 	case 6: /* MONOTONIC_COARSE */
 	case 7: /* BOOTTIME */
+	/* TAI: the wall clock, Linux's TAI offset being 0 without NTP. */
+	case 11:
 		now(&mono, &wall);
-		ns = clk == 0 || clk == 5 ? wall : mono;
+		ns = clk == 0 || clk == 5 || clk == 11 ? wall : mono;
 		ts->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
 		ts->tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
 		return 0;
