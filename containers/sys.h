@@ -139,6 +139,7 @@ SYS(sched_setscheduler);
 SYS(sched_setparam);
 SYS(sched_get_priority_max);
 SYS(sched_get_priority_min);
+SYS(sched_rr_get_interval);
 
 /* sys_fadvise.c */
 SYS(fadvise64);

@@ -6,19 +6,21 @@
  * root and EINVAL for root, said plainly rather than pretended.
  */
 #include <pallas/errno.h>
+#include <pallas/sched.h>
 #include <pallas/uaccess.h>
 
 #include "proc.h"
 #include "sys.h"
 
-#define PRIO_PROCESS 0
-#define PRIO_PGRP    1
-#define PRIO_USER    2
-#define SCHED_OTHER  0
-#define SCHED_FIFO   1
-#define SCHED_RR     2
-#define SCHED_BATCH  3
-#define SCHED_IDLE   5
+#define PRIO_PROCESS   0
+#define PRIO_PGRP      1
+#define PRIO_USER      2
+#define SCHED_OTHER    0
+#define SCHED_FIFO     1
+#define SCHED_RR       2
+#define SCHED_BATCH    3
+#define SCHED_IDLE     5
+#define SCHED_DEADLINE 6
 
 struct prio_walk {
 	int which, who, nice, found;
@@ -115,17 +117,25 @@ static long policy_known(uint64_t policy)
 	}
 }
 
-/* The target of a sched_* call: 0 is the caller. */
-static long target_exists(uint64_t pid)
+/* The target of a sched_* call (a pid_t, as Linux takes it): 0 is the
+ * caller; a thread's TID names it too. */
+static long target_exists(uint64_t arg)
 {
-	if ((int64_t)pid < 0)
+	int pid = (int)arg;
+
+	if (pid < 0)
 		return -EINVAL;
 	if (!pid)
 		return 0;
-	struct proc *p = proc_find((int)pid);
-	if (!p)
+	struct proc *p = proc_find(pid);
+	if (p) {
+		proc_put(p);
+		return 0;
+	}
+	struct task *k = task_find_tid(pid);
+	if (!k)
 		return -ESRCH;
-	proc_put(p);
+	task_put(k);
 	return 0;
 }
 
@@ -176,16 +186,43 @@ long sys_sched_setparam(const struct syscall_args *a)
 	return set_param(a->a[0], SCHED_OTHER, a->a[1]);
 }
 
+/* A policy's priority range, as Linux's: 1..99 for the real-time ones, 0
+ * for the others (SCHED_DEADLINE too, which sched_setscheduler refuses);
+ * the policy exactly, SCHED_RESET_ON_FORK is not taken here. */
+static long prio_range(uint64_t policy, bool max)
+{
+	switch ((int)policy) {
+	case SCHED_FIFO:
+	case SCHED_RR:
+		return max ? 99 : 1;
+	case SCHED_OTHER:
+	case SCHED_BATCH:
+	case SCHED_IDLE:
+	case SCHED_DEADLINE:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 long sys_sched_get_priority_max(const struct syscall_args *a)
 {
-	long rt = policy_known(a->a[0]);
-
-	return rt < 0 ? rt : rt ? 99 : 0;
+	return prio_range(a->a[0], true);
 }
 
 long sys_sched_get_priority_min(const struct syscall_args *a)
 {
-	long rt = policy_known(a->a[0]);
+	return prio_range(a->a[0], false);
+}
 
-	return rt < 0 ? rt : rt ? 1 : 0;
+/* SCHED_OTHER's time slice: the scheduler's. */
+long sys_sched_rr_get_interval(const struct syscall_args *a)
+{
+	long err = target_exists(a->a[0]);
+
+	if (err)
+		return err;
+	struct linux_timespec ts = {(int64_t)(SCHED_SLICE_NS / 1000000000ull),
+				    (int64_t)(SCHED_SLICE_NS % 1000000000ull)};
+	return copy_to_user((void *)a->a[1], &ts, sizeof(ts)) ? -EFAULT : 0;
 }

@@ -118,6 +118,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_sched_getscheduler] = sys_sched_getscheduler,
     [NR_sched_get_priority_max] = sys_sched_get_priority_max,
     [NR_sched_get_priority_min] = sys_sched_get_priority_min,
+    [NR_sched_rr_get_interval] = sys_sched_rr_get_interval,
     [NR_prctl] = sys_prctl,
     [NR_arch_prctl] = sys_arch_prctl,
     [NR_setrlimit] = sys_setrlimit,

@@ -115,6 +115,7 @@
 #define NR_sched_getscheduler	  145
 #define NR_sched_get_priority_max 146
 #define NR_sched_get_priority_min 147
+#define NR_sched_rr_get_interval  148
 #define NR_prctl		  157
 #define NR_arch_prctl		  158
 #define NR_setrlimit		  160
