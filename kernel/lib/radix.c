@@ -50,14 +50,24 @@ void *radix_lookup(const struct radix *r, uint64_t index)
 	return n->slot[slot_of(index, 1)];
 }
 
-/* Adds levels on top until index fits; false when out of memory. */
+/* Adds levels on top until index fits; false when out of memory.  An empty
+ * tree gets its root at the height index needs straight away: stacking
+ * levels on it one by one would leave an empty node under slot 0 that no
+ * delete walks through, and so nothing ever frees. */
 static bool grow(struct radix *r, uint64_t index)
 {
-	while (!r->levels || index > capacity(r->levels)) {
+	if (!r->root) {
+		if (!(r->root = kzalloc(sizeof(*r->root))))
+			return false;
+		for (r->levels = 1; index > capacity(r->levels); r->levels++)
+			;
+		return true;
+	}
+	while (index > capacity(r->levels)) {
 		struct radix_node *top = kzalloc(sizeof(*top));
 		if (!top)
 			return false;
-		top->slot[0] = r->root; /* NULL for an empty tree */
+		top->slot[0] = r->root;
 		r->root = top;
 		r->levels++;
 	}
@@ -123,10 +133,8 @@ void *radix_delete(struct radix *r, uint64_t index)
 		path[l + 1]->slot[slot_of(index, l + 1)] = NULL;
 		kfree(path[l]);
 	}
-	if (!r->count) {
-		kfree(r->root);
-		radix_init(r);
-	}
+	if (!r->count) /* also the empty nodes a failed insert left behind */
+		radix_destroy(r);
 	return item;
 }
 

@@ -164,6 +164,26 @@ START_TEST(deleting_everything_frees_every_node)
 }
 END_TEST
 
+/* The first item of an empty tree may need several levels at once (a
+ * fork child's first page at index 0xc5 did): growing must not leave an
+ * empty node under the root that deleting that item cannot reach. */
+START_TEST(a_first_item_deep_in_an_empty_tree_leaves_nothing)
+{
+	static const uint64_t first[] = {63, 64, 0xc5, 0x7fe, 1ull << 40, UINT64_MAX};
+	struct radix r;
+
+	unit_heap_init();
+	uint64_t before = heap_objects();
+	for (unsigned i = 0; i < sizeof(first) / sizeof(first[0]); i++) {
+		radix_init(&r);
+		ck_assert_int_eq(radix_insert(&r, first[i], item_for(i)), 0);
+		ck_assert_ptr_eq(radix_delete(&r, first[i]), item_for(i));
+		ck_assert_ptr_null(r.root);
+		ck_assert_uint_eq(heap_objects(), before);
+	}
+}
+END_TEST
+
 UNIT_SUITE(radix_suite)
 {
 	Suite *s = suite_create("radix");
@@ -172,6 +192,7 @@ UNIT_SUITE(radix_suite)
 	tcase_add_test(tc, basic);
 	tcase_add_test(tc, against_a_model);
 	tcase_add_test(tc, deleting_everything_frees_every_node);
+	tcase_add_test(tc, a_first_item_deep_in_an_empty_tree_leaves_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
