@@ -101,6 +101,8 @@ def check_sysfuzz(out, status, calls, progress):
         return "not all calls made"
     if "fuzz: memfree returned: yes" not in out:
         return "free memory did not come back"
+    if "fuzz: slab returned: yes" not in out:
+        return "kernel objects leaked: the slab grew past its slack"
     if status != "code 0":
         return "exit %s" % status
     return None
