@@ -143,5 +143,8 @@ SYS(sched_get_priority_min);
 /* sys_fadvise.c */
 SYS(fadvise64);
 
+/* rseq.c */
+SYS(rseq);
+
 #undef SYS
 #endif

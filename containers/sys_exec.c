@@ -18,6 +18,7 @@
 #include "exec.h"
 #include "fs_args.h"
 #include "proc.h"
+#include "rseq.h"
 #include "signal.h"
 #include "sys.h"
 #include "timers.h"
@@ -134,6 +135,7 @@ static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp, const char *
 		err = exec_program(kpath ? kpath : path, vec, ea.argc, vec + ea.argc, ea.envc, &f);
 		if (!err) {
 			reset_handlers(p, task_current());
+			rseq_exec(task_current());
 			proc_timers_exec(p);
 			proc_vfork_release(p);
 			*user_frame() = f;
