@@ -25,7 +25,8 @@ _Static_assert(sizeof(struct linux_rseq_cs) == 32, "struct rseq_cs");
 
 /* Linux's mm_cid is a small number unique among the process's running
  * threads; a process of one task has 0, any other gets its CPU's number
- * (unique too, but not compacted below the thread count). */
+ * (unique too, but not compacted below the thread count).  clone of a
+ * thread rewrites the caller's (rseq_fork), so two never share 0. */
 static uint32_t mm_cid(const struct task *k, uint32_t cpu)
 {
 	return __atomic_load_n(&k->proc->nr_tasks, __ATOMIC_RELAXED) <= 1 ? 0 : cpu;
@@ -117,10 +118,17 @@ void rseq_signal_deliver(struct trap_frame *f, int sig)
 		notify(k, f, sig);
 }
 
-void rseq_fork(struct task *child, const struct task *parent, uint64_t clone_flags)
+void rseq_fork(struct task *child, struct task *parent, uint64_t clone_flags)
 {
-	if ((clone_flags & LINUX_CLONE_VM) || !parent->rseq)
+	if (!parent->rseq)
 		return;
+	if (clone_flags & LINUX_CLONE_VM) {
+		/* A second task: the caller's mm_cid is its CPU's from now on,
+		 * written before it runs ring 3 again (the new one may be on
+		 * ring 3 already, and its mm_cid must differ). */
+		parent->rseq_stale = true;
+		return;
+	}
 	child->rseq = parent->rseq;
 	child->rseq_len = parent->rseq_len;
 	child->rseq_sig = parent->rseq_sig;

@@ -82,8 +82,9 @@ bool rseq_exit_to_user(struct trap_frame *f);
  * the frame saves the abort address. */
 void rseq_signal_deliver(struct trap_frame *f, int sig);
 /* clone without CLONE_VM (fork, vfork excluded): the child keeps parent's
- * registration; a thread or vfork child starts with none. */
-void rseq_fork(struct task *child, const struct task *parent, uint64_t clone_flags);
+ * registration; a thread or vfork child starts with none (and the parent's
+ * mm_cid is written again). */
+void rseq_fork(struct task *child, struct task *parent, uint64_t clone_flags);
 /* execve's point of no return: the new image has none. */
 void rseq_exec(struct task *k);
 

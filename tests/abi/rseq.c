@@ -4,7 +4,8 @@
  * errors (EBUSY for the same registration again, EINVAL for another
  * address or length, EPERM for another signature, EINVAL for misaligned
  * or short areas and unknown flags, EFAULT for an unmapped one); what
- * unregistering writes; a fork child keeps the registration, an exec'd
+ * unregistering writes; the auxiliary vector's AT_RSEQ_FEATURE_SIZE and
+ * AT_RSEQ_ALIGN; a fork child keeps the registration, an exec'd
  * image starts without one (glibc registers again); and a hand-written
  * critical section (a load, a delay, a store as the commit) that adds to
  * a per-CPU counter from 4 threads at once, interrupted by preemption and
@@ -15,6 +16,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/rseq.h>
 #include <sys/wait.h>
@@ -226,6 +228,7 @@ static void *plain(void *arg)
 	(void)arg;
 	thread_area = (uintptr_t)area();
 	thread_ok = cpu_valid(area()->cpu_id) && agrees_with_getcpu() &&
+		    cpu_valid(((volatile uint32_t *)area())[6]) && /* mm_cid */
 		    sys_rseq(area(), 32, 0, RSEQ_SIG) < 0 && errno == EBUSY;
 	return NULL;
 }
@@ -245,6 +248,9 @@ int main(int argc, char **argv)
 	yes("glibc registered rseq", __rseq_size > 0);
 	val("__rseq_size", __rseq_size);
 	yes("__rseq_offset is 32-byte aligned in the TCB", (__rseq_offset & 31) == 0);
+	/* Linux 6.3+: offsetof(struct rseq, end) and its alignment. */
+	val("AT_RSEQ_FEATURE_SIZE", (long)getauxval(27));
+	val("AT_RSEQ_ALIGN", (long)getauxval(28));
 	if (__rseq_size == 0) {
 		printf("no rseq: cannot go on\n");
 		return 3;
