@@ -9,7 +9,7 @@
  * image starts without one (glibc registers again); and a hand-written
  * critical section (a load, a delay, a store as the commit) that adds to
  * a per-CPU counter from 4 threads at once, interrupted by preemption and
- * by signals whose handler uses the same counters: the totals are exact
+ * by signals whose handler adds to the same counters: the total is exact
  * only if every interrupted section was aborted. */
 #include "abi.h"
 #include <pthread.h>
@@ -67,7 +67,7 @@ struct slot {
 	long v;
 	char pad[56];
 };
-static struct slot work[NPROC_MAX], sigs[NPROC_MAX];
+static struct slot work[NPROC_MAX];
 static long aborts; /* atomic */
 
 /* One try at counter[cpu] += 1 on the CPU the area names: 0 when it
@@ -125,10 +125,12 @@ static void inc(struct slot *counter)
 static long handled; /* atomic */
 static volatile int stop;
 
+/* The handler adds to the same counters: a section it interrupted must
+ * not commit a value loaded before the handler's add. */
 static void on_usr1(int sig)
 {
 	(void)sig;
-	inc(sigs);
+	inc(work);
 	__atomic_fetch_add(&handled, 1, __ATOMIC_RELAXED);
 }
 
@@ -324,9 +326,7 @@ int main(int argc, char **argv)
 	pthread_join(p, NULL);
 	for (int i = 0; i < WORKERS; i++)
 		pthread_join(workers[i], NULL);
-	val("per-CPU total from the workers", sum(work));
-	yes("per-CPU total from the handlers equals the signals handled",
-	    sum(sigs) == __atomic_load_n(&handled, __ATOMIC_RELAXED));
+	val("per-CPU total less the signals handled", sum(work) - handled);
 	yes("some signals were handled", handled > 0);
 	yes("some sections were aborted", aborts > 0);
 	yes("cpu_id agreed with getcpu in every worker", !disagreed);
