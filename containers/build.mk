@@ -2,6 +2,7 @@
 # KERNEL_DIRS (kernel/build.mk); this fragment adds what the host tests cover.
 
 UNIT_UNDER_TEST += containers/elf.c containers/shebang.c
+UNIT_UNDER_TEST += containers/rseq_cs.c
 # The unit binary's header list (tests/build.mk) does not look in containers/.
 $(BUILD)/tests/unit/unit: $(wildcard containers/*.h)
 

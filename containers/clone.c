@@ -21,6 +21,7 @@
 #include "personality.h"
 #include "proc.h"
 #include "rlimit.h"
+#include "rseq.h"
 #include "signal.h"
 #include "sys.h"
 
@@ -78,7 +79,7 @@ static void clone_thread(void *arg)
 	/* A signal sent before this thread ran is taken before its first
 	 * instruction, as if it had come in from the kernel. */
 	thread_interrupt(thread_current());
-	signal_deliver(&f);
+	personality_exit_to_user(&f);
 	user_enter(&f);
 }
 
@@ -237,6 +238,7 @@ static long do_clone(const struct clone_req *r)
 		k->altstack = self->altstack;
 	if (r->flags & LINUX_CLONE_CHILD_CLEARTID)
 		k->clear_child_tid = r->child_tid;
+	rseq_fork(k, self, r->flags);
 	int tid = k->tid;
 
 	cs->task = k;

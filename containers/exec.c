@@ -25,6 +25,7 @@
 #include "exec.h"
 #include "exec_stack.h"
 #include "proc.h"
+#include "rseq.h"
 #include "shebang.h"
 #include "vdso.h"
 
@@ -210,6 +211,8 @@ static int build_stack(struct proc *p, struct exec_state *st, const char *path,
 				    .random = rnd,
 				    .rlimit_stack = stack_lim,
 				    .hwcap = cpu_hwcap(),
+				    .rseq_feature_size = LINUX_RSEQ_FEATURE_SIZE,
+				    .rseq_align = LINUX_RSEQ_ALIGN,
 				    .phdr = pp->phdr + st->prog.bias,
 				    .phent = pp->phentsize,
 				    .phnum = pp->phnum,

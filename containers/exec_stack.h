@@ -52,7 +52,7 @@
 #define AT_EXECFN	     31
 #define AT_SYSINFO_EHDR	     33
 #define AT_MINSIGSTKSZ	     51
-#define EXEC_AUXV_MAX	     22 /* pairs, AT_NULL included */
+#define EXEC_AUXV_MAX	     23 /* pairs, AT_NULL included: 19 always, 4 optional */
 
 struct exec_stack_args {
 	const char *const *argv; /* argc kernel strings; argc 0 gets argv {""}, as Linux */

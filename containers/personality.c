@@ -19,6 +19,7 @@
 
 #include "personality.h"
 #include "proc.h"
+#include "rseq.h"
 #include "signal.h"
 #include "syscall.h"
 
@@ -140,10 +141,19 @@ static void linux_fault(struct trap_frame *f, uintptr_t addr)
 	signal_force_fault(sig, code, at);
 }
 
+void personality_exit_to_user(struct trap_frame *f)
+{
+	signal_deliver(f);
+	/* rseq after the signals (whose handler frame had its own fixup);
+	 * a SIGSEGV it forced is taken now, as Linux's loop would. */
+	if (rseq_exit_to_user(f))
+		signal_deliver(f);
+}
+
 static const struct user_ops linux_ops = {
     .syscall = linux_syscall,
     .fault = linux_fault,
-    .exit_to_user = signal_deliver,
+    .exit_to_user = personality_exit_to_user,
 };
 
 const uint8_t personality_fpu_init[512]

@@ -12,6 +12,12 @@ struct task;
  * 0x37f and MXCSR 0x1f80).  false when memory is out. */
 bool personality_enter(struct task *k, const uint8_t fpu[512]);
 
+/* The way out to ring 3 of every task: signals, then rseq's fixup and
+ * CPU numbers (the kernel's user_ops.exit_to_user; clone's new task calls
+ * it before its first entry). */
+struct trap_frame;
+void personality_exit_to_user(struct trap_frame *f);
+
 /* How often an unknown system call number was asked for. */
 uint64_t personality_enosys_count(unsigned nr);
 

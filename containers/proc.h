@@ -114,6 +114,12 @@ struct task {
 	struct sigpending pending; /* sent to this thread (tgkill, faults) */
 	struct linux_stack altstack;
 	long syscall_nr; /* the system call in progress, for restarts; -1: none */
+	/* rseq(2) (rseq.c): the registered area (0: none), its length, signature */
+	uintptr_t rseq;
+	uint32_t rseq_len, rseq_sig;
+	uint64_t rseq_switches; /* user_switch_count() when the area was last written */
+	bool rseq_stale;	/* to be written on the next way out, switched or not */
+	bool rseq_segv;		/* a fixup failed: SIGSEGV forced, to be taken before ring 3 */
 };
 
 /* The task and process the calling thread runs; NULL for a kernel thread. */

@@ -12,6 +12,7 @@
 #include <pallas/waitqueue.h>
 
 #include "proc.h"
+#include "rseq.h"
 #include "signal.h"
 
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
@@ -481,6 +482,9 @@ static bool deliver_one(struct trap_frame *f, struct task *k, bool *more)
 	k->sigblocked &= ~SIG_UNBLOCKABLE;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	syscall_restart(f, k, &act);
+	/* A critical section under the handler is aborted first: the frame
+	 * saves its abort_ip (Linux's rseq_signal_deliver in setup_rt_frame). */
+	rseq_signal_deliver(f, sig);
 	if (signal_frame_setup(f, sig, &info, &act, old)) {
 		/* No room for the frame: Linux's force_sigsegv. */
 		proc_exit(linux_status_signaled(LINUX_SIGSEGV));

@@ -144,5 +144,8 @@ SYS(sched_rr_get_interval);
 /* sys_fadvise.c */
 SYS(fadvise64);
 
+/* rseq.c */
+SYS(rseq);
+
 #undef SYS
 #endif

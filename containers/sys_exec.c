@@ -18,6 +18,7 @@
 #include "exec.h"
 #include "fs_args.h"
 #include "proc.h"
+#include "rseq.h"
 #include "signal.h"
 #include "sys.h"
 #include "timers.h"
@@ -135,6 +136,7 @@ static long do_exec(uint64_t upath, uint64_t uargv, uint64_t uenvp, const char *
 		if (!err) {
 			proc_exec_take_pid();
 			reset_handlers(p, task_current());
+			rseq_exec(task_current());
 			proc_timers_exec(p);
 			proc_vfork_release(p);
 			*user_frame() = f;

@@ -150,6 +150,7 @@ void user_switch_in(struct user_state *next, uintptr_t kstack_top)
 {
 	struct cpu *c = this_cpu();
 
+	next->switches++;
 	if (kstack_top) {
 		c->kstack_top = kstack_top;
 		c->tables->tss.rsp[0] = kstack_top;
@@ -160,20 +161,29 @@ void user_switch_in(struct user_state *next, uintptr_t kstack_top)
 	}
 }
 
+uint64_t user_switch_count(void)
+{
+	return current_user()->switches;
+}
+
 /* Until nothing more is pending: another thread's turn, then the owner's
- * last word (signals).  Returns with interrupts off, ready for ring 3. */
+ * last word (signals, rseq), which comes after the thread's last switch:
+ * if it slept or was preempted meanwhile, the owner looks again.  Returns
+ * with interrupts off, ready for ring 3. */
 static void exit_to_user(struct trap_frame *f)
 {
-	const struct user_ops *ops = current_user()->ops;
+	struct user_state *u = current_user();
+	const struct user_ops *ops = u->ops;
 
 	for (;;) {
 		irq_enable();
 		if (this_cpu()->need_resched)
 			sched_yield();
+		uint64_t seen = u->switches;
 		if (ops->exit_to_user)
 			ops->exit_to_user(f);
 		irq_disable();
-		if (!this_cpu()->need_resched)
+		if (!this_cpu()->need_resched && u->switches == seen)
 			return;
 	}
 }

@@ -39,6 +39,7 @@ struct user_state {
 	void *ctx;		    /* the owner's, e.g. its struct task */
 	uint64_t fs_base, gs_base;  /* user FS and GS bases, loaded when it runs */
 	int fault_err;		    /* why the last page fault went to ops->fault */
+	uint64_t switches;	    /* times the scheduler switched it in (user_switch_in) */
 };
 
 struct thread;
@@ -76,6 +77,11 @@ int user_set_gs_base(uint64_t base);
 /* kernel/sched's context switch: next's kernel stack top (for the TSS and
  * SYSCALL, 0 if it has none of its own) and, for a user thread, its bases. */
 void user_switch_in(struct user_state *next, uintptr_t kstack_top);
+
+/* How many times the calling thread has been switched in so far: a change
+ * between two looks means it was preempted, slept or moved to another CPU
+ * in between (Linux's rseq asks exactly that on the way out to ring 3). */
+uint64_t user_switch_count(void);
 
 /* Called by traps.c for every trap taken in ring 3. */
 void user_trap(struct trap_frame *f);
