@@ -63,6 +63,7 @@ static void clone_thread(void *arg)
 	 * it) or left the signal pending for the check below. */
 	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
 	k->thread = thread_current();
+	thread_set_nice(k->thread, p->nice); /* a renice sees it from now */
 	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	thread_set_aspace(p->as);
 	if (!personality_enter(k, cs->fpu)) {
@@ -218,6 +219,8 @@ static long do_clone(const struct clone_req *r)
 			return -EAGAIN;
 		}
 		c->exit_signal = r->exit_signal;
+		c->nice =
+		    p->nice; /* the caller's, even when CLONE_PARENT makes another the parent */
 		if ((err = copy_parts(c, p, r->flags))) {
 			discard_proc(c);
 			kfree(cs);

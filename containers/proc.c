@@ -353,6 +353,18 @@ static void proc_thread(void *arg)
 	proc_exit(linux_status_exited(127));
 }
 
+void proc_apply_nice_locked(struct proc *p)
+{
+	struct list *n;
+
+	list_for_each(n, &p->tasks)
+	{
+		struct task *k = container_of(n, struct task, proc_node);
+		if (k->thread)
+			thread_set_nice(k->thread, p->nice);
+	}
+}
+
 bool proc_start(struct proc *p, void (*fn)(void *arg), void *arg)
 {
 	struct proc_start *st = kmalloc(sizeof(*st));

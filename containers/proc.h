@@ -87,7 +87,7 @@ struct proc {
 	char comm[16];	   /* the executable's base name, as Linux's comm */
 	int pdeath_signal; /* sent when its parent ends (prctl), 0: none */
 	int dumpable, keepcaps;
-	int nice;	      /* -20..19: kept and reported; the scheduler does not weigh it yet */
+	int nice; /* -20..19: the weight of each of its threads (proc_apply_nice_locked) */
 	bool child_subreaper; /* orphans below it come to it, not to init */
 	bool no_new_privs;
 	/* What exec recorded (/proc/PID/cmdline, environ, exe, maps); fork copies them. */
@@ -97,6 +97,9 @@ struct proc {
 	uint64_t start_ns;     /* clock_ns() at creation */
 	struct proc_timers *timers; /* itimers, POSIX timers (timers.h); NULL until used */
 };
+
+/* Gives every thread of p the scheduler weight of p->nice (proc_tree_lock held). */
+void proc_apply_nice_locked(struct proc *p);
 
 struct task {
 	uint32_t refs; /* atomic */

@@ -62,6 +62,7 @@ static void prio_one(struct proc *p, void *arg)
 		return;
 	}
 	p->nice = w->nice;
+	proc_apply_nice_locked(p);
 }
 
 static long prio_walk(struct prio_walk *w, uint64_t which, uint64_t who)

@@ -35,6 +35,30 @@ void fair_group_entity_init(struct fair_entity *e, struct fair_queue *q, struct 
 	fair_queue_init(q, e);
 }
 
+/* Linux's weights (kernel/sched/core.c), so that programs which renice
+ * themselves get the shares they were written for. */
+/* clang-format off */
+static const uint32_t nice_weights[40] = {
+	/* -20 */ 88761, 71755, 56483, 46273, 36291,
+	/* -15 */ 29154, 23254, 18705, 14949, 11916,
+	/* -10 */  9548,  7620,  6100,  4904,  3906,
+	/*  -5 */  3121,  2501,  1991,  1586,  1277,
+	/*   0 */  1024,   820,   655,   526,   423,
+	/*   5 */   335,   272,   215,   172,   137,
+	/*  10 */   110,    87,    70,    56,    45,
+	/*  15 */    36,    29,    23,    18,    15,
+};
+/* clang-format on */
+
+uint32_t fair_nice_weight(int nice)
+{
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	return nice_weights[nice + 20];
+}
+
 uint64_t fair_vdelta(uint64_t runtime, uint32_t weight)
 {
 	if (weight == 0)

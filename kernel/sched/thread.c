@@ -161,6 +161,11 @@ const char *thread_name(const struct thread *t)
 	return t->name;
 }
 
+void thread_set_nice(struct thread *t, int nice)
+{
+	__atomic_store_n(&t->se.weight, fair_nice_weight(nice), __ATOMIC_RELAXED);
+}
+
 uint64_t thread_runtime_ns(const struct thread *t)
 {
 	return t->runtime_ns;

@@ -114,6 +114,40 @@ START_TEST(test_threads_share_their_group)
 }
 END_TEST
 
+START_TEST(test_nice_weights)
+{
+	ck_assert_uint_eq(fair_nice_weight(0), FAIR_SCALE);
+	ck_assert_uint_eq(fair_nice_weight(-21), fair_nice_weight(-20));
+	ck_assert_uint_eq(fair_nice_weight(40), fair_nice_weight(19));
+	for (int n = -20; n < 19; n++) {
+		uint32_t hi = fair_nice_weight(n), lo = fair_nice_weight(n + 1);
+		/* 1.25 a step, within the rounding of small weights. */
+		ck_assert_uint_ge(hi * 100, lo * 118);
+		ck_assert_uint_le(hi * 100, lo * 132);
+	}
+}
+END_TEST
+
+/* Two busy threads of one group at nice 0 and 5 split it 1024:335. */
+START_TEST(test_threads_share_by_nice)
+{
+	struct group g;
+	struct thread t0, t5;
+
+	fair_queue_init(&root, NULL);
+	group_init(&g, &root, FAIR_SCALE);
+	thread_init(&t0, &g);
+	thread_init(&t5, &g);
+	t5.se.weight = fair_nice_weight(5);
+	fair_enqueue(&t0.se);
+	fair_enqueue(&t5.se);
+	simulate(1359, MS);
+	ck_assert_uint_ge(t0.runtime, 1022 * MS);
+	ck_assert_uint_le(t0.runtime, 1026 * MS);
+	ck_assert_uint_eq(t0.runtime + t5.runtime, 1359 * MS);
+}
+END_TEST
+
 START_TEST(test_nested_groups)
 {
 	struct group vm, ct, ct_a, ct_b;
@@ -279,6 +313,8 @@ UNIT_SUITE(sched_fair_suite)
 	tcase_add_test(tc, test_shares_one_to_three);
 	tcase_add_test(tc, test_threads_share_their_group);
 	tcase_add_test(tc, test_nested_groups);
+	tcase_add_test(tc, test_nice_weights);
+	tcase_add_test(tc, test_threads_share_by_nice);
 	tcase_add_test(tc, test_dequeue_empties_groups);
 	tcase_add_test(tc, test_newcomer_does_not_hog);
 	tcase_add_test(tc, test_min_vruntime_monotonic);

@@ -62,6 +62,10 @@ struct aspace;
 void thread_set_aspace(struct aspace *as);
 const char *thread_name(const struct thread *t);
 uint64_t thread_runtime_ns(const struct thread *t);
+/* t's share among the threads of its group from now on: the weight of a
+ * Linux nice value (-20..19, clamped).  Safe from any CPU: a charge reads
+ * the weight whole. */
+void thread_set_nice(struct thread *t, int nice);
 /* The calling thread's, with the part of its current run not yet charged
  * (a thread alone on its CPU may run for long without a switch). */
 uint64_t thread_self_runtime_ns(void);

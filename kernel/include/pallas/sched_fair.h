@@ -43,6 +43,11 @@ void fair_group_entity_init(struct fair_entity *e, struct fair_queue *q, struct 
 			    uint32_t weight);
 void fair_entity_init(struct fair_entity *e, struct fair_queue *on, uint32_t weight);
 
+/* A thread's weight for a Linux nice value (-20..19, clamped): FAIR_SCALE at
+ * 0, and each step about 1.25 times the next, so that one nice level apart
+ * two busy threads split a CPU about 55:45, as on Linux. */
+uint32_t fair_nice_weight(int nice);
+
 /* Virtual time for `runtime` ns at `weight`; weight 0 counts as 1. */
 uint64_t fair_vdelta(uint64_t runtime, uint32_t weight);
 
