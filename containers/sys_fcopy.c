@@ -10,6 +10,7 @@
 #include <pallas/vfs.h>
 
 #include "fs_args.h"
+#include "signal.h"
 #include "sys_fs.h"
 
 #define BOUNCE_SIZE (16 * 1024)
@@ -72,6 +73,10 @@ static long copy_between(struct end *in, struct end *out, size_t count)
 	if (!buf)
 		return -ENOMEM;
 	while (done < count) {
+		/* Up to 2 GiB a call: a signal (SIGKILL above all) ends the copy
+		 * short once something was copied, as a short count is allowed. */
+		if (done && signal_pending())
+			break;
 		size_t want = count - done < BOUNCE_SIZE ? count - done : BOUNCE_SIZE;
 		uint64_t at = in->pos ? *in->pos : 0;
 		long r = end_io(in, buf, want, false);
