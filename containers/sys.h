@@ -106,6 +106,8 @@ SYS(pause);
 SYS(kill);
 SYS(tkill);
 SYS(tgkill);
+SYS(rt_sigqueueinfo);
+SYS(rt_tgsigqueueinfo);
 
 /* sys_pgrp.c */
 SYS(setpgid);

@@ -56,12 +56,11 @@ static int sat_int(uint64_t n)
 static struct linux_siginfo *pending_locked(struct posix_timer *t, struct sigpending **qp)
 {
 	struct sigpending *q = t->task ? &t->task->pending : &t->proc->shared_pending;
-	struct linux_siginfo *si = &q->info[t->signo - 1];
 
 	*qp = q;
-	if (t->notify == SIGEV_NONE || !(q->set & SIGBIT(t->signo)))
+	if (t->notify == SIGEV_NONE)
 		return NULL;
-	return si->si_code == LINUX_SI_TIMER && si->timer.tid == t->id ? si : NULL;
+	return signal_find_timer_locked(q, t->signo, t->id);
 }
 
 /* The timer's own signal still pending: one more overrun in it. */
@@ -87,7 +86,7 @@ static void drop_pending(struct posix_timer *t)
 
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	if (pending_locked(t, &q))
-		q->set &= ~SIGBIT(t->signo);
+		signal_drop_timer_locked(t->proc, q, t->signo, t->id);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 
