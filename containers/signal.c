@@ -15,6 +15,8 @@
 #include "proc.h"
 #include "signal.h"
 
+#define RLIMIT_SIGPENDING 11 /* Linux's number */
+
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
 
 static enum sig_default sig_default(int sig)
@@ -76,7 +78,7 @@ static bool ignored_locked(const struct proc *p, int sig)
 /* A kept siginfo more for p, within RLIMIT_SIGPENDING unless override. */
 static bool sigq_charge(struct proc *p, bool override)
 {
-	if (!override && (uint64_t)p->sigq_count >= p->rlim[LINUX_RLIMIT_SIGPENDING].rlim_cur)
+	if (!override && (uint64_t)p->sigq_count >= p->rlim[RLIMIT_SIGPENDING].rlim_cur)
 		return false;
 	p->sigq_count++;
 	return true;

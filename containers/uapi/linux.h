@@ -37,19 +37,18 @@ struct linux_timeval {
 };
 
 /* Resource limits. */
-#define LINUX_RLIMIT_CPU	0
-#define LINUX_RLIMIT_FSIZE	1
-#define LINUX_RLIMIT_DATA	2
-#define LINUX_RLIMIT_STACK	3
-#define LINUX_RLIMIT_CORE	4
-#define LINUX_RLIMIT_RSS	5
-#define LINUX_RLIMIT_NPROC	6
-#define LINUX_RLIMIT_NOFILE	7
-#define LINUX_RLIMIT_MEMLOCK	8
-#define LINUX_RLIMIT_AS		9
-#define LINUX_RLIMIT_SIGPENDING 11
-#define LINUX_RLIM_NLIMITS	16
-#define LINUX_RLIM_INFINITY	(~0ull)
+#define LINUX_RLIMIT_CPU     0
+#define LINUX_RLIMIT_FSIZE   1
+#define LINUX_RLIMIT_DATA    2
+#define LINUX_RLIMIT_STACK   3
+#define LINUX_RLIMIT_CORE    4
+#define LINUX_RLIMIT_RSS     5
+#define LINUX_RLIMIT_NPROC   6
+#define LINUX_RLIMIT_NOFILE  7
+#define LINUX_RLIMIT_MEMLOCK 8
+#define LINUX_RLIMIT_AS	     9
+#define LINUX_RLIM_NLIMITS   16
+#define LINUX_RLIM_INFINITY  (~0ull)
 
 struct linux_rlimit {
 	uint64_t rlim_cur, rlim_max;
