@@ -29,6 +29,7 @@ SYS(getrlimit);
 SYS(setrlimit);
 SYS(sched_yield);
 SYS(sched_getaffinity);
+SYS(sched_setaffinity);
 SYS(getcpu);
 SYS(sysinfo);
 

@@ -144,6 +144,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_time] = sys_time,
     [NR_futex] = sys_futex,
     [NR_sched_getaffinity] = sys_sched_getaffinity,
+    [NR_sched_setaffinity] = sys_sched_setaffinity,
     [NR_epoll_create] = sys_epoll_create,
     [NR_getdents64] = sys_getdents64,
     [NR_set_tid_address] = sys_set_tid_address,

@@ -38,6 +38,16 @@ struct thread *thread_create(thread_fn fn, void *arg, struct sched_group *g, con
 /* The same, but the thread only ever runs on `cpu` (or anywhere: CPU_ANY). */
 struct thread *thread_create_on(thread_fn fn, void *arg, struct sched_group *g, const char *name,
 				int cpu);
+/*
+ * Pins t to `cpu` from now on (CPU_ANY: it may run anywhere again); false
+ * (nothing changed) for a CPU that is not online.  The calling thread is
+ * on that CPU when this returns; another thread moves the next time it
+ * wakes up (a running or runnable one may finish its current run where it
+ * is).
+ */
+bool thread_set_cpu(struct thread *t, int cpu);
+/* The CPU t is pinned to, or CPU_ANY. */
+int thread_pinned_cpu(const struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);
 /* Waits until t has ended and switched away for good, then frees it: its
  * group no longer counts it when this returns. */
