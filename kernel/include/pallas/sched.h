@@ -75,6 +75,9 @@ uint64_t thread_runtime_ns(const struct thread *t);
 /* The calling thread's, with the part of its current run not yet charged
  * (a thread alone on its CPU may run for long without a switch). */
 uint64_t thread_self_runtime_ns(void);
+/* Any thread's, with the part of its current run not yet charged (from
+ * any CPU, interrupt context too). */
+uint64_t thread_runtime_now_ns(struct thread *t);
 /*
  * The longest run charged to t in one piece.  Fairness and limits are only
  * as fine as this: normally a slice, but when the clock runs on while the
