@@ -8,6 +8,7 @@
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
+#include <pallas/percpu.h>
 #include <pallas/sched.h>
 #include <pallas/string.h>
 #include <pallas/waitqueue.h>
@@ -660,6 +661,12 @@ void signal_deliver(struct trap_frame *f)
 		k->syscall_nr = -1;
 		return;
 	}
+
+	/* Pinned to another CPU while it ran (sched_setaffinity from another
+	 * thread interrupts it): it moves there now. */
+	int pin = thread_pinned_cpu(thread_current());
+	if (pin != CPU_ANY && this_cpu()->id != (unsigned)pin)
+		thread_set_cpu(thread_current(), pin);
 
 	for (;;) {
 		if (deliver_one(f, k, &more))

@@ -9,7 +9,8 @@
  * and must hold an online CPU (EINVAL); the one read needs a buffer of
  * whole words with a bit for every CPU (EINVAL), and the call returns the
  * bytes written, the kernel's mask size at most.  A new thread or process
- * inherits its creator's.
+ * inherits its creator's.  Another thread pinned elsewhere is interrupted,
+ * and moves on its way out to ring 3 (signal_deliver).
  */
 #include <pallas/errno.h>
 #include <pallas/sched.h>
@@ -70,6 +71,8 @@ long sys_sched_setaffinity(const struct syscall_args *a)
 		rc = -EINVAL;
 	else if (!k->thread || !thread_set_cpu(k->thread, online == n ? CPU_ANY : first))
 		rc = -EINVAL;
+	else if (k != task_current())
+		thread_interrupt(k->thread); /* running elsewhere, it moves on its way out */
 	task_put(k);
 	return rc;
 }

@@ -38,6 +38,29 @@ static int mask_is_only(pid_t pid, int cpu)
 	return CPU_COUNT(&m) == 1 && CPU_ISSET(cpu, &m);
 }
 
+static volatile pid_t spin_tid;
+static volatile int spin_cpu = -1, spin_target = -1, spin_moved;
+
+/* Spins (no sleeping) until it runs on spin_target, for up to 5 s. */
+static void *spinner(void *arg)
+{
+	(void)arg;
+	spin_cpu = sched_getcpu();
+	spin_tid = syscall(SYS_gettid);
+	while (__atomic_load_n(&spin_target, __ATOMIC_ACQUIRE) < 0)
+		;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (sched_getcpu() == spin_target) {
+			spin_moved = 1;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < 5);
+	return NULL;
+}
+
 static volatile pid_t thread_tid;
 static volatile int thread_step;
 static int thread_inherited, thread_moved;
@@ -141,6 +164,19 @@ int main(int argc, char **argv)
 	pthread_join(th, NULL);
 	yes("a thread inherits it and runs there", thread_inherited);
 	yes("the thread runs on its new CPU", thread_moved);
+
+	/* A thread spinning on one CPU, pinned to another, goes there. */
+	val("restore for the spinner", sched_setaffinity(0, sizeof(orig), &orig));
+	pthread_create(&th, NULL, spinner, NULL);
+	while (!spin_tid)
+		usleep(500);
+	int target = spin_cpu == lo ? hi : lo;
+	CPU_ZERO(&m);
+	CPU_SET(target, &m);
+	val("pin the spinner elsewhere", sched_setaffinity(spin_tid, sizeof(m), &m));
+	__atomic_store_n(&spin_target, target, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	yes("the spinning thread runs on its new CPU", spin_moved);
 
 	/* Back to the whole mask. */
 	val("restore", sched_setaffinity(0, sizeof(orig), &orig));
