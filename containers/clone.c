@@ -262,7 +262,8 @@ static long do_clone(const struct clone_req *r)
 	if (r->flags & LINUX_CLONE_PARENT_SETTID)
 		(void)copy_to_user((void *)r->parent_tid, &tid, sizeof(tid));
 
-	struct thread *t = thread_create(clone_thread, cs, NULL, c->comm[0] ? c->comm : "task");
+	struct thread *t = thread_create_on(clone_thread, cs, NULL, c->comm[0] ? c->comm : "task",
+					    thread_pinned_cpu(thread_current())); /* its affinity */
 	if (!t) {
 		/* The task never ran: it ends as if it had exited at once. */
 		unsigned long irq = spin_lock_irqsave(&proc_tree_lock);

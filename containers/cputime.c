@@ -27,7 +27,7 @@ uint64_t proc_cputime_ns(struct proc *p)
 		if (k == self)
 			ns += thread_self_runtime_ns();
 		else if (k->thread)
-			ns += thread_runtime_ns(k->thread);
+			ns += thread_runtime_now_ns(k->thread);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return ns;

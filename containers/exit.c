@@ -173,6 +173,7 @@ void task_exit(int status)
 	if (p->group_exit)
 		status = p->group_exit_code;
 	p->utime_ns += thread_self_runtime_ns();
+	signal_flush_locked(p, &k->pending);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	/* Pending signals die with the task; a thread's TID goes back now, the
 	 * PID only when the process is reaped. */

@@ -21,6 +21,7 @@
 #include <pallas/waitqueue.h>
 
 #include "proc.h"
+#include "signal.h"
 #include "personality.h"
 #include "rlimit.h"
 
@@ -221,6 +222,7 @@ void proc_put(struct proc *p)
 	if (left)
 		return;
 	BUG_ON(!list_empty(&p->tasks));
+	signal_flush_locked(p, &p->shared_pending); /* no one else can reach p now */
 	if (p->exe_file)
 		file_put(p->exe_file);
 	kfree(p);

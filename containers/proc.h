@@ -25,9 +25,24 @@ struct proc_timers;
 
 /* One pending signal per number: standard signals coalesce, as Linux's do;
  * real-time ones are not queued more than once yet. */
+/* One sent instance of a real-time signal, queued in arrival order. */
+struct sigqueue {
+	struct sigqueue *next;
+	struct linux_siginfo info;
+};
+
+/*
+ * Pending signals (signal.c).  A standard signal is pending once at most
+ * (more sends coalesce), its siginfo in info[] if counted says it was kept;
+ * every sent instance of a real-time one is an entry of rt (the bit in set:
+ * at least one, or one whose siginfo was lost).  Kept siginfos count in the
+ * process's RLIMIT_SIGPENDING (proc.sigq_count).
+ */
 struct sigpending {
-	uint64_t set; /* SIGBIT */
+	uint64_t set;	  /* SIGBIT */
+	uint64_t counted; /* standard signals whose info[] was kept */
 	struct linux_siginfo info[LINUX_NSIG];
+	struct sigqueue *rt; /* oldest first */
 };
 
 /*
@@ -78,8 +93,9 @@ struct proc {
 	struct completion *vfork_done; /* the vfork parent waits on it */
 	struct linux_sigaction act[LINUX_NSIG];
 	struct sigpending shared_pending;
-	uint64_t utime_ns;	     /* its ended tasks' CPU time */
-	uint64_t child_utime_ns;     /* reaped children's CPU time */
+	uint32_t sigq_count;	 /* kept siginfos pending in it and its tasks (RLIMIT_SIGPENDING) */
+	uint64_t utime_ns;	 /* its ended tasks' CPU time */
+	uint64_t child_utime_ns; /* reaped children's CPU time */
 	struct completion exit_done; /* completed once, when the last task is gone */
 	uintptr_t brk_start, brk;    /* the program break: [brk_start, brk) */
 	uintptr_t mmap_base;	     /* mmap's free-range search starts below this */

@@ -45,5 +45,6 @@ void proc_timers_exit(struct proc *p)
 		return;
 	posix_timers_delete_all(pt);
 	ktimer_shutdown(&pt->real);
+	ktimer_shutdown(&pt->cpu_poll);
 	kfree(pt);
 }

@@ -118,7 +118,8 @@ int pfs_show_status(struct pbuf *b, const struct pfs_ctx *c)
 	pbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid, p->pid,
 		    p->pgid, p->sid);
 	status_mem(b, &m);
-	pbuf_printf(b, "Threads:\t%u\nSigQ:\t0/%lu\n", threads,
+	pbuf_printf(b, "Threads:\t%u\nSigQ:\t%u/%lu\n", threads,
+		    __atomic_load_n(&p->sigq_count, __ATOMIC_RELAXED),
 		    (unsigned long)p->rlim[11].rlim_cur); /* RLIMIT_SIGPENDING */
 	pbuf_printf(b, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", 0ul, 0ul,
 		    (unsigned long)sig_blocked(p));

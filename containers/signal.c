@@ -7,6 +7,8 @@
  */
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
+#include <pallas/mm.h>
+#include <pallas/percpu.h>
 #include <pallas/sched.h>
 #include <pallas/string.h>
 #include <pallas/waitqueue.h>
@@ -14,6 +16,8 @@
 #include "proc.h"
 #include "rseq.h"
 #include "signal.h"
+
+#define RLIMIT_SIGPENDING 11 /* Linux's number */
 
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
 
@@ -73,20 +77,181 @@ static bool ignored_locked(const struct proc *p, int sig)
 	return h == LINUX_SIG_DFL && sig_default(sig) == SIGDFL_IGNORE;
 }
 
-static void pending_add(struct sigpending *q, int sig, const struct linux_siginfo *info)
+/* A kept siginfo more for p, within RLIMIT_SIGPENDING unless override. */
+static bool sigq_charge(struct proc *p, bool override)
 {
-	if (q->set & SIGBIT(sig))
-		return; /* coalesced */
-	q->set |= SIGBIT(sig);
-	q->info[sig - 1] = *info;
+	if (!override && (uint64_t)p->sigq_count >= p->rlim[RLIMIT_SIGPENDING].rlim_cur)
+		return false;
+	p->sigq_count++;
+	return true;
 }
 
-static void pending_remove_all(struct proc *p, uint64_t set)
+/*
+ * Linux's __send_signal_locked: a standard signal already pending
+ * coalesces; one from the kernel or kill (si_code >= 0) is kept beyond the
+ * limit.  Every real-time instance is queued; one past the limit fails
+ * with EAGAIN, unless kill (SI_USER) or the kernel sent it: then it is
+ * pending without its siginfo.
+ */
+static int pending_add(struct proc *p, struct sigpending *q, int sig,
+		       const struct linux_siginfo *info, bool kernel)
+{
+	uint64_t bit = SIGBIT(sig);
+
+	if (sig < LINUX_SIGRTMIN) {
+		if (q->set & bit)
+			return 0; /* coalesced */
+		q->set |= bit;
+		if (sigq_charge(p, kernel || info->si_code >= 0)) {
+			q->counted |= bit;
+			q->info[sig - 1] = *info;
+		}
+		return 0;
+	}
+	bool override = kernel || info->si_code > 0 || info->si_code == LINUX_SI_TIMER;
+	struct sigqueue *e = NULL;
+	if (sigq_charge(p, override)) {
+		e = kmalloc(sizeof(*e));
+		if (!e)
+			p->sigq_count--;
+	}
+	if (!e) {
+		if (!kernel && info->si_code != LINUX_SI_USER)
+			return -EAGAIN;
+		q->set |= bit; /* its siginfo is lost */
+		return 0;
+	}
+	e->next = NULL;
+	e->info = *info;
+	struct sigqueue **t = &q->rt;
+	while (*t)
+		t = &(*t)->next;
+	*t = e;
+	q->set |= bit;
+	return 0;
+}
+
+/* Takes sig (pending in q, a queue of p or of one of its tasks): its
+ * oldest instance, or for one whose siginfo was lost, Linux's SI_USER
+ * from pid 0. */
+static void take_locked(struct proc *p, struct sigpending *q, int sig, struct linux_siginfo *info)
+{
+	uint64_t bit = SIGBIT(sig);
+	struct sigqueue **pp = &q->rt, *e = NULL;
+
+	*info = (struct linux_siginfo){.si_signo = sig, .si_code = LINUX_SI_USER};
+	if (sig < LINUX_SIGRTMIN) {
+		if (q->counted & bit) {
+			*info = q->info[sig - 1];
+			p->sigq_count--;
+		}
+		q->set &= ~bit;
+		q->counted &= ~bit;
+		return;
+	}
+	while ((e = *pp) && e->info.si_signo != sig)
+		pp = &e->next;
+	if (!e) {
+		q->set &= ~bit;
+		return;
+	}
+	*pp = e->next;
+	*info = e->info;
+	kfree(e);
+	p->sigq_count--;
+	for (e = *pp; e && e->info.si_signo != sig; e = e->next)
+		;
+	if (!e)
+		q->set &= ~bit;
+}
+
+int signal_take_locked(struct task *k, uint64_t set, struct linux_siginfo *info)
+{
+	struct sigpending *qs[2] = {&k->pending, &k->proc->shared_pending};
+
+	for (int i = 0; i < 2; i++) {
+		uint64_t ready = qs[i]->set & set;
+		if (!ready)
+			continue;
+		int sig = __builtin_ctzll(ready) + 1;
+		take_locked(k->proc, qs[i], sig, info);
+		return sig;
+	}
+	return 0;
+}
+
+/* Every signal of set goes from q, a queue of p or of one of its tasks. */
+static void discard_locked(struct proc *p, struct sigpending *q, uint64_t set)
+{
+	struct sigqueue **pp = &q->rt, *e;
+
+	for (uint64_t c = q->counted & set; c; c &= c - 1)
+		p->sigq_count--;
+	q->counted &= ~set;
+	q->set &= ~set;
+	while ((e = *pp)) {
+		if (SIGBIT(e->info.si_signo) & set) {
+			*pp = e->next;
+			kfree(e);
+			p->sigq_count--;
+		} else {
+			pp = &e->next;
+		}
+	}
+}
+
+void signal_discard_locked(struct proc *p, uint64_t set)
 {
 	struct list *n;
 
-	p->shared_pending.set &= ~set;
-	list_for_each(n, &p->tasks) container_of(n, struct task, proc_node)->pending.set &= ~set;
+	discard_locked(p, &p->shared_pending, set);
+	list_for_each(n, &p->tasks)
+	    discard_locked(p, &container_of(n, struct task, proc_node)->pending, set);
+}
+
+void signal_flush_locked(struct proc *p, struct sigpending *q)
+{
+	discard_locked(p, q, ~0ull);
+}
+
+struct linux_siginfo *signal_find_timer_locked(struct sigpending *q, int sig, int timerid)
+{
+	if (!(q->set & SIGBIT(sig)))
+		return NULL;
+	if (sig < LINUX_SIGRTMIN) {
+		struct linux_siginfo *si = &q->info[sig - 1];
+		return (q->counted & SIGBIT(sig)) && si->si_code == LINUX_SI_TIMER &&
+			       si->timer.tid == timerid
+			   ? si
+			   : NULL;
+	}
+	for (struct sigqueue *e = q->rt; e; e = e->next)
+		if (e->info.si_signo == sig && e->info.si_code == LINUX_SI_TIMER &&
+		    e->info.timer.tid == timerid)
+			return &e->info;
+	return NULL;
+}
+
+void signal_drop_timer_locked(struct proc *p, struct sigpending *q, int sig, int timerid)
+{
+	struct linux_siginfo *si = signal_find_timer_locked(q, sig, timerid);
+
+	if (!si)
+		return;
+	if (sig < LINUX_SIGRTMIN) {
+		discard_locked(p, q, SIGBIT(sig));
+		return;
+	}
+	struct sigqueue **pp = &q->rt, *e;
+	while ((e = *pp) && &e->info != si)
+		pp = &e->next;
+	*pp = e->next;
+	kfree(e);
+	p->sigq_count--;
+	for (e = q->rt; e && e->info.si_signo != sig; e = e->next)
+		;
+	if (!e)
+		q->set &= ~SIGBIT(sig);
 }
 
 static void interrupt_task(struct task *k)
@@ -172,9 +337,9 @@ static bool prepare_locked(struct proc *p, int sig)
 		return false;
 	}
 	if (SIGBIT(sig) & STOP_SIGS)
-		pending_remove_all(p, SIGBIT(LINUX_SIGCONT));
+		signal_discard_locked(p, SIGBIT(LINUX_SIGCONT));
 	if (sig == LINUX_SIGCONT) {
-		pending_remove_all(p, STOP_SIGS);
+		signal_discard_locked(p, STOP_SIGS);
 		if (p->stopped) {
 			__atomic_store_n(&p->stopped, false, __ATOMIC_RELEASE);
 			p->stop_unreported = false;
@@ -204,10 +369,10 @@ int signal_send_proc_locked(struct proc *p, int sig, const struct linux_siginfo 
 		return 0; /* blocked everywhere: kept, the handler may change */
 	struct linux_siginfo si = info ? *info : kernel_info(sig);
 	si.si_signo = sig;
-	pending_add(&p->shared_pending, sig, &si);
-	if (k)
+	int err = pending_add(p, &p->shared_pending, sig, &si, !info);
+	if (!err && k)
 		interrupt_task(k);
-	return 0;
+	return err;
 }
 
 int signal_send_proc(struct proc *p, int sig, const struct linux_siginfo *info)
@@ -230,8 +395,8 @@ int signal_send_task(struct task *k, int sig, const struct linux_siginfo *info)
 	    prepare_locked(p, sig) && !(ignored_locked(p, sig) && !(k->sigblocked & SIGBIT(sig)))) {
 		struct linux_siginfo si = info ? *info : kernel_info(sig);
 		si.si_signo = sig;
-		pending_add(&k->pending, sig, &si);
-		if (!(k->sigblocked & SIGBIT(sig)))
+		rc = pending_add(p, &k->pending, sig, &si, !info);
+		if (!rc && !(k->sigblocked & SIGBIT(sig)))
 			interrupt_task(k);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
@@ -305,8 +470,8 @@ void signal_force_fault(int sig, int code, uint64_t addr)
 	/* A second fault of the same kind while the first is pending (its
 	 * handler's frame could not be written) must not be lost in the
 	 * coalescing: it replaces the first. */
-	k->pending.set &= ~SIGBIT(sig);
-	pending_add(&k->pending, sig, &si);
+	discard_locked(p, &k->pending, SIGBIT(sig));
+	pending_add(p, &k->pending, sig, &si, true);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	thread_interrupt(thread_current());
 }
@@ -332,18 +497,7 @@ bool signal_pending(void)
  * removed from its set; 0 if none. */
 static int dequeue_locked(struct task *k, struct linux_siginfo *info)
 {
-	struct sigpending *qs[2] = {&k->pending, &k->proc->shared_pending};
-
-	for (int i = 0; i < 2; i++) {
-		uint64_t ready = qs[i]->set & ~k->sigblocked;
-		if (!ready)
-			continue;
-		int sig = __builtin_ctzll(ready) + 1;
-		qs[i]->set &= ~SIGBIT(sig);
-		*info = qs[i]->info[sig - 1];
-		return sig;
-	}
-	return 0;
+	return signal_take_locked(k, ~k->sigblocked, info);
 }
 
 /* Process-directed signals this task blocks may have come to it while
@@ -511,6 +665,12 @@ void signal_deliver(struct trap_frame *f)
 		k->syscall_nr = -1;
 		return;
 	}
+
+	/* Pinned to another CPU while it ran (sched_setaffinity from another
+	 * thread interrupts it): it moves there now. */
+	int pin = thread_pinned_cpu(thread_current());
+	if (pin != CPU_ANY && this_cpu()->id != (unsigned)pin)
+		thread_set_cpu(thread_current(), pin);
 
 	for (;;) {
 		if (deliver_one(f, k, &more))

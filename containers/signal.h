@@ -15,6 +15,7 @@
 
 struct proc;
 struct task;
+struct sigpending;
 
 /* Bit sig-1 of a sigset is signal sig, as in Linux's 64-bit sigset_t. */
 #define SIGBIT(sig)	(1ull << ((sig)-1))
@@ -47,6 +48,20 @@ void signal_notify_parent_locked(struct proc *p, int status);
 /* After the calling task changed its own mask: if that let a pending
  * signal through, its way out to ring 3 takes it. */
 void signal_recalc_self(void);
+
+/*
+ * The pending queues (struct sigpending, proc.h), under proc_tree_lock.
+ * take: the lowest signal of set pending for k (its own before its
+ * process's), its oldest instance's siginfo in *info; 0 if none.  discard:
+ * every signal of set goes from p and its tasks.  flush: all of q (a
+ * queue of p or of one of its tasks) goes.  The timer calls: the pending
+ * instance of sig that POSIX timer timerid sent, and its removal.
+ */
+int signal_take_locked(struct task *k, uint64_t set, struct linux_siginfo *info);
+void signal_discard_locked(struct proc *p, uint64_t set);
+void signal_flush_locked(struct proc *p, struct sigpending *q);
+struct linux_siginfo *signal_find_timer_locked(struct sigpending *q, int sig, int timerid);
+void signal_drop_timer_locked(struct proc *p, struct sigpending *q, int sig, int timerid);
 
 /* Whether the calling task has a signal it would take now, or is to end. */
 bool signal_pending(void);

@@ -29,6 +29,7 @@ SYS(getrlimit);
 SYS(setrlimit);
 SYS(sched_yield);
 SYS(sched_getaffinity);
+SYS(sched_setaffinity);
 SYS(getcpu);
 SYS(sysinfo);
 
@@ -106,6 +107,8 @@ SYS(pause);
 SYS(kill);
 SYS(tkill);
 SYS(tgkill);
+SYS(rt_sigqueueinfo);
+SYS(rt_tgsigqueueinfo);
 
 /* sys_pgrp.c */
 SYS(setpgid);

@@ -7,13 +7,20 @@
  * SI_TIMER, si_timerid, si_overrun and si_value.  As Linux, an expiration
  * while the timer's signal is still pending is not a second signal but one
  * more overrun in the pending one.  At most RLIMIT_SIGPENDING timers
- * (EAGAIN beyond).
+ * (EAGAIN beyond).  A timer on CLOCK_PROCESS_CPUTIME_ID (the process's CPU
+ * time) or CLOCK_THREAD_CPUTIME_ID (its creator's) keeps its expiry in
+ * that clock; its ktimer is then a poll every CPU_POLL_NS while it runs,
+ * which fires it once the clock has passed the expiry (at most a poll
+ * late).  A thread's clock stops when the thread ends.
  */
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
+#include <pallas/sched.h>
 #include <pallas/uaccess.h>
 
+#include "cputime.h"
+#include "proc.h"
 #include "signal.h"
 #include "sys.h"
 #include "timers.h"
@@ -23,6 +30,7 @@
 #define SIGEV_THREAD	2
 #define SIGEV_THREAD_ID 4
 #define TIMERS_MAX	4096 /* whatever RLIMIT_SIGPENDING says, no more */
+#define CPU_POLL_NS	(2 * NSEC_PER_MSEC)
 
 struct linux_sigevent {
 	uint64_t value;
@@ -45,7 +53,43 @@ struct posix_timer {
 	struct proc *proc;
 	struct task *task; /* SIGEV_THREAD_ID's, a reference; else NULL */
 	int overrun;	   /* of the last signal */
+	/* CPU-time clocks: the expiry in the clock (0: stopped) and the
+	 * interval, under kt.lock; the thread whose clock it is, a reference
+	 * (NULL: the process's). */
+	uint64_t cpu_at, cpu_interval;
+	struct task *clock_task;
 };
+
+static bool cpu_clock(int64_t clk)
+{
+	return clk == LINUX_CLOCK_PROCESS_CPUTIME_ID || clk == LINUX_CLOCK_THREAD_CPUTIME_ID;
+}
+
+/* The timer's CPU-time clock now; a thread that has ended reads 0. */
+static uint64_t cpu_now(struct posix_timer *t)
+{
+	struct task *k = t->clock_task;
+
+	if (!k)
+		return proc_cputime_ns(t->proc);
+	uint64_t ns = 0;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	if (!k->exiting && k->thread)
+		ns = k == task_current() ? thread_self_runtime_ns()
+					 : thread_runtime_now_ns(k->thread);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return ns;
+}
+
+/* Under kt.lock. */
+static struct ktimer_setting cpu_setting_locked(struct posix_timer *t, uint64_t now)
+{
+	struct ktimer_setting s = {.interval_ns = t->cpu_interval};
+
+	if (t->cpu_at)
+		s.left_ns = t->cpu_at > now ? t->cpu_at - now : 1;
+	return s;
+}
 
 static int sat_int(uint64_t n)
 {
@@ -56,12 +100,11 @@ static int sat_int(uint64_t n)
 static struct linux_siginfo *pending_locked(struct posix_timer *t, struct sigpending **qp)
 {
 	struct sigpending *q = t->task ? &t->task->pending : &t->proc->shared_pending;
-	struct linux_siginfo *si = &q->info[t->signo - 1];
 
 	*qp = q;
-	if (t->notify == SIGEV_NONE || !(q->set & SIGBIT(t->signo)))
+	if (t->notify == SIGEV_NONE)
 		return NULL;
-	return si->si_code == LINUX_SI_TIMER && si->timer.tid == t->id ? si : NULL;
+	return signal_find_timer_locked(q, t->signo, t->id);
 }
 
 /* The timer's own signal still pending: one more overrun in it. */
@@ -87,7 +130,7 @@ static void drop_pending(struct posix_timer *t)
 
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	if (pending_locked(t, &q))
-		q->set &= ~SIGBIT(t->signo);
+		signal_drop_timer_locked(t->proc, q, t->signo, t->id);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 
@@ -105,6 +148,27 @@ static void posix_fire(struct ktimer *kt, uint64_t n)
 		signal_send_task(t->task, t->signo, &si);
 	else
 		signal_send_proc(t->proc, t->signo, &si);
+}
+
+static void posix_cpu_fire(struct ktimer *kt, uint64_t n)
+{
+	struct posix_timer *t = container_of(kt, struct posix_timer, kt);
+	uint64_t at = t->cpu_at;
+
+	(void)n;
+	if (!at || (t->clock_task && __atomic_load_n(&t->clock_task->exiting, __ATOMIC_RELAXED)))
+		return;
+	uint64_t now = cpu_now(t);
+	if (now < at)
+		return;
+	uint64_t times = 1;
+	if (t->cpu_interval) {
+		times += (now - at) / t->cpu_interval;
+		t->cpu_at = at + times * t->cpu_interval;
+	} else {
+		t->cpu_at = 0;
+	}
+	posix_fire(kt, times);
 }
 
 /* Under pt->lock. */
@@ -144,6 +208,8 @@ static void timer_free(struct posix_timer *t)
 	drop_pending(t);
 	if (t->task)
 		task_put(t->task);
+	if (t->clock_task)
+		task_put(t->clock_task);
 	kfree(t);
 }
 
@@ -188,7 +254,11 @@ static long create(struct proc *p, int64_t clk, const struct linux_sigevent *ev,
 		kfree(t);
 		return err;
 	}
-	ktimer_init(&t->kt, posix_fire);
+	ktimer_init(&t->kt, cpu_clock(clk) ? posix_cpu_fire : posix_fire);
+	if (clk == LINUX_CLOCK_THREAD_CPUTIME_ID) {
+		t->clock_task = task_current();
+		task_get(t->clock_task);
+	}
 	t->clock = clk;
 	t->notify = ev->notify;
 	t->signo = ev->signo;
@@ -214,11 +284,28 @@ static long create(struct proc *p, int64_t clk, const struct linux_sigevent *ev,
 	return err;
 }
 
+/*
+ * A CPU-time clock of the caller as Linux encodes them (glibc passes
+ * these): ~pid << 3 | thread << 2 | kind (0 PROF, 1 VIRT, 2 SCHED, all
+ * one clock here), pid 0 being the caller's.  Other processes' and
+ * threads' clocks cannot drive timers here (EINVAL).
+ */
+static int64_t cpu_clock_id(int64_t clk)
+{
+	if (clk >= 0 || (clk & 3) == 3)
+		return clk;
+	int pid = (int)~(clk >> 3);
+	bool thread = clk & 4;
+	if (pid != 0 && pid != (thread ? task_current()->tid : proc_current()->pid))
+		return -1;
+	return thread ? LINUX_CLOCK_THREAD_CPUTIME_ID : LINUX_CLOCK_PROCESS_CPUTIME_ID;
+}
+
 long sys_timer_create(const struct syscall_args *a)
 {
-	int64_t clk = (int64_t)a->a[0];
+	int64_t clk = cpu_clock_id((int32_t)a->a[0]); /* a clockid_t is an int */
 	struct linux_sigevent ev = {.notify = SIGEV_SIGNAL, .signo = LINUX_SIGALRM};
-	int err = timer_args_clock(clk);
+	int err = cpu_clock(clk) ? 0 : timer_args_clock(clk);
 
 	if (err)
 		return err;
@@ -259,9 +346,24 @@ long sys_timer_settime(const struct syscall_args *a)
 	struct posix_timer *t = lookup((int64_t)a->a[0], &pt);
 	if (!t)
 		return -EINVAL;
-	uint64_t at = timer_args_deadline(t->clock, a->a[1] & LINUX_TIMER_ABSTIME, value);
-	unsigned long flags = spin_lock_irqsave(&t->kt.lock);
-	ktimer_set_locked(&t->kt, at, interval, &old);
+	bool abs = a->a[1] & LINUX_TIMER_ABSTIME;
+	unsigned long flags;
+	if (cpu_clock(t->clock)) {
+		uint64_t now = cpu_now(t);
+		flags = spin_lock_irqsave(&t->kt.lock);
+		old = cpu_setting_locked(t, now);
+		t->cpu_at = !value		       ? 0
+			    : abs		       ? value
+			    : value > UINT64_MAX - now ? UINT64_MAX
+						       : now + value;
+		t->cpu_interval = value ? interval : 0;
+		uint64_t poll = t->cpu_at ? clock_ns() + CPU_POLL_NS : 0;
+		ktimer_set_locked(&t->kt, poll, t->cpu_at ? CPU_POLL_NS : 0, NULL);
+	} else {
+		uint64_t at = timer_args_deadline(t->clock, abs, value);
+		flags = spin_lock_irqsave(&t->kt.lock);
+		ktimer_set_locked(&t->kt, at, interval, &old);
+	}
 	drop_pending(t);
 	t->overrun = 0;
 	spin_unlock_irqrestore(&t->kt.lock, flags);
@@ -277,7 +379,14 @@ long sys_timer_gettime(const struct syscall_args *a)
 
 	if (!t)
 		return -EINVAL;
-	ktimer_get(&t->kt, &cur);
+	if (cpu_clock(t->clock)) {
+		uint64_t now = cpu_now(t);
+		unsigned long flags = spin_lock_irqsave(&t->kt.lock);
+		cur = cpu_setting_locked(t, now);
+		spin_unlock_irqrestore(&t->kt.lock, flags);
+	} else {
+		ktimer_get(&t->kt, &cur);
+	}
 	mutex_unlock(&pt->lock);
 	return timer_args_put_spec(a->a[1], &cur);
 }

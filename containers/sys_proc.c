@@ -214,24 +214,6 @@ long sys_sched_yield(const struct syscall_args *a)
 	return 0;
 }
 
-/* Every online CPU; the mask is as long as the caller's buffer allows,
- * rounded to whole words as Linux's. */
-long sys_sched_getaffinity(const struct syscall_args *a)
-{
-	uint64_t mask[MAX_CPUS / 64] = {0};
-	size_t len = a->a[1];
-	unsigned n = cpu_count();
-
-	if ((int)a->a[0] != 0 && (int)a->a[0] != proc_current()->pid)
-		return -ESRCH;
-	if (len < (n + 7) / 8 || len % sizeof(uint64_t))
-		return -EINVAL;
-	for (unsigned i = 0; i < n; i++)
-		mask[i / 64] |= 1ull << (i % 64);
-	size_t out = len < sizeof(mask) ? len : sizeof(mask);
-	return copy_to_user((void *)a->a[2], mask, out) ? -EFAULT : (long)out;
-}
-
 long sys_getcpu(const struct syscall_args *a)
 {
 	uint32_t cpu = this_cpu()->id, node = 0;

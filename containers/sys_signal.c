@@ -47,10 +47,7 @@ long sys_rt_sigaction(const struct syscall_args *a)
 		if (act.handler == LINUX_SIG_IGN ||
 		    (act.handler == LINUX_SIG_DFL &&
 		     (sig == LINUX_SIGCHLD || sig == LINUX_SIGWINCH || sig == LINUX_SIGURG))) {
-			struct list *n;
-			p->shared_pending.set &= ~SIGBIT(sig);
-			list_for_each(n, &p->tasks) container_of(n, struct task, proc_node)
-			    ->pending.set &= ~SIGBIT(sig);
+			signal_discard_locked(p, SIGBIT(sig));
 		}
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
@@ -142,15 +139,10 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 		return err;
 	set &= ~SIG_UNBLOCKABLE;
 	for (;;) {
-		struct sigpending *qs[2] = {&k->pending, &k->proc->shared_pending};
+		struct linux_siginfo info;
 		unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-		for (int i = 0; i < 2; i++) {
-			uint64_t ready = qs[i]->set & set;
-			if (!ready)
-				continue;
-			int sig = __builtin_ctzll(ready) + 1;
-			struct linux_siginfo info = qs[i]->info[sig - 1];
-			qs[i]->set &= ~SIGBIT(sig);
+		int sig = signal_take_locked(k, set, &info);
+		if (sig) {
 			spin_unlock_irqrestore(&proc_tree_lock, flags);
 			if (a->a[1] && copy_to_user((void *)a->a[1], &info, sizeof(info)))
 				return -EFAULT;
@@ -324,4 +316,61 @@ long sys_tgkill(const struct syscall_args *a)
 	if ((int)a->a[0] <= 0)
 		return -EINVAL;
 	return send_to_thread((int)a->a[0], (int)a->a[1], (int)a->a[2]);
+}
+
+/*
+ * rt_sigqueueinfo(tgid, sig, info) and rt_tgsigqueueinfo(tgid, tid, sig,
+ * info): a signal with the caller's siginfo (sigqueue's SI_QUEUE and its
+ * value), to a process or one thread.  Linux's do_rt_sigqueueinfo: a code
+ * of the kernel's or kill's (>= 0) or tkill's is only for the caller
+ * itself, compared by TID.
+ */
+static bool forged_info(const struct linux_siginfo *si, int target_tid)
+{
+	return (si->si_code >= 0 || si->si_code == LINUX_SI_TKILL) &&
+	       target_tid != task_current()->tid;
+}
+
+long sys_rt_sigqueueinfo(const struct syscall_args *a)
+{
+	int pid = (int)a->a[0], sig = (int)a->a[1];
+	struct linux_siginfo si;
+
+	if (copy_from_user(&si, (const void *)a->a[2], sizeof(si)))
+		return -EFAULT;
+	si.si_signo = sig;
+	if (forged_info(&si, pid))
+		return -EPERM;
+	struct proc *p = pid > 0 ? proc_find(pid) : NULL;
+	if (!p)
+		return -ESRCH;
+	long rc = sig < 0 || sig > LINUX_NSIG	   ? -EINVAL
+		  : !may_signal(proc_current(), p) ? -EPERM
+						   : signal_send_proc(p, sig, &si);
+	proc_put(p);
+	return rc;
+}
+
+long sys_rt_tgsigqueueinfo(const struct syscall_args *a)
+{
+	int tgid = (int)a->a[0], tid = (int)a->a[1], sig = (int)a->a[2];
+	struct linux_siginfo si;
+
+	if (copy_from_user(&si, (const void *)a->a[3], sizeof(si)))
+		return -EFAULT;
+	si.si_signo = sig;
+	if (tid <= 0 || tgid <= 0)
+		return -EINVAL;
+	if (forged_info(&si, tid))
+		return -EPERM;
+	struct task *k = task_find_tid(tid);
+	long rc = -ESRCH;
+	if (k && k->proc->pid == tgid)
+		rc = sig < 0 || sig > LINUX_NSIG	    ? -EINVAL
+		     : !may_signal(proc_current(), k->proc) ? -EPERM
+		     : sig				    ? signal_send_task(k, sig, &si)
+							    : 0;
+	if (k)
+		task_put(k);
+	return rc;
 }

@@ -17,8 +17,13 @@
 struct proc_timers {
 	struct proc *proc;  /* not a reference: the timers go before it does */
 	struct ktimer real; /* ITIMER_REAL: SIGALRM */
-	struct mutex lock;  /* posix and nr_posix, and every timer's user-side changes */
-	struct list posix;  /* struct posix_timer, by id */
+	/* ITIMER_VIRTUAL and ITIMER_PROF (sys_itimer.c): the process CPU time
+	 * of the next expiry (0: stopped) and the interval, under cpu_poll's
+	 * lock; cpu_poll checks them every CPU_POLL_NS while one runs. */
+	struct ktimer cpu_poll;
+	uint64_t cpu_expires[2], cpu_interval[2];
+	struct mutex lock; /* posix and nr_posix, and every timer's user-side changes */
+	struct list posix; /* struct posix_timer, by id */
 	int nr_posix;
 };
 
@@ -31,7 +36,7 @@ void proc_timers_exit(struct proc *p);
 
 /* sys_posix_timer.c: deletes every POSIX timer of pt. */
 void posix_timers_delete_all(struct proc_timers *pt);
-void itimer_real_init(struct proc_timers *pt);
+void itimer_real_init(struct proc_timers *pt); /* and the CPU-time itimers */
 
 /* timer_args.c: the Linux time structures of the timer calls.  A value is
  * nanoseconds, saturated at UINT64_MAX (centuries are as good as forever). */

@@ -186,6 +186,7 @@
 #define NR_pipe2		  293
 #define NR_preadv		  295
 #define NR_pwritev		  296
+#define NR_rt_tgsigqueueinfo	  297
 #define NR_prlimit64		  302
 #define NR_syncfs		  306
 #define NR_getcpu		  309

@@ -4,7 +4,9 @@
  * from the busiest other CPU.  A CPU that finds itself with work to spare
  * kicks an idle one so that it comes to pull.
  */
+#include <asm/irq.h>
 #include <pallas/kernel.h>
+#include <pallas/sched.h>
 #include <pallas/smp.h>
 
 #include "sched_impl.h"
@@ -31,6 +33,33 @@ unsigned select_cpu(struct thread *t)
 		}
 	}
 	return best;
+}
+
+bool thread_set_cpu(struct thread *t, int cpu)
+{
+	if (cpu != CPU_ANY && (cpu < 0 || (unsigned)cpu >= cpu_count() || !rq_of((unsigned)cpu)))
+		return false;
+	unsigned long flags = irq_save();
+	spin_lock_raw(&t->wake_lock);
+	struct runqueue *rq = lock_thread_rq(t);
+	int old = t->pinned;
+	/* A queued thread counts in nr_movable by its pinning at enqueue. */
+	if (t->se.queued && (old == CPU_ANY) != (cpu == CPU_ANY))
+		rq->nr_movable += cpu == CPU_ANY ? 1 : -1;
+	t->pinned = cpu;
+	spin_unlock_raw(&rq->lock);
+	spin_unlock_raw(&t->wake_lock);
+	irq_restore(flags);
+	/* The caller moves by sleeping: its wakeup goes to select_cpu. */
+	while (t == thread_current() && cpu != CPU_ANY &&
+	       __atomic_load_n(&t->cpu, __ATOMIC_RELAXED) != (unsigned)cpu)
+		sched_sleep_ns(1000);
+	return true;
+}
+
+int thread_pinned_cpu(const struct thread *t)
+{
+	return __atomic_load_n(&t->pinned, __ATOMIC_RELAXED);
 }
 
 static bool can_pull(struct runqueue *src, struct thread *t, uint64_t now)

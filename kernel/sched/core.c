@@ -109,6 +109,20 @@ uint64_t thread_self_runtime_ns(void)
 	return ns;
 }
 
+uint64_t thread_runtime_now_ns(struct thread *t)
+{
+	unsigned long flags = irq_save();
+	struct runqueue *rq = lock_thread_rq(t);
+	uint64_t now = clock_ns(), ns = t->runtime_ns;
+
+	/* current and run_start change only under rq->lock. */
+	if (cpu_get(rq->cpu)->current == t && t->se.queued && now > rq->run_start)
+		ns += now - rq->run_start;
+	spin_unlock_raw(&rq->lock);
+	irq_restore(flags);
+	return ns;
+}
+
 static struct thread *pick_next(struct runqueue *rq, uint64_t now)
 {
 	struct fair_entity *e = fair_pick(rq->root, group_entity_throttled, &now);

@@ -3,11 +3,13 @@
  * it ends, a thread moves between groups (and its run time follows it), and
  * destroying a group races creating threads in it safely: each creation
  * either gets in before the destroy (which then fails) or fails itself.
+ * A pinned thread (thread_set_cpu) runs only on its CPU.
  */
 #include <pallas/kernel.h>
 #include <pallas/ktest.h>
 #include <pallas/mm.h>
 #include <pallas/sched.h>
+#include <pallas/smp.h>
 #include <pallas/time.h>
 
 static volatile unsigned finished;
@@ -130,4 +132,61 @@ KTEST(group_destroy_races_creation)
 	pr_info("ktest: group_destroy_races_creation: %u threads created in %u groups before "
 		"their destroy\n",
 		created, rounds);
+}
+
+static volatile bool napper_on;
+static volatile uint64_t napper_seen; /* bit per CPU it ran on, for CPUs < 64 */
+
+static void napper(void *arg)
+{
+	(void)arg;
+	while (__atomic_load_n(&napper_on, __ATOMIC_RELAXED)) {
+		__atomic_or_fetch(&napper_seen, 1ull << (this_cpu()->id & 63), __ATOMIC_RELAXED);
+		sched_sleep_ns(200000);
+	}
+}
+
+KTEST(thread_pinned_runs_on_its_cpu)
+{
+	struct thread *self = thread_current();
+	int last = (int)cpu_count() - 1;
+
+	KEXPECT(t, !thread_set_cpu(self, (int)cpu_count()));
+	KEXPECT(t, !thread_set_cpu(self, -2));
+	if (last < 1 || last > 63)
+		return;
+	int old = thread_pinned_cpu(self);
+	for (int round = 0; round < 4; round++) {
+		int cpu = round & 1 ? 0 : last;
+		KEXPECT(t, thread_set_cpu(self, cpu));
+		KEXPECT(t, thread_pinned_cpu(self) == cpu);
+		bool stayed = true;
+		for (int i = 0; i < 40; i++) {
+			if (i % 8 == 0)
+				sched_sleep_ns(100000);
+			else
+				sched_yield();
+			stayed &= this_cpu()->id == (unsigned)cpu;
+		}
+		KEXPECT(t, stayed);
+	}
+	KEXPECT(t, thread_set_cpu(self, old));
+
+	/* Another thread, pinned while it naps, wakes only on its CPU. */
+	napper_on = true;
+	struct thread *th = thread_create(napper, NULL, NULL, "napper");
+	KEXPECT(t, th != NULL);
+	if (!th)
+		return;
+	for (int round = 0; round < 2; round++) {
+		int cpu = round ? 0 : last;
+		KEXPECT(t, thread_set_cpu(th, cpu));
+		sched_sleep_ns(5 * NSEC_PER_MSEC); /* a wakeup or two to get there */
+		napper_seen = 0;
+		sched_sleep_ns(20 * NSEC_PER_MSEC);
+		KEXPECT(t, napper_seen == 1ull << cpu);
+	}
+	KEXPECT(t, thread_set_cpu(th, CPU_ANY));
+	napper_on = false;
+	thread_join(th);
 }

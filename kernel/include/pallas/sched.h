@@ -38,6 +38,16 @@ struct thread *thread_create(thread_fn fn, void *arg, struct sched_group *g, con
 /* The same, but the thread only ever runs on `cpu` (or anywhere: CPU_ANY). */
 struct thread *thread_create_on(thread_fn fn, void *arg, struct sched_group *g, const char *name,
 				int cpu);
+/*
+ * Pins t to `cpu` from now on (CPU_ANY: it may run anywhere again); false
+ * (nothing changed) for a CPU that is not online.  The calling thread is
+ * on that CPU when this returns; another thread moves the next time it
+ * wakes up (a running or runnable one may finish its current run where it
+ * is).
+ */
+bool thread_set_cpu(struct thread *t, int cpu);
+/* The CPU t is pinned to, or CPU_ANY. */
+int thread_pinned_cpu(const struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);
 /* Waits until t has ended and switched away for good, then frees it: its
  * group no longer counts it when this returns. */
@@ -69,6 +79,9 @@ void thread_set_nice(struct thread *t, int nice);
 /* The calling thread's, with the part of its current run not yet charged
  * (a thread alone on its CPU may run for long without a switch). */
 uint64_t thread_self_runtime_ns(void);
+/* Any thread's, with the part of its current run not yet charged (from
+ * any CPU, interrupt context too). */
+uint64_t thread_runtime_now_ns(struct thread *t);
 /*
  * The longest run charged to t in one piece.  Fairness and limits are only
  * as fine as this: normally a slice, but when the clock runs on while the
