@@ -24,6 +24,7 @@
 #include "elf.h"
 #include "exec.h"
 #include "exec_stack.h"
+#include "personality.h"
 #include "proc.h"
 #include "shebang.h"
 #include "vdso.h"
@@ -307,6 +308,8 @@ static void commit(struct proc *p, struct exec_state *st, const char *path, stru
 		fdtable_exec(p->files);
 	base_name(p->comm, path);
 	struct task *k = task_current();
+	/* The FPU as Linux starts a program: x87/SSE/AVX state initial. */
+	(void)thread_fpu_enable(personality_fpu_init);
 	k->fs_base = k->gs_base = 0;
 	user_set_fs_base(0);
 	user_set_gs_base(0);

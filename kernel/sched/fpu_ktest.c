@@ -4,6 +4,7 @@
  * to the others (and to threads without any), and starts from its image.
  */
 #include <pallas/ktest.h>
+#include <pallas/mm.h>
 #include <pallas/sched.h>
 #include <pallas/string.h>
 
@@ -72,5 +73,99 @@ KTEST(fpu_state_per_thread)
 			continue;
 		thread_join(th[i]);
 		KEXPECT(t, w[i].done && w[i].started_clean && w[i].ok);
+	}
+}
+
+/*
+ * With AVX the state is an XSAVE area: the upper halves of the YMM
+ * registers are each thread's too, across switches to the others (and to
+ * threads without any), and start zero.
+ */
+struct avx_worker {
+	unsigned id;
+	volatile bool ok, started_clean;
+	volatile unsigned done;
+};
+
+static void set_ymm(const uint64_t v[4])
+{
+	__asm__ volatile(
+	    "vmovdqu (%0), %%ymm0; vmovdqu (%0), %%ymm8; vmovdqu (%0), %%ymm15" ::"r"(v)
+	    : "memory");
+}
+
+static bool ymm_are(const uint64_t v[4])
+{
+	uint64_t a[4], b[4], c[4];
+	__asm__ volatile(
+	    "vmovdqu %%ymm0, (%0); vmovdqu %%ymm8, (%1); vmovdqu %%ymm15, (%2)" ::"r"(a), "r"(b),
+	    "r"(c)
+	    : "memory");
+	return memcmp(a, v, 32) == 0 && memcmp(b, v, 32) == 0 && memcmp(c, v, 32) == 0;
+}
+
+static void avx_worker(void *arg)
+{
+	struct avx_worker *w = arg;
+	uint8_t image[512] __attribute__((aligned(16)));
+	static const uint64_t zero[4];
+	uint64_t mine[4];
+
+	for (unsigned i = 0; i < 4; i++)
+		mine[i] = 0x0101010101010101ull * (w->id * 4 + i + 1);
+	memset(image, 0, sizeof(image));
+	image[0] = 0x7f;
+	image[1] = 0x03;
+	image[24] = 0x80;
+	image[25] = 0x1f;
+	w->ok = thread_fpu_enable(image);
+	w->started_clean = w->ok && ymm_are(zero);
+	if (w->ok)
+		set_ymm(mine);
+	for (unsigned i = 0; i < ROUNDS && w->ok; i++) {
+		sched_yield();
+		if (!ymm_are(mine))
+			w->ok = false;
+	}
+	/* A saved image holds the upper halves; restoring it brings them back. */
+	uint8_t *img = kmalloc(thread_fpu_size());
+	if (w->ok && img) {
+		thread_fpu_save(img);
+		set_ymm(zero);
+		w->ok = thread_fpu_restore(img) && ymm_are(mine);
+	} else {
+		w->ok = false;
+	}
+	kfree(img);
+	w->done = 1;
+}
+
+KTEST(fpu_avx_per_thread)
+{
+	struct avx_worker w[THREADS];
+	struct thread *th[THREADS];
+
+	if (!(thread_fpu_features() & 4)) {
+		ktest_skip(t, "no AVX (XCR0 without YMM state)");
+		return;
+	}
+	for (unsigned i = 0; i < THREADS; i++) {
+		w[i] = (struct avx_worker){.id = i};
+		th[i] = thread_create_on(avx_worker, &w[i], NULL, "fpu-avx", 0);
+		KEXPECT(t, th[i] != NULL);
+	}
+	/* and one with only SSE state between them */
+	struct fpu_worker s = {.id = THREADS};
+	struct thread *sse = thread_create_on(fpu_worker, &s, NULL, "fpu", 0);
+	KEXPECT(t, sse != NULL);
+	for (unsigned i = 0; i < THREADS; i++) {
+		if (!th[i])
+			continue;
+		thread_join(th[i]);
+		KEXPECT(t, w[i].done && w[i].started_clean && w[i].ok);
+	}
+	if (sse) {
+		thread_join(sse);
+		KEXPECT(t, s.done && s.started_clean && s.ok);
 	}
 }
