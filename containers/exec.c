@@ -27,6 +27,7 @@
 #include "personality.h"
 #include "proc.h"
 #include "shebang.h"
+#include "signal.h"
 #include "vdso.h"
 
 #define PIE_BASE       0x555555554000ull
@@ -211,6 +212,7 @@ static int build_stack(struct proc *p, struct exec_state *st, const char *path,
 				    .random = rnd,
 				    .rlimit_stack = stack_lim,
 				    .hwcap = cpu_hwcap(),
+				    .minsigstksz = signal_frame_max_size(),
 				    .phdr = pp->phdr + st->prog.bias,
 				    .phent = pp->phentsize,
 				    .phnum = pp->phnum,

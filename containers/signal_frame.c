@@ -157,6 +157,14 @@ int signal_frame_setup(struct trap_frame *f, int sig, const struct linux_siginfo
 	return 0;
 }
 
+uint64_t signal_frame_max_size(void)
+{
+	size_t fsize = thread_fpu_size();
+	size_t math = thread_fpu_features() ? fsize + LINUX_FP_XSTATE_MAGIC2_SIZE : fsize;
+
+	return (sizeof(struct linux_rt_sigframe) + 15 + math + 63 + 15) & ~15ull;
+}
+
 static void restore_regs(struct trap_frame *f, const struct linux_sigcontext *sc)
 {
 	f->r8 = sc->r8;

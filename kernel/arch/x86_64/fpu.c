@@ -13,6 +13,7 @@
 #include <asm/cpu.h>
 #include <asm/fpu.h>
 #include <pallas/mm.h>
+#include <pallas/printk.h>
 #include <pallas/string.h>
 
 #define CR0_MP (1ull << 1) /* WAIT honours TS */
@@ -117,6 +118,16 @@ void fpu_cpu_init(void)
 		fpu_xsetbv(fpu_cfg.xcr0);
 	}
 	__asm__ volatile("fninit");
+}
+
+void fpu_report(void)
+{
+	if (fpu_cfg.xsave)
+		pr_info("fpu: %s, XCR0 %#llx, %u-byte state\n",
+			fpu_cfg.xsaveopt ? "XSAVEOPT/XRSTOR" : "XSAVE/XRSTOR",
+			(unsigned long long)fpu_cfg.xcr0, fpu_cfg.size);
+	else
+		pr_info("fpu: FXSAVE64/FXRSTOR64 (no XSAVE), 512-byte state\n");
 }
 
 struct fpu_state *fpu_state_alloc(void)

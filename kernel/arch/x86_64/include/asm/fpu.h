@@ -45,6 +45,8 @@ extern struct fpu_config fpu_cfg;
 /* Turns on FXSAVE's XMM coverage (CR4.OSFXSR) and, when the CPU has it,
  * XSAVE with fpu_cfg.xcr0 on this CPU; the BSP's call decides fpu_cfg. */
 void fpu_cpu_init(void);
+/* Logs what fpu_cpu_init chose (`fpu: ...`). */
+void fpu_report(void);
 
 /* One thread's registers while it is switched out.  The kernel itself never
  * touches them (-mgeneral-regs-only), so the registers on a CPU are always
