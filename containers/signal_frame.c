@@ -244,8 +244,11 @@ long signal_frame_return(struct trap_frame *f)
 	uint8_t *fx = kmalloc(thread_fpu_size());
 
 	k->syscall_nr = -1; /* what it returns to is no system call to restart */
-	if (!uc || !fx)
+	if (!uc || !fx) {
+		kfree(uc);
+		kfree(fx);
 		proc_exit(linux_status_signaled(LINUX_SIGSEGV));
+	}
 	bool bad = copy_from_user(uc, (void *)(frame + offsetof(struct linux_rt_sigframe, uc)),
 				  sizeof(*uc)) ||
 		   uc->uc_mcontext.rip >= USER_TOP ||

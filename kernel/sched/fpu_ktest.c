@@ -169,3 +169,64 @@ KTEST(fpu_avx_per_thread)
 		KEXPECT(t, s.done && s.started_clean && s.ok);
 	}
 }
+
+/*
+ * thread_fpu_restore refuses, changing nothing, an image XRSTOR (FXRSTOR)
+ * would fault on: MXCSR bits the CPU lacks and, with XSAVE, a feature off in
+ * XCR0, XCOMP_BV or a reserved header byte set.  What signal frames and
+ * sigreturn hand it is the program's to forge.
+ */
+struct check_worker {
+	volatile bool ok, done;
+};
+
+static void check_worker(void *arg)
+{
+	struct check_worker *w = arg;
+	size_t n = thread_fpu_size();
+	uint8_t *good = kmalloc(n), *bad = kmalloc(n);
+	uint8_t legacy[512] __attribute__((aligned(16)));
+	uint64_t mine = 0x5a5a5a5a12345678ull;
+
+	memset(legacy, 0, sizeof(legacy));
+	legacy[0] = 0x7f;
+	legacy[1] = 0x03;
+	legacy[24] = 0x80;
+	legacy[25] = 0x1f;
+	bool ok = good && bad && thread_fpu_enable(legacy);
+	if (ok) {
+		set_regs(mine);
+		thread_fpu_save(good);
+		ok = regs_are(mine);
+	}
+	/* each corruption on its own; offsets of the standard format */
+	static const unsigned at[] = {27, 512 + 7, 520, 528, 575};
+	static const uint8_t val[] = {0x80, 0x80, 1, 1, 1};
+	unsigned cases = thread_fpu_features() ? 5 : 1;
+	for (unsigned i = 0; ok && i < cases; i++) {
+		memcpy(bad, good, n);
+		bad[at[i]] |= val[i];
+		if (thread_fpu_restore(bad) || !regs_are(mine))
+			ok = false;
+	}
+	if (ok) {
+		set_regs(0);
+		ok = thread_fpu_restore(good) && regs_are(mine);
+	}
+	kfree(good);
+	kfree(bad);
+	w->ok = ok;
+	w->done = true;
+}
+
+KTEST(fpu_restore_refuses_bad_images)
+{
+	struct check_worker w = {0};
+	struct thread *th = thread_create_on(check_worker, &w, NULL, "fpu-check", 0);
+
+	KEXPECT(t, th != NULL);
+	if (!th)
+		return;
+	thread_join(th);
+	KEXPECT(t, w.done && w.ok);
+}
