@@ -6,6 +6,7 @@
  * before its thread starts, so the parent can return its TID and a signal
  * can find it; its thread finishes the set-up in the child's own context.
  */
+#include <asm/fpu.h>
 #include <pallas/aspace.h>
 #include <pallas/errno.h>
 #include <pallas/fdtable.h>
@@ -49,7 +50,7 @@ struct clone_start {
 	uint64_t flags, child_tid;
 	uint64_t fs_base, gs_base;
 	struct trap_frame frame;
-	uint8_t fpu[512] __attribute__((aligned(16)));
+	uint8_t fpu[FPU_IMAGE_MAX] __attribute__((aligned(64))); /* thread_fpu_size() used */
 };
 
 static void clone_thread(void *arg)

@@ -24,9 +24,11 @@
 #include "elf.h"
 #include "exec.h"
 #include "exec_stack.h"
+#include "personality.h"
 #include "proc.h"
 #include "rseq.h"
 #include "shebang.h"
+#include "signal.h"
 #include "vdso.h"
 
 #define PIE_BASE       0x555555554000ull
@@ -213,6 +215,7 @@ static int build_stack(struct proc *p, struct exec_state *st, const char *path,
 				    .hwcap = cpu_hwcap(),
 				    .rseq_feature_size = LINUX_RSEQ_FEATURE_SIZE,
 				    .rseq_align = LINUX_RSEQ_ALIGN,
+				    .minsigstksz = signal_frame_max_size(),
 				    .phdr = pp->phdr + st->prog.bias,
 				    .phent = pp->phentsize,
 				    .phnum = pp->phnum,
@@ -310,6 +313,8 @@ static void commit(struct proc *p, struct exec_state *st, const char *path, stru
 		fdtable_exec(p->files);
 	base_name(p->comm, path);
 	struct task *k = task_current();
+	/* The FPU as Linux starts a program: x87/SSE/AVX state initial. */
+	(void)thread_fpu_enable(personality_fpu_init);
 	k->fs_base = k->gs_base = 0;
 	user_set_fs_base(0);
 	user_set_gs_base(0);

@@ -159,9 +159,9 @@ static const struct user_ops linux_ops = {
 const uint8_t personality_fpu_init[512]
     __attribute__((aligned(16))) = {[0] = 0x7f, [1] = 0x03, [24] = 0x80, [25] = 0x1f};
 
-bool personality_enter(struct task *k, const uint8_t fpu[512])
+bool personality_enter(struct task *k, const uint8_t *fpu)
 {
-	if (!thread_fpu_enable(fpu ? fpu : personality_fpu_init))
+	if (!(fpu ? thread_fpu_enable_image(fpu) : thread_fpu_enable(personality_fpu_init)))
 		return false;
 	user_thread_init(&linux_ops, k);
 	return true;

@@ -79,5 +79,8 @@ void signal_deliver(struct trap_frame *f);
 int signal_frame_setup(struct trap_frame *f, int sig, const struct linux_siginfo *info,
 		       const struct linux_sigaction *act, uint64_t oldmask);
 long signal_frame_return(struct trap_frame *f);
+/* The most a signal frame takes (AT_MINSIGSTKSZ): the frame, the FPU state
+ * and their alignment, as Linux counts it. */
+uint64_t signal_frame_max_size(void);
 
 #endif

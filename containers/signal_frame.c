@@ -1,11 +1,15 @@
 /*
  * The frame a signal handler runs on, in Linux's x86-64 layout (struct
- * rt_sigframe: return address, ucontext, siginfo; the FXSAVE image below
- * it), and rt_sigreturn, which puts back what the frame says.  Everything
- * read back is the program's to forge: segment selectors and privileged
- * flags are never taken from it, the return address must be user space,
- * and the FPU image must be one the CPU accepts.
+ * rt_sigframe: return address, ucontext, siginfo; the FPU state above
+ * it, 64-byte aligned), and rt_sigreturn, which puts back what the frame
+ * says.  With XSAVE the FPU state is the XSAVE area (UC_FP_XSTATE): its
+ * legacy part's bytes 464..511 are struct _fpx_sw_bytes and FP_XSTATE_MAGIC2
+ * follows it; without, the 512-byte FXSAVE image.  Everything read back is
+ * the program's to forge: segment selectors and privileged flags are never
+ * taken from it, the return address must be user space, and the FPU image
+ * must be one the CPU accepts (a header XRSTOR would fault on is SIGSEGV).
  */
+#include <asm/fpu.h>
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
@@ -18,7 +22,8 @@
 #include "signal.h"
 
 #define REDZONE	  128
-#define FPU_BYTES 512
+#define FPU_BYTES 512  /* the legacy (FXSAVE) part */
+#define SW_BYTES  464  /* where _fpx_sw_bytes sits in it */
 #define USER_CS	  0x33 /* what Linux reports in sigcontext.cs */
 #define USER_SS	  0x2b
 #define RFLAGS_CF (1ull << 0)
@@ -75,8 +80,6 @@ static void save_regs(struct linux_sigcontext *sc, const struct trap_frame *f)
 int signal_frame_setup(struct trap_frame *f, int sig, const struct linux_siginfo *info,
 		       const struct linux_sigaction *act, uint64_t oldmask)
 {
-	static const uint8_t fpu_init[FPU_BYTES]
-	    __attribute__((aligned(16))) = {[0] = 0x7f, [1] = 0x03, [24] = 0x80, [25] = 0x1f};
 	struct task *k = task_current();
 	struct linux_stack ss = k->altstack;
 	uint64_t sp = f->rsp - REDZONE;
@@ -89,17 +92,24 @@ int signal_frame_setup(struct trap_frame *f, int sig, const struct linux_siginfo
 		if (ss.ss_flags & LINUX_SS_AUTODISARM)
 			k->altstack = (struct linux_stack){.ss_flags = LINUX_SS_DISABLE};
 	}
-	uint64_t fpstate = (sp - FPU_BYTES) & ~63ull;
+	size_t fsize = thread_fpu_size();
+	uint64_t xfeatures = thread_fpu_features();
+	size_t math = xfeatures ? fsize + LINUX_FP_XSTATE_MAGIC2_SIZE : fsize;
+	uint64_t fpstate = (sp - math) & ~63ull;
 	uint64_t frame = ((fpstate - sizeof(struct linux_rt_sigframe)) & ~15ull) - 8;
 	if (frame >= USER_TOP || frame < PAGE_SIZE)
 		return -EFAULT;
 
 	struct linux_rt_sigframe *fr = kzalloc(sizeof(*fr));
-	uint8_t fx[FPU_BYTES] __attribute__((aligned(16)));
-	if (!fr)
+	uint8_t *fx = kmalloc(math);
+	if (!fr || !fx) {
+		kfree(fr);
+		kfree(fx);
 		return -ENOMEM;
+	}
 	fr->pretcode = act->restorer;
-	fr->uc.uc_flags = LINUX_UC_SIGCONTEXT_SS | LINUX_UC_STRICT_RESTORE_SS;
+	fr->uc.uc_flags = LINUX_UC_SIGCONTEXT_SS | LINUX_UC_STRICT_RESTORE_SS |
+			  (xfeatures ? LINUX_UC_FP_XSTATE : 0);
 	fr->uc.uc_stack = ss;
 	fr->uc.uc_stack.ss_flags = (ss.ss_flags & LINUX_SS_DISABLE) ? LINUX_SS_DISABLE
 				   : was_on			    ? LINUX_SS_ONSTACK
@@ -112,15 +122,31 @@ int signal_frame_setup(struct trap_frame *f, int sig, const struct linux_siginfo
 	fr->uc.uc_sigmask = oldmask;
 	fr->info = *info;
 	thread_fpu_save(fx);
-	int err = copy_to_user((void *)fpstate, fx, FPU_BYTES) ||
-			  copy_to_user((void *)frame, fr, sizeof(*fr))
-		      ? -EFAULT
-		      : 0;
+	memset(fx + SW_BYTES, 0, FPU_BYTES - SW_BYTES);
+	if (xfeatures) {
+		struct linux_fpx_sw_bytes sw = {
+		    .magic1 = LINUX_FP_XSTATE_MAGIC1,
+		    .extended_size = (uint32_t)math,
+		    .xfeatures = xfeatures,
+		    .xstate_size = (uint32_t)fsize,
+		};
+		uint32_t magic2 = LINUX_FP_XSTATE_MAGIC2;
+		memcpy(fx + SW_BYTES, &sw, sizeof(sw));
+		memcpy(fx + fsize, &magic2, sizeof(magic2));
+	}
+	int err =
+	    copy_to_user((void *)fpstate, fx, math) || copy_to_user((void *)frame, fr, sizeof(*fr))
+		? -EFAULT
+		: 0;
 	kfree(fr);
-	if (err)
+	if (err) {
+		kfree(fx);
 		return err;
+	}
 	/* The handler starts with a clean FPU, as on Linux. */
-	thread_fpu_restore(fpu_init);
+	fpu_image_init(fx);
+	thread_fpu_restore(fx);
+	kfree(fx);
 	f->rdi = (uint64_t)sig;
 	f->rsi = frame + offsetof(struct linux_rt_sigframe, info);
 	f->rdx = frame + offsetof(struct linux_rt_sigframe, uc);
@@ -129,6 +155,14 @@ int signal_frame_setup(struct trap_frame *f, int sig, const struct linux_siginfo
 	f->rsp = frame;
 	f->rflags &= ~(RFLAGS_DF | RFLAGS_TF | RFLAGS_RF);
 	return 0;
+}
+
+uint64_t signal_frame_max_size(void)
+{
+	size_t fsize = thread_fpu_size();
+	size_t math = thread_fpu_features() ? fsize + LINUX_FP_XSTATE_MAGIC2_SIZE : fsize;
+
+	return (sizeof(struct linux_rt_sigframe) + 15 + math + 63 + 15) & ~15ull;
 }
 
 static void restore_regs(struct trap_frame *f, const struct linux_sigcontext *sc)
@@ -153,6 +187,52 @@ static void restore_regs(struct trap_frame *f, const struct linux_sigcontext *sc
 	f->rflags = (f->rflags & ~USER_FLAGS) | (sc->eflags & USER_FLAGS);
 }
 
+/*
+ * The frame's FPU state at fpstate into image (thread_fpu_size() bytes), as
+ * Linux's __fpu_restore_sig reads it: XSAVE data when _fpx_sw_bytes has
+ * magic1, a size within the kernel's and magic2 after it, the features
+ * the frame leaves out initial; otherwise only the legacy x87/SSE part,
+ * the rest initial.  False when it cannot be read or the XSAVE header is
+ * one XRSTOR would fault on.
+ */
+static bool read_fpstate(uint64_t fpstate, uint8_t *image)
+{
+	size_t fsize = thread_fpu_size();
+	uint8_t legacy[FPU_BYTES];
+	struct linux_fpx_sw_bytes sw;
+	uint32_t magic2;
+
+	if (copy_from_user(legacy, (void *)fpstate, FPU_BYTES))
+		return false;
+	memcpy(&sw, legacy + SW_BYTES, sizeof(sw));
+	memset(legacy + SW_BYTES, 0, FPU_BYTES - SW_BYTES);
+	if (!thread_fpu_features()) {
+		memcpy(image, legacy, FPU_BYTES);
+		return true;
+	}
+	bool xstate = sw.magic1 == LINUX_FP_XSTATE_MAGIC1 && sw.xstate_size >= FPU_BYTES + 64 &&
+		      sw.xstate_size <= fsize && sw.xstate_size <= sw.extended_size &&
+		      !copy_from_user(&magic2, (void *)(fpstate + sw.xstate_size), 4) &&
+		      magic2 == LINUX_FP_XSTATE_MAGIC2;
+	if (!xstate) {
+		fpu_image_from_legacy(image, legacy);
+		return true;
+	}
+	memset(image, 0, fsize);
+	memcpy(image, legacy, FPU_BYTES);
+	if (copy_from_user(image + FPU_BYTES, (void *)(fpstate + FPU_BYTES),
+			   sw.xstate_size - FPU_BYTES) ||
+	    !fpu_image_valid(image))
+		return false;
+	uint64_t bv = fpu_image_xstate_bv(image);
+	fpu_image_set_xstate_bv(image, bv & sw.xfeatures);
+	if (!(sw.xfeatures & (XFEATURE_SSE | XFEATURE_AVX))) {
+		uint32_t mxcsr = 0x1f80; /* not restored: initial */
+		memcpy(image + FPU_MXCSR, &mxcsr, 4);
+	}
+	return true;
+}
+
 /* rt_sigreturn: the handler's RET popped pretcode, so the frame is 8 below
  * RSP.  A frame that cannot be read, or says something the kernel may not
  * do, ends the program with SIGSEGV, as on Linux. */
@@ -161,17 +241,21 @@ long signal_frame_return(struct trap_frame *f)
 	struct task *k = task_current();
 	uint64_t frame = f->rsp - 8;
 	struct linux_ucontext *uc = kmalloc(sizeof(*uc));
-	uint8_t fx[FPU_BYTES] __attribute__((aligned(16)));
+	uint8_t *fx = kmalloc(thread_fpu_size());
 
 	k->syscall_nr = -1; /* what it returns to is no system call to restart */
-	if (!uc)
+	if (!uc || !fx) {
+		kfree(uc);
+		kfree(fx);
 		proc_exit(linux_status_signaled(LINUX_SIGSEGV));
-	if (copy_from_user(uc, (void *)(frame + offsetof(struct linux_rt_sigframe, uc)),
-			   sizeof(*uc)) ||
-	    uc->uc_mcontext.rip >= USER_TOP ||
-	    (uc->uc_mcontext.fpstate &&
-	     (copy_from_user(fx, (void *)uc->uc_mcontext.fpstate, FPU_BYTES) ||
-	      !thread_fpu_restore(fx)))) {
+	}
+	bool bad = copy_from_user(uc, (void *)(frame + offsetof(struct linux_rt_sigframe, uc)),
+				  sizeof(*uc)) ||
+		   uc->uc_mcontext.rip >= USER_TOP ||
+		   (uc->uc_mcontext.fpstate &&
+		    (!read_fpstate(uc->uc_mcontext.fpstate, fx) || !thread_fpu_restore(fx)));
+	kfree(fx);
+	if (bad) {
 		kfree(uc);
 		signal_force_fault(LINUX_SIGSEGV, LINUX_SI_KERNEL, 0);
 		return (long)f->rax;

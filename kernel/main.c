@@ -137,6 +137,7 @@ void kmain(const struct boot_info *loader_bi)
 		uart_console_init();
 	apply_log_options(cmdline);
 	pr_info("pallas: kernel %s starting, command line \"%s\"\n", PALLAS_VERSION, cmdline);
+	fpu_report();
 
 	bootmem_init(&boot_info);
 	paging_init(&boot_info);

@@ -134,7 +134,7 @@ struct linux_sigcontext {
 	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
 	uint16_t cs, gs, fs, ss;
 	uint64_t err, trapno, oldmask, cr2;
-	uint64_t fpstate; /* user pointer to the FXSAVE area */
+	uint64_t fpstate; /* user pointer to the FXSAVE/XSAVE area */
 	uint64_t reserved1[8];
 };
 _Static_assert(sizeof(struct linux_sigcontext) == 256, "sigcontext is 256 bytes");
@@ -158,6 +158,21 @@ struct linux_rt_sigframe {
 #define LINUX_UC_FP_XSTATE	   0x1
 #define LINUX_UC_SIGCONTEXT_SS	   0x2
 #define LINUX_UC_STRICT_RESTORE_SS 0x4
+
+/* struct _fpx_sw_bytes: the legacy FXSAVE area's bytes 464..511 in a signal
+ * frame with XSAVE data (UC_FP_XSTATE), which ends with FP_XSTATE_MAGIC2 at
+ * fpstate + xstate_size (sigcontext.h). */
+struct linux_fpx_sw_bytes {
+	uint32_t magic1;	/* LINUX_FP_XSTATE_MAGIC1 */
+	uint32_t extended_size; /* xstate_size + the trailing magic2 */
+	uint64_t xfeatures;	/* the features the frame's XSAVE area may hold */
+	uint32_t xstate_size;	/* the XSAVE area's bytes */
+	uint32_t padding[7];
+};
+_Static_assert(sizeof(struct linux_fpx_sw_bytes) == 48, "_fpx_sw_bytes is 48 bytes");
+#define LINUX_FP_XSTATE_MAGIC1	    0x46505853u
+#define LINUX_FP_XSTATE_MAGIC2	    0x46505845u
+#define LINUX_FP_XSTATE_MAGIC2_SIZE 4u
 
 /* clone flags */
 #define LINUX_CSIGNAL		   0x000000ffull

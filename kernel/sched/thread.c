@@ -171,15 +171,26 @@ uint64_t thread_runtime_ns(const struct thread *t)
 	return t->runtime_ns;
 }
 
-bool thread_fpu_enable(const uint8_t image[512])
+size_t thread_fpu_size(void)
+{
+	return fpu_cfg.size;
+}
+
+uint64_t thread_fpu_features(void)
+{
+	return fpu_cfg.xcr0;
+}
+
+/* image is valid (fpu_image_valid): loading it cannot fault. */
+static bool fpu_enable(const uint8_t *image)
 {
 	struct thread *t = thread_current();
-	struct fpu_state *s = t->fpu ? NULL : kmalloc(sizeof(*s));
+	struct fpu_state *s = t->fpu ? t->fpu : fpu_state_alloc();
 
 	if (!s)
-		return t->fpu != NULL;
-	memcpy(s->fx, image, sizeof(s->fx));
+		return false;
 	unsigned long flags = irq_save();
+	memcpy(s->area, image, fpu_cfg.size);
 	t->fpu = s;
 	fpu_load(s);
 	this_cpu()->fpu_owner = t;
@@ -188,41 +199,66 @@ bool thread_fpu_enable(const uint8_t image[512])
 	return true;
 }
 
-void thread_fpu_save(uint8_t image[512])
+bool thread_fpu_enable(const uint8_t image[512])
 {
-	struct fpu_state s;
+	uint8_t *full = kmalloc(fpu_cfg.size);
+
+	if (!full)
+		return false;
+	fpu_image_from_legacy(full, image);
+	bool ok = fpu_image_valid(full) && fpu_enable(full);
+	kfree(full);
+	return ok;
+}
+
+bool thread_fpu_enable_image(const uint8_t *image)
+{
+	return fpu_image_valid(image) && fpu_enable(image);
+}
+
+void thread_fpu_save(uint8_t *image)
+{
+	struct thread *t = thread_current();
 	unsigned long flags = irq_save();
 
 	/* The calling FPU thread's registers are the CPU's while it runs. */
-	BUG_ON(!thread_current()->fpu);
-	fpu_save(&s);
+	BUG_ON(!t->fpu);
+	fpu_save(t->fpu);
+	memcpy(image, t->fpu->area, fpu_cfg.size);
 	irq_restore(flags);
-	memcpy(image, s.fx, sizeof(s.fx));
+	fpu_image_fill(image);
 }
 
-bool thread_fpu_restore(const uint8_t image[512])
+bool thread_fpu_restore(const uint8_t *image)
 {
-	struct fpu_state s;
-	uint32_t mxcsr, mask;
+	struct thread *t = thread_current();
 
-	memcpy(s.fx, image, sizeof(s.fx));
-	memcpy(&mxcsr, s.fx + 24, 4);
-	unsigned long flags = irq_save();
-	BUG_ON(!thread_current()->fpu);
-	fpu_save(thread_current()->fpu);
-	memcpy(&mask, thread_current()->fpu->fx + 28, 4);
-	/* FXRSTOR faults on MXCSR bits the CPU lacks (SDM 10.5.1.2); 0xffbf is
-	 * the mask of a CPU that reports none. */
-	if (!mask)
-		mask = 0xffbf;
-	if (mxcsr & ~mask) {
-		irq_restore(flags);
+	/* XRSTOR faults on MXCSR bits the CPU lacks (SDM 10.5.1.2) and on a
+	 * header it cannot take: such an image changes nothing. */
+	if (!fpu_image_valid(image))
 		return false;
-	}
-	fpu_load(&s);
-	fpu_save(thread_current()->fpu);
+	unsigned long flags = irq_save();
+	BUG_ON(!t->fpu);
+	memcpy(t->fpu->area, image, fpu_cfg.size);
+	fpu_load(t->fpu);
 	irq_restore(flags);
 	return true;
+}
+
+uint64_t thread_fpu_guest_enter(uint64_t guest_xcr0)
+{
+	struct thread *t = thread_current();
+
+	BUG_ON(!t->fpu);
+	/* XSAVEOPT's tracking is not to be trusted across XCR0 changes. */
+	t->fpu->plain = true;
+	return fpu_xcr0_switch(guest_xcr0);
+}
+
+void thread_fpu_guest_exit(uint64_t host_xcr0)
+{
+	if (fpu_cfg.xsave)
+		fpu_xcr0_switch(host_xcr0);
 }
 
 void thread_set_aspace(struct aspace *as)

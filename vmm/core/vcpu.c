@@ -18,8 +18,9 @@
 #include "vlapic.h"
 #include "vm_impl.h"
 
-#define RFLAGS_IF  (1ull << 9)
-#define OPCODE_HLT 0xf4
+#define RFLAGS_IF	(1ull << 9)
+#define OPCODE_HLT	0xf4
+#define VCPU_GUEST_XCR0 1ull /* x87: what a guest without CR4.OSXSAVE has */
 
 void vcpu_kick(struct vcpu *vcpu)
 {
@@ -368,8 +369,13 @@ static bool enter_once(struct vcpu *vcpu, struct vm_exit *exit)
 	__atomic_store_n(&vcpu->kick, false, __ATOMIC_RELEASE);
 	deliver_interrupts(vcpu);
 	bool enter = !__atomic_load_n(&vcpu->kick, __ATOMIC_ACQUIRE) && !vm_stopped(vcpu->vm);
-	if (enter)
+	if (enter) {
+		/* The guest's XCR0: x87 only, its CPUID offering no XSAVE; the
+		 * registers stay the thread's (asm/fpu.h), saved under the host's. */
+		uint64_t host_xcr0 = thread_fpu_guest_enter(VCPU_GUEST_XCR0);
 		vcpu->vm->ops->run(vcpu, exit);
+		thread_fpu_guest_exit(host_xcr0);
+	}
 	irq_restore(flags);
 	return enter;
 }

@@ -58,14 +58,32 @@ void thread_detach(struct thread *t);
  * when g is being destroyed. */
 bool thread_set_group(struct thread *t, struct sched_group *g);
 struct thread *thread_current(void);
-/* The calling thread has x87/SSE registers of its own from now on, starting
- * as image (FXSAVE64 layout), switched with it; false when memory is out. */
+/*
+ * Per-thread FPU state (x87, SSE, AVX: asm/fpu.h).  An image is
+ * thread_fpu_size() bytes in the layout of the CPU's save area: an XSAVE
+ * area in the standard format, or the 512-byte FXSAVE64 image on a CPU
+ * without XSAVE; thread_fpu_features() is the XCR0 user threads run under
+ * (0 without XSAVE).
+ */
+size_t thread_fpu_size(void);
+uint64_t thread_fpu_features(void);
+/* The calling thread has FPU registers of its own from now on, starting as
+ * image (FXSAVE64 layout; the extended state initial), switched with it;
+ * false when memory is out. */
 bool thread_fpu_enable(const uint8_t image[512]);
-/* The calling FPU thread's x87/SSE registers now, and a new set of them:
- * false (nothing changed) for an image the CPU would refuse (MXCSR bits
- * it does not have). */
-void thread_fpu_save(uint8_t image[512]);
-bool thread_fpu_restore(const uint8_t image[512]);
+/* The same from a whole image (a fork child's copy of its parent's); false
+ * also for an image thread_fpu_restore would refuse. */
+bool thread_fpu_enable_image(const uint8_t *image);
+/* The calling FPU thread's registers now (every component written, so the
+ * legacy area reads right), and a new set of them: false (nothing changed)
+ * for an image the CPU would refuse (MXCSR bits it does not have, an XSAVE
+ * header with features off in XCR0 or reserved bits set). */
+void thread_fpu_save(uint8_t *image);
+bool thread_fpu_restore(const uint8_t *image);
+/* Around a VM entry, interrupts off: the guest's XCR0 in, the returned
+ * host's back after the exit (nothing without XSAVE). */
+uint64_t thread_fpu_guest_enter(uint64_t guest_xcr0);
+void thread_fpu_guest_exit(uint64_t host_xcr0);
 /* The calling thread sees as's user memory from now on (NULL: none); it
  * holds a reference on it until it changes again or ends. */
 struct aspace;
