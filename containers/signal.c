@@ -8,6 +8,7 @@
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/sched.h>
+#include <pallas/signalfd.h>
 #include <pallas/string.h>
 #include <pallas/waitqueue.h>
 
@@ -78,6 +79,7 @@ static void pending_add(struct sigpending *q, int sig, const struct linux_siginf
 		return; /* coalesced */
 	q->set |= SIGBIT(sig);
 	q->info[sig - 1] = *info;
+	signalfd_notify();
 }
 
 static void pending_remove_all(struct proc *p, uint64_t set)

@@ -91,4 +91,8 @@ long sys_removexattr(const struct syscall_args *a);   /* 197 */
 long sys_lremovexattr(const struct syscall_args *a);  /* 198 */
 long sys_fremovexattr(const struct syscall_args *a);  /* 199 */
 
+/* sys_signalfd.c */
+long sys_signalfd(const struct syscall_args *a);  /* 282 */
+long sys_signalfd4(const struct syscall_args *a); /* 289 */
+
 #endif

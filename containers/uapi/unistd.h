@@ -175,11 +175,13 @@
 #define NR_set_robust_list	  273
 #define NR_utimensat		  280
 #define NR_epoll_pwait		  281
+#define NR_signalfd		  282
 #define NR_timerfd_create	  283
 #define NR_eventfd		  284
 #define NR_fallocate		  285
 #define NR_timerfd_settime	  286
 #define NR_timerfd_gettime	  287
+#define NR_signalfd4		  289
 #define NR_eventfd2		  290
 #define NR_epoll_create1	  291
 #define NR_dup3			  292
