@@ -95,4 +95,10 @@ long sys_fremovexattr(const struct syscall_args *a);  /* 199 */
 long sys_signalfd(const struct syscall_args *a);  /* 282 */
 long sys_signalfd4(const struct syscall_args *a); /* 289 */
 
+/* sys_rwv2.c */
+long sys_preadv(const struct syscall_args *a);	 /* 295 */
+long sys_pwritev(const struct syscall_args *a);	 /* 296 */
+long sys_preadv2(const struct syscall_args *a);	 /* 327 */
+long sys_pwritev2(const struct syscall_args *a); /* 328 */
+
 #endif

@@ -196,6 +196,8 @@
 #define NR_memfd_create		  319
 #define NR_execveat		  322
 #define NR_copy_file_range	  326
+#define NR_preadv2		  327
+#define NR_pwritev2		  328
 #define NR_statx		  332
 #define NR_rseq			  334
 #define NR_clone3		  435

@@ -72,9 +72,9 @@ static void wake_all(struct pipe *p)
 #define KEY_IN	(LINUX_POLLIN | LINUX_POLLRDNORM)
 #define KEY_OUT (LINUX_POLLOUT | LINUX_POLLWRNORM)
 
-static bool nonblocking(struct file *f)
+static bool nonblocking(struct file *f, const struct uio *u)
 {
-	return __atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK;
+	return u->nowait || (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK);
 }
 
 static struct pipe *pipe_of(struct file *f)
@@ -148,7 +148,7 @@ static long pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 		mutex_unlock(&p->lock);
 		if (eof)
 			return 0;
-		if (nonblocking(f))
+		if (nonblocking(f, u))
 			return -EAGAIN;
 		if (wait_event_interruptible(&p->wq, PIPE_LOAD(p->len) || !PIPE_LOAD(p->writers)))
 			return -ERESTARTSYS;
@@ -189,7 +189,7 @@ static long pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 		mutex_unlock(&p->lock);
 		if (done)
 			waitqueue_wake_key(&p->wq, WAKE_ALL, KEY_IN);
-		if (nonblocking(f))
+		if (nonblocking(f, u))
 			err = -EAGAIN;
 		else if (wait_event_interruptible(&p->wq,
 						  !PIPE_LOAD(p->readers) ||
