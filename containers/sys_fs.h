@@ -101,4 +101,7 @@ long sys_pwritev(const struct syscall_args *a);	 /* 296 */
 long sys_preadv2(const struct syscall_args *a);	 /* 327 */
 long sys_pwritev2(const struct syscall_args *a); /* 328 */
 
+/* sys_openat2.c */
+long sys_openat2(const struct syscall_args *a); /* 437 */
+
 #endif

@@ -201,6 +201,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_pwritev2] = sys_pwritev2,
     [NR_clone3] = sys_clone3,
     [NR_close_range] = sys_close_range,
+    [NR_openat2] = sys_openat2,
     [NR_faccessat2] = sys_faccessat2,
 };
 

@@ -202,6 +202,7 @@
 #define NR_rseq			  334
 #define NR_clone3		  435
 #define NR_close_range		  436
+#define NR_openat2		  437
 #define NR_faccessat2		  439
 
 #endif

@@ -66,6 +66,9 @@ struct inode_ops {
 	int (*name_of)(struct inode *dir, struct inode *child, char *buf);
 	/* The inode's last reference is gone: free what the file system keeps. */
 	void (*evict)(struct inode *inode);
+	/* Whether symlink inode is a magic link (procfs's fd/N, exe, cwd,
+	 * root), which openat2's RESOLVE_NO_MAGICLINKS refuses; NULL: none is. */
+	bool (*magic_link)(struct inode *inode);
 };
 
 /* Operations on an open file.  NULL read/write: -EINVAL; NULL lseek: the
@@ -231,6 +234,17 @@ int vfs_lookup(struct vfs_context *ctx, const struct cred *cr, struct inode *bas
  * resolved, from ctx's root) in *name, kmalloc'd, or NULL when it has none. */
 int vfs_lookup_named(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		     const char *path, unsigned lookup_flags, struct inode **out, char **name);
+/* openat2's resolve flags (struct open_how.resolve). */
+#define RESOLVE_NO_XDEV	      0x01 /* no crossing of a mount point: EXDEV */
+#define RESOLVE_NO_MAGICLINKS 0x02 /* no following of a magic link: ELOOP */
+#define RESOLVE_NO_SYMLINKS   0x04 /* no following of any symlink: ELOOP */
+#define RESOLVE_BENEATH	      0x08 /* never above the starting directory: EXDEV */
+#define RESOLVE_IN_ROOT	      0x10 /* the starting directory as the root */
+#define RESOLVE_CACHED	      0x20 /* only what needs no I/O (here: everything) */
+/* vfs_open with resolve flags (RESOLVE_*, checked by the caller). */
+int vfs_open_resolve(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+		     const char *path, unsigned flags, uint32_t mode, unsigned resolve,
+		     struct file **out);
 /* open(2): flags are O_*; O_CREAT's mode gets the context's umask. */
 int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base, const char *path,
 	     unsigned flags, uint32_t mode, struct file **out);
