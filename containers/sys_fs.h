@@ -104,4 +104,9 @@ long sys_pwritev2(const struct syscall_args *a); /* 328 */
 /* sys_openat2.c */
 long sys_openat2(const struct syscall_args *a); /* 437 */
 
+/* sys_splice.c */
+long sys_splice(const struct syscall_args *a);	 /* 275 */
+long sys_tee(const struct syscall_args *a);	 /* 276 */
+long sys_vmsplice(const struct syscall_args *a); /* 278 */
+
 #endif

@@ -173,6 +173,9 @@
 #define NR_pselect6		  270
 #define NR_ppoll		  271
 #define NR_set_robust_list	  273
+#define NR_splice		  275
+#define NR_tee			  276
+#define NR_vmsplice		  278
 #define NR_utimensat		  280
 #define NR_epoll_pwait		  281
 #define NR_signalfd		  282
