@@ -144,5 +144,8 @@ SYS(sched_rr_get_interval);
 /* sys_fadvise.c */
 SYS(fadvise64);
 
+/* sys_membarrier.c */
+SYS(membarrier);
+
 #undef SYS
 #endif

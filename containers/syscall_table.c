@@ -199,6 +199,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_getrandom] = sys_getrandom,
     [NR_memfd_create] = sys_memfd_create,
     [NR_execveat] = sys_execveat,
+    [NR_membarrier] = sys_membarrier,
     [NR_copy_file_range] = sys_copy_file_range,
     [NR_preadv2] = sys_preadv2,
     [NR_pwritev2] = sys_pwritev2,

@@ -198,6 +198,7 @@
 #define NR_getrandom		  318
 #define NR_memfd_create		  319
 #define NR_execveat		  322
+#define NR_membarrier		  324
 #define NR_copy_file_range	  326
 #define NR_preadv2		  327
 #define NR_pwritev2		  328
