@@ -109,4 +109,8 @@ long sys_splice(const struct syscall_args *a);	 /* 275 */
 long sys_tee(const struct syscall_args *a);	 /* 276 */
 long sys_vmsplice(const struct syscall_args *a); /* 278 */
 
+/* sys_mount.c */
+long sys_mount(const struct syscall_args *a);	/* 165 */
+long sys_umount2(const struct syscall_args *a); /* 166 */
+
 #endif

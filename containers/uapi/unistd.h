@@ -121,6 +121,8 @@
 #define NR_setrlimit		  160
 #define NR_chroot		  161
 #define NR_sync			  162
+#define NR_mount		  165
+#define NR_umount2		  166
 #define NR_reboot		  169
 #define NR_gettid		  186
 #define NR_setxattr		  188

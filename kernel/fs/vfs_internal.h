@@ -34,6 +34,13 @@ struct walk {
 	struct inode *scope;
 };
 
+/* Counts a use of inode's file system that keeps it from umount (d +1 or -1). */
+static inline void sb_busy(struct inode *inode, int d)
+{
+	if (inode && inode->sb)
+		__atomic_add_fetch(&inode->sb->busy, (uint32_t)d, __ATOMIC_RELAXED);
+}
+
 /* Walks path (length checked, under ns_lock) to its inode into w->cur. */
 int walk_path(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 	      const char *path, unsigned lookup_flags);
