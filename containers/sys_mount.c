@@ -5,7 +5,8 @@
  * strings copied, the target walked (ENOENT, ENOTDIR), then EPERM, then
  * the type (ENODEV).  MS_REMOUNT, MS_BIND, MS_MOVE, the propagation flags
  * and MS_RDONLY are not there (EINVAL); the other per-mount flags are
- * taken and shown in /proc/mounts.  The data string is ignored.
+ * taken and shown in /proc/mounts.  Of the data string only tmpfs's
+ * mode= is read.
  */
 #include <pallas/errno.h>
 #include <pallas/mm.h>
@@ -48,8 +49,9 @@
 
 #define MOUNT_STR_MAX 4096
 
-/* A mount string (type, source): kmalloc'd, NULL for a NULL pointer. */
-static int copy_str(uintptr_t u, char **out)
+/* A mount string (type, source, data; cut: a longer one is cut to a
+ * page): kmalloc'd, NULL for a NULL pointer. */
+static int copy_str(uintptr_t u, char **out, bool cut)
 {
 	*out = NULL;
 	if (!u)
@@ -58,7 +60,9 @@ static int copy_str(uintptr_t u, char **out)
 	if (!s)
 		return -ENOMEM;
 	long n = strncpy_from_user(s, (const char *)u, MOUNT_STR_MAX);
-	if (n < 0 || n >= MOUNT_STR_MAX) {
+	if (n >= MOUNT_STR_MAX && cut) {
+		s[MOUNT_STR_MAX - 1] = '\0'; /* data: Linux takes a page, whatever is in it */
+	} else if (n < 0 || n >= MOUNT_STR_MAX) {
 		kfree(s);
 		return n < 0 ? -EFAULT : -EINVAL;
 	}
@@ -83,18 +87,40 @@ static long mount_flags(uint64_t flags)
 			       MS_RELATIME | MS_STRICTATIME));
 }
 
+/* tmpfs's mode= option (octal) from the data string, else 01777. */
+static uint32_t tmpfs_mode(const char *data)
+{
+	uint32_t mode = 01777;
+
+	for (const char *s = data; s && *s;) {
+		if (strncmp(s, "mode=", 5) == 0) {
+			uint32_t m = 0;
+			const char *d = s + 5;
+			while (*d >= '0' && *d <= '7' && m <= 07777)
+				m = m * 8 + (uint32_t)(*d++ - '0');
+			if (d > s + 5 && (*d == ',' || !*d) && m <= 07777)
+				mode = m;
+		}
+		const char *comma = strchr(s, ',');
+		s = comma ? comma + 1 : NULL;
+	}
+	return mode;
+}
+
 /* mount(source, target, fstype, flags, data) */
 long sys_mount(const struct syscall_args *a)
 {
 	struct proc *p = fs_self();
-	char *type, *source = NULL, *target = NULL;
+	char *type, *source = NULL, *target = NULL, *data = NULL;
 	struct inode *dir = NULL;
 
-	int err = copy_str(a->a[2], &type);
+	int err = copy_str(a->a[2], &type, false);
 	if (!err)
-		err = copy_str(a->a[0], &source);
+		err = copy_str(a->a[0], &source, false);
 	if (!err)
 		err = fs_copy_path(a->a[1], false, &target);
+	if (!err)
+		err = copy_str(a->a[4], &data, true);
 	if (!err)
 		err = vfs_lookup(p->fs, &p->cred, NULL, target, LOOKUP_FOLLOW, &dir);
 	if (!err && !S_ISDIR(dir->mode))
@@ -109,7 +135,7 @@ long sys_mount(const struct syscall_args *a)
 	struct super_block *sb = NULL;
 	if (!err) {
 		if (strcmp(type, "tmpfs") == 0)
-			sb = tmpfs_create(01777);
+			sb = tmpfs_create(tmpfs_mode(data));
 		else if (strcmp(type, "proc") == 0)
 			sb = procfs_create();
 		else
@@ -118,7 +144,9 @@ long sys_mount(const struct syscall_args *a)
 			err = -ENOMEM;
 	}
 	if (!err) {
-		sb->source = source ? source : NULL;
+		if (!source && (source = kmalloc(5)))
+			memcpy(source, "none", 5);
+		sb->source = source;
 		sb->mount_flags = (unsigned)mf;
 		source = NULL;
 		err = vfs_mount_at(p->fs, &p->cred, NULL, target, sb);
@@ -126,6 +154,7 @@ long sys_mount(const struct syscall_args *a)
 	}
 	inode_put(dir);
 	kfree(type);
+	kfree(data);
 	kfree(source);
 	kfree(target);
 	return err;
