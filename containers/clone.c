@@ -122,6 +122,7 @@ static int copy_parts(struct proc *c, struct proc *p, uint64_t flags)
 	c->brk_start = p->brk_start;
 	c->brk = p->brk;
 	c->mmap_base = p->mmap_base;
+	c->membarrier_reg = __atomic_load_n(&p->membarrier_reg, __ATOMIC_RELAXED);
 	c->did_exec = false;
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);

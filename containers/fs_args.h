@@ -30,4 +30,10 @@ struct file *fs_fd(struct proc *p, long fd);
  * the cwd's for AT_FDCWD), with a reference. */
 int fs_empty_path_inode(struct proc *p, int dirfd, struct inode **out);
 
+struct uio_seg;
+/* sys_file.c: a user iovec array of count entries as kmalloc'd segments
+ * (kfree them), lengths checked and the total capped at MAX_RW_COUNT:
+ * 0, -EINVAL, -EFAULT or -ENOMEM. */
+long load_iov(uintptr_t uiov, uint64_t count, struct uio_seg **out, unsigned *n);
+
 #endif

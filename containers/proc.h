@@ -112,6 +112,8 @@ struct proc {
 	struct file *exe_file; /* the program (a reference; its path is the exe link), or NULL */
 	uint64_t start_ns;     /* clock_ns() at creation */
 	struct proc_timers *timers; /* itimers, POSIX timers (timers.h); NULL until used */
+	uint32_t membarrier_reg;    /* membarrier's REGISTER_* commands done (atomic); fork copies,
+				       exec clears */
 };
 
 /* Gives every thread of p the scheduler weight of p->nice (proc_tree_lock held). */

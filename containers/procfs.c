@@ -172,6 +172,15 @@ static long pfs_readlink(struct inode *inode, struct uio *u)
 	return r;
 }
 
+/* Linux's magic links: a process's fd/N, exe, cwd and root. */
+static bool pfs_magic_link(struct inode *inode)
+{
+	int (*show)(struct pbuf *, const struct pfs_ctx *) = pnode(inode)->e->show;
+
+	return S_ISLNK(inode->mode) && (show == pfs_show_fd_link || show == pfs_show_exe ||
+					show == pfs_show_cwd || show == pfs_show_root);
+}
+
 static int pfs_name_of(struct inode *dir, struct inode *child, char *buf)
 {
 	struct pfs_node *c = pnode(child);
@@ -208,6 +217,7 @@ static const struct inode_ops pfs_iops = {
     .readlink = pfs_readlink,
     .name_of = pfs_name_of,
     .evict = pfs_evict,
+    .magic_link = pfs_magic_link,
 };
 
 /* --- files --- */

@@ -79,6 +79,9 @@ int pfs_show_cwd(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_root(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_maps(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_mounts(struct pbuf *b, const struct pfs_ctx *c);
+/* procfs_mounts.c: what mount(2) added, and mountinfo. */
+void pfs_show_user_mounts(struct pbuf *b, const struct pfs_ctx *c);
+int pfs_show_mountinfo(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_fd_link(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_meminfo(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_cpuinfo(struct pbuf *b, const struct pfs_ctx *c);

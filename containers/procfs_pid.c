@@ -239,5 +239,6 @@ int pfs_show_mounts(struct pbuf *b, const struct pfs_ctx *c)
 	pbuf_printf(b, "rootfs / tmpfs rw 0 0\n");
 	pbuf_printf(b, "devtmpfs /dev devtmpfs rw,nosuid 0 0\n");
 	pbuf_printf(b, "proc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+	pfs_show_user_mounts(b, c);
 	return 0;
 }

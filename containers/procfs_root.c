@@ -93,6 +93,7 @@ static const struct pfs_entry pid_entries[] = {
     {"exe", LINK, pfs_show_exe, NULL},
     {"fd", S_IFDIR | 0500, NULL, &(const struct pfs_dir){NULL, 0, &pfs_fd_children}},
     {"maps", FILE_R, pfs_show_maps, NULL},
+    {"mountinfo", FILE_R, pfs_show_mountinfo, NULL},
     {"mounts", FILE_R, pfs_show_mounts, NULL},
     {"root", LINK, pfs_show_root, NULL},
     {"stat", FILE_R, pfs_show_stat, NULL},

@@ -10,6 +10,7 @@
 #include <pallas/mm.h>
 #include <pallas/percpu.h>
 #include <pallas/sched.h>
+#include <pallas/signalfd.h>
 #include <pallas/string.h>
 #include <pallas/waitqueue.h>
 
@@ -106,6 +107,7 @@ static int pending_add(struct proc *p, struct sigpending *q, int sig,
 			q->counted |= bit;
 			q->info[sig - 1] = *info;
 		}
+		signalfd_notify();
 		return 0;
 	}
 	bool override = kernel || info->si_code > 0 || info->si_code == LINUX_SI_TIMER;
@@ -119,6 +121,7 @@ static int pending_add(struct proc *p, struct sigpending *q, int sig,
 		if (!kernel && info->si_code != LINUX_SI_USER)
 			return -EAGAIN;
 		q->set |= bit; /* its siginfo is lost */
+		signalfd_notify();
 		return 0;
 	}
 	e->next = NULL;
@@ -128,6 +131,7 @@ static int pending_add(struct proc *p, struct sigpending *q, int sig,
 		t = &(*t)->next;
 	*t = e;
 	q->set |= bit;
+	signalfd_notify();
 	return 0;
 }
 

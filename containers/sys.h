@@ -149,6 +149,8 @@ SYS(fadvise64);
 
 /* rseq.c */
 SYS(rseq);
+/* sys_membarrier.c */
+SYS(membarrier);
 
 #undef SYS
 #endif

@@ -105,6 +105,7 @@ static void reset_handlers(struct proc *p, struct task *k)
 	}
 	k->altstack = (struct linux_stack){.ss_flags = LINUX_SS_DISABLE};
 	p->did_exec = true;
+	__atomic_store_n(&p->membarrier_reg, 0, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 

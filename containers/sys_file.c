@@ -103,7 +103,7 @@ struct linux_iovec {
 };
 
 /* The iovec array copied in, lengths checked, the total capped. */
-static long load_iov(uintptr_t uiov, uint64_t count, struct uio_seg **out, unsigned *n)
+long load_iov(uintptr_t uiov, uint64_t count, struct uio_seg **out, unsigned *n)
 {
 	if (count > UIO_MAX_SEGS)
 		return -EINVAL;

@@ -91,4 +91,26 @@ long sys_removexattr(const struct syscall_args *a);   /* 197 */
 long sys_lremovexattr(const struct syscall_args *a);  /* 198 */
 long sys_fremovexattr(const struct syscall_args *a);  /* 199 */
 
+/* sys_signalfd.c */
+long sys_signalfd(const struct syscall_args *a);  /* 282 */
+long sys_signalfd4(const struct syscall_args *a); /* 289 */
+
+/* sys_rwv2.c */
+long sys_preadv(const struct syscall_args *a);	 /* 295 */
+long sys_pwritev(const struct syscall_args *a);	 /* 296 */
+long sys_preadv2(const struct syscall_args *a);	 /* 327 */
+long sys_pwritev2(const struct syscall_args *a); /* 328 */
+
+/* sys_openat2.c */
+long sys_openat2(const struct syscall_args *a); /* 437 */
+
+/* sys_splice.c */
+long sys_splice(const struct syscall_args *a);	 /* 275 */
+long sys_tee(const struct syscall_args *a);	 /* 276 */
+long sys_vmsplice(const struct syscall_args *a); /* 278 */
+
+/* sys_mount.c */
+long sys_mount(const struct syscall_args *a);	/* 165 */
+long sys_umount2(const struct syscall_args *a); /* 166 */
+
 #endif

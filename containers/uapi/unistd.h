@@ -121,6 +121,8 @@
 #define NR_setrlimit		  160
 #define NR_chroot		  161
 #define NR_sync			  162
+#define NR_mount		  165
+#define NR_umount2		  166
 #define NR_reboot		  169
 #define NR_gettid		  186
 #define NR_setxattr		  188
@@ -173,13 +175,18 @@
 #define NR_pselect6		  270
 #define NR_ppoll		  271
 #define NR_set_robust_list	  273
+#define NR_splice		  275
+#define NR_tee			  276
+#define NR_vmsplice		  278
 #define NR_utimensat		  280
 #define NR_epoll_pwait		  281
+#define NR_signalfd		  282
 #define NR_timerfd_create	  283
 #define NR_eventfd		  284
 #define NR_fallocate		  285
 #define NR_timerfd_settime	  286
 #define NR_timerfd_gettime	  287
+#define NR_signalfd4		  289
 #define NR_eventfd2		  290
 #define NR_epoll_create1	  291
 #define NR_dup3			  292
@@ -194,11 +201,15 @@
 #define NR_getrandom		  318
 #define NR_memfd_create		  319
 #define NR_execveat		  322
+#define NR_membarrier		  324
 #define NR_copy_file_range	  326
+#define NR_preadv2		  327
+#define NR_pwritev2		  328
 #define NR_statx		  332
 #define NR_rseq			  334
 #define NR_clone3		  435
 #define NR_close_range		  436
+#define NR_openat2		  437
 #define NR_faccessat2		  439
 
 #endif

@@ -17,6 +17,7 @@ struct vfs_context *vfs_context_create_at(struct inode *root)
 	inode_get(root);
 	inode_get(root);
 	ctx->root = ctx->cwd = root;
+	sb_busy(root, 2);
 	ctx->umask = 022;
 	return ctx;
 }
@@ -36,8 +37,10 @@ struct vfs_context *vfs_context_clone(struct vfs_context *ctx)
 	struct vfs_context *copy = vfs_context_create_at(root);
 
 	if (copy) {
+		sb_busy(copy->cwd, -1);
 		inode_put(copy->cwd);
 		copy->cwd = cwd;
+		sb_busy(cwd, 1);
 		copy->umask = __atomic_load_n(&ctx->umask, __ATOMIC_RELAXED);
 	} else {
 		inode_put(cwd);
@@ -55,6 +58,8 @@ void vfs_context_put(struct vfs_context *ctx)
 {
 	if (!ctx || __atomic_sub_fetch(&ctx->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	sb_busy(ctx->root, -1);
+	sb_busy(ctx->cwd, -1);
 	inode_put(ctx->root);
 	inode_put(ctx->cwd);
 	kfree(ctx);
@@ -91,6 +96,8 @@ static void set_locked(struct vfs_context *ctx, struct inode **which, struct ino
 	struct inode *old = *which;
 	*which = inode;
 	spin_unlock(&ctx->lock);
+	sb_busy(inode, 1);
+	sb_busy(old, -1);
 	inode_put(old);
 }
 

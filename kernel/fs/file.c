@@ -17,6 +17,7 @@ struct file *file_alloc(struct inode *inode, const struct file_ops *ops, unsigne
 	f->flags = flags;
 	mutex_init(&f->pos_lock);
 	inode_get(inode);
+	sb_busy(inode, 1);
 	return f;
 }
 
@@ -60,6 +61,7 @@ void file_put(struct file *f)
 		flock_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	sb_busy(f->inode, -1);
 	inode_put(f->inode);
 	kfree(f->path);
 	kfree(f);

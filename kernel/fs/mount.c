@@ -92,3 +92,114 @@ int vfs_mount(struct vfs_context *ctx, const char *path, struct super_block *sb)
 	vfs_context_put(own);
 	return err;
 }
+
+int vfs_mount_at(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+		 const char *path, struct super_block *sb)
+{
+	struct walk w;
+
+	ns_lock();
+	/* The walk goes through what is mounted there already: the new mount
+	 * covers the top one's root, as Linux stacks mounts. */
+	int err = walk_path(&w, ctx, cr, base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+	if (!err && (w.cur->mounted || sb->covered))
+		err = -EBUSY;
+	if (!err) {
+		inode_get(w.cur);
+		sb->covered = w.cur;
+		w.cur->mounted = sb;
+		list_push_back(&mount_table, &sb->mounts);
+	}
+	if (w.cur)
+		walk_done(&w);
+	ns_unlock();
+	return err;
+}
+
+/* Whether a mount sits on a directory of sb. */
+static bool has_submounts_locked(struct super_block *sb)
+{
+	struct list *n;
+
+	list_for_each(n, &mount_table)
+	{
+		struct super_block *m = container_of(n, struct super_block, mounts);
+		if (m->covered && m->covered->sb == sb)
+			return true;
+	}
+	return false;
+}
+
+/* Takes sb (and, detach, every mount inside it) off the tree. */
+static void detach_locked(struct super_block *sb)
+{
+	for (;;) {
+		struct super_block *sub = NULL;
+		struct list *n;
+		list_for_each(n, &mount_table)
+		{
+			struct super_block *m = container_of(n, struct super_block, mounts);
+			if (m->covered && m->covered->sb == sb)
+				sub = m;
+		}
+		if (!sub)
+			break;
+		detach_locked(sub);
+	}
+	struct inode *covered = sb->covered;
+	covered->mounted = NULL;
+	sb->covered = NULL;
+	list_remove(&sb->mounts);
+	inode_put(covered);
+}
+
+int vfs_umount(struct vfs_context *ctx, const struct cred *cr, struct inode *base, const char *path,
+	       unsigned lookup_flags, bool detach)
+{
+	struct walk w;
+
+	ns_lock();
+	int err = walk_path(&w, ctx, cr, base, path, lookup_flags);
+	if (!err) {
+		struct super_block *sb = w.cur->sb;
+		/* The walk's own reference to the root is one more use. */
+		uint32_t uses = __atomic_load_n(&sb->busy, __ATOMIC_RELAXED);
+		if (w.cur != sb->root || !sb->covered)
+			err = -EINVAL; /* not a mount point (or the tree's root) */
+		else if (!detach && (uses > 0 || has_submounts_locked(sb)))
+			err = -EBUSY;
+		else
+			detach_locked(sb);
+		walk_done(&w);
+	}
+	ns_unlock();
+	return err;
+}
+
+void vfs_for_each_mount(struct inode *root,
+			void (*fn)(void *arg, struct super_block *sb, const char *path), void *arg)
+{
+	char *tmp = kmalloc(VFS_PATH_MAX), *buf = kmalloc(VFS_PATH_MAX);
+	struct list *n;
+
+	if (!tmp || !buf) {
+		kfree(tmp);
+		kfree(buf);
+		return;
+	}
+	ns_lock();
+	list_for_each(n, &mount_table)
+	{
+		struct super_block *sb = container_of(n, struct super_block, mounts);
+		if (!sb->covered) {
+			if (sb->root == tree_root)
+				fn(arg, sb, "/");
+			continue;
+		}
+		if (vfs_dir_path_locked(root, sb->covered, tmp, buf, VFS_PATH_MAX) > 0)
+			fn(arg, sb, buf);
+	}
+	ns_unlock();
+	kfree(tmp);
+	kfree(buf);
+}

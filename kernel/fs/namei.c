@@ -30,9 +30,16 @@ int vfs_lookup_child(struct inode *dir, const char *name, size_t len, struct ino
 	return err;
 }
 
+int walk_check_xdev(struct walk *w, struct inode *inode)
+{
+	return (w->resolve & RESOLVE_NO_XDEV) && inode->sb != w->cur->sb ? -EXDEV : 0;
+}
+
 static int step_dotdot(struct walk *w)
 {
 	for (;;) {
+		if (w->scope && w->cur == w->scope)
+			return w->resolve & RESOLVE_BENEATH ? -EXDEV : 0;
 		if (w->cur == w->root)
 			return 0;
 		struct super_block *sb = w->cur->sb;
@@ -40,6 +47,8 @@ static int step_dotdot(struct walk *w)
 			break;
 		if (!sb->covered)
 			return 0; /* the top of everything */
+		if (w->resolve & RESOLVE_NO_XDEV)
+			return -EXDEV;
 		inode_get(sb->covered);
 		move_to(w, sb->covered);
 	}
@@ -55,6 +64,14 @@ static int walk_components(struct walk *w, const char *path, size_t len, unsigne
 
 int walk_follow_link(struct walk *w, struct inode *link)
 {
+	if (w->resolve & RESOLVE_NO_SYMLINKS)
+		return -ELOOP;
+	if (link->iops && link->iops->magic_link && link->iops->magic_link(link)) {
+		if (w->resolve & RESOLVE_NO_MAGICLINKS)
+			return -ELOOP;
+		if (w->scope)
+			return -EXDEV; /* Linux's: not safe for scoped walks */
+	}
 	if (++w->links > MAX_LINKS)
 		return -ELOOP;
 	if (!link->iops || !link->iops->readlink)
@@ -80,6 +97,11 @@ static int step(struct walk *w, const char *name, size_t len, bool follow)
 
 	if (err)
 		return err;
+	err = walk_check_xdev(w, child);
+	if (err) {
+		inode_put(child);
+		return err;
+	}
 	if (S_ISLNK(child->mode) && follow) {
 		err = walk_follow_link(w, child); /* from the link's directory */
 		inode_put(child);
@@ -97,8 +119,14 @@ static int walk_components(struct walk *w, const char *path, size_t len, unsigne
 	const char *name;
 
 	if (len && path[0] == '/') {
-		inode_get(w->root);
-		move_to(w, w->root);
+		if (w->resolve & RESOLVE_BENEATH)
+			return -EXDEV;
+		struct inode *to = w->resolve & RESOLVE_IN_ROOT ? w->scope : w->root;
+		int err = walk_check_xdev(w, to);
+		if (err)
+			return err;
+		inode_get(to);
+		move_to(w, to);
 	}
 	path_iter_init(&it, path, len);
 	for (;;) {
@@ -140,6 +168,8 @@ void walk_note_step(struct walk *w, const char *name, size_t len)
 
 void walk_done(struct walk *w)
 {
+	inode_put(w->scope);
+	w->scope = NULL;
 	inode_put(w->named_dir);
 	w->named_dir = NULL;
 	inode_put(w->cur);
@@ -168,6 +198,15 @@ static int walk_start(struct walk *w, struct vfs_context *ctx, const struct cred
 	return 0;
 }
 
+static void walk_set_resolve(struct walk *w, unsigned resolve)
+{
+	w->resolve = resolve;
+	if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+		inode_get(w->cur);
+		w->scope = w->cur;
+	}
+}
+
 int walk_path(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 	      const char *path, unsigned flags)
 {
@@ -177,10 +216,18 @@ int walk_path(struct walk *w, struct vfs_context *ctx, const struct cred *cr, st
 int walk_path_named(struct walk *w, struct vfs_context *ctx, const struct cred *cr,
 		    struct inode *base, const char *path, unsigned flags, char *named)
 {
+	return walk_path_resolve(w, ctx, cr, base, path, flags, named, 0);
+}
+
+int walk_path_resolve(struct walk *w, struct vfs_context *ctx, const struct cred *cr,
+		      struct inode *base, const char *path, unsigned flags, char *named,
+		      unsigned resolve)
+{
 	int err = walk_start(w, ctx, cr, base, path);
 
 	if (err)
 		return err;
+	walk_set_resolve(w, resolve);
 	w->named = named;
 	if (w->trailing)
 		flags |= LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
@@ -195,10 +242,17 @@ int walk_path_named(struct walk *w, struct vfs_context *ctx, const struct cred *
 int walk_parent(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		const char *path)
 {
+	return walk_parent_resolve(w, ctx, cr, base, path, 0);
+}
+
+int walk_parent_resolve(struct walk *w, struct vfs_context *ctx, const struct cred *cr,
+			struct inode *base, const char *path, unsigned resolve)
+{
 	int err = walk_start(w, ctx, cr, base, path);
 
 	if (err)
 		return err;
+	walk_set_resolve(w, resolve);
 	err = walk_components(w, path, strlen(path), 0, true);
 	if (!err && !S_ISDIR(w->cur->mode))
 		err = -ENOTDIR;

@@ -29,6 +29,8 @@ static int open_create(struct walk *w, unsigned flags, uint32_t mode, struct ino
 	if (!w->last || w->last_dots || w->trailing)
 		return -EISDIR;
 	int err = vfs_lookup_child(w->cur, w->last, w->lastlen, &inode);
+	if (!err && (err = walk_check_xdev(w, inode)))
+		inode_put(inode);
 	if (err == -ENOENT) {
 		*created = true;
 		return create_in(w, mode, out);
@@ -53,8 +55,8 @@ static int open_create(struct walk *w, unsigned flags, uint32_t mode, struct ino
 
 /* Finds (or creates) what path names, and the path it has (*name, or NULL). */
 static int find(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
-		const char *path, unsigned flags, uint32_t mode, struct inode **out, bool *created,
-		char **name)
+		const char *path, unsigned flags, uint32_t mode, unsigned resolve,
+		struct inode **out, bool *created, char **name)
 {
 	char *scratch = walk_named_scratch(); /* without it the file has no path: fine */
 	struct walk w;
@@ -62,7 +64,7 @@ static int find(struct vfs_context *ctx, const struct cred *cr, struct inode *ba
 
 	ns_lock();
 	if (flags & O_CREAT) {
-		err = walk_parent(&w, ctx, cr, base, path);
+		err = walk_parent_resolve(&w, ctx, cr, base, path, resolve);
 		if (!err) {
 			w.named = scratch;
 			if (w.last)
@@ -72,7 +74,7 @@ static int find(struct vfs_context *ctx, const struct cred *cr, struct inode *ba
 	} else {
 		unsigned lf = (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 			      (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0);
-		err = walk_path_named(&w, ctx, cr, base, path, lf, scratch);
+		err = walk_path_resolve(&w, ctx, cr, base, path, lf, scratch, resolve);
 		if (!err) {
 			inode_get(w.cur);
 			*out = w.cur;
@@ -112,6 +114,13 @@ static int check_found(struct inode *inode, const struct cred *cr, unsigned flag
 int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base, const char *path,
 	     unsigned flags, uint32_t mode, struct file **out)
 {
+	return vfs_open_resolve(ctx, cr, base, path, flags, mode, 0, out);
+}
+
+int vfs_open_resolve(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+		     const char *path, unsigned flags, uint32_t mode, unsigned resolve,
+		     struct file **out)
+{
 	struct inode *inode;
 	bool created = false;
 	char *name = NULL;
@@ -120,7 +129,7 @@ int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		return -EINVAL;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int err = find(ctx, cr, base, path, flags, mode, &inode, &created, &name);
+	int err = find(ctx, cr, base, path, flags, mode, resolve, &inode, &created, &name);
 	if (err)
 		return err;
 	err = check_found(inode, cr, flags, created);

@@ -72,9 +72,9 @@ static void wake_all(struct pipe *p)
 #define KEY_IN	(LINUX_POLLIN | LINUX_POLLRDNORM)
 #define KEY_OUT (LINUX_POLLOUT | LINUX_POLLWRNORM)
 
-static bool nonblocking(struct file *f)
+static bool nonblocking(struct file *f, const struct uio *u)
 {
-	return __atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK;
+	return u->nowait || (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK);
 }
 
 static struct pipe *pipe_of(struct file *f)
@@ -148,7 +148,7 @@ static long pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 		mutex_unlock(&p->lock);
 		if (eof)
 			return 0;
-		if (nonblocking(f))
+		if (nonblocking(f, u))
 			return -EAGAIN;
 		if (wait_event_interruptible(&p->wq, PIPE_LOAD(p->len) || !PIPE_LOAD(p->writers)))
 			return -ERESTARTSYS;
@@ -189,7 +189,7 @@ static long pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 		mutex_unlock(&p->lock);
 		if (done)
 			waitqueue_wake_key(&p->wq, WAKE_ALL, KEY_IN);
-		if (nonblocking(f))
+		if (nonblocking(f, u))
 			err = -EAGAIN;
 		else if (wait_event_interruptible(&p->wq,
 						  !PIPE_LOAD(p->readers) ||
@@ -372,4 +372,66 @@ long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 	long size = (long)p->cap;
 	mutex_unlock(&p->lock);
 	return size;
+}
+
+bool file_is_pipe(const struct file *f)
+{
+	return f->ops == &pipe_file_ops;
+}
+
+long pipe_peek(struct file *f, void *buf, size_t len, bool nowait)
+{
+	struct pipe *p = pipe_of(f);
+
+	for (;;) {
+		mutex_lock(&p->lock);
+		if (p->len) {
+			size_t moved = 0;
+			for (unsigned t = p->tail; t != p->head && moved < len; t++) {
+				uint8_t *mem;
+				struct pipe_slot *s = slot(p, t, &mem);
+				size_t n = MIN((size_t)s->len, len - moved);
+				memcpy((uint8_t *)buf + moved, mem + s->off, n);
+				moved += n;
+			}
+			mutex_unlock(&p->lock);
+			return (long)moved;
+		}
+		bool eof = p->writers == 0;
+		mutex_unlock(&p->lock);
+		if (eof)
+			return 0;
+		if (nowait || (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK))
+			return -EAGAIN;
+		if (wait_event_interruptible(&p->wq, PIPE_LOAD(p->len) || !PIPE_LOAD(p->writers)))
+			return -ERESTARTSYS;
+	}
+}
+
+void pipe_consume(struct file *f, size_t n)
+{
+	struct pipe *p = pipe_of(f);
+
+	mutex_lock(&p->lock);
+	bool was_full = full(p);
+	while (n && p->head != p->tail) {
+		uint8_t *mem;
+		struct pipe_slot *s = slot(p, p->tail, &mem);
+		size_t k = MIN((size_t)s->len, n);
+		s->off += k;
+		s->len -= k;
+		p->len -= k;
+		n -= k;
+		if (!s->len)
+			p->tail++;
+	}
+	bool freed = was_full && !full(p);
+	mutex_unlock(&p->lock);
+	if (freed)
+		waitqueue_wake_key(&p->wq, WAKE_ALL, KEY_OUT);
+}
+
+bool pipe_same(struct file *a, struct file *b)
+{
+	return file_is_pipe(a) && file_is_pipe(b) && pipe_of(a) == pipe_of(b);
 }

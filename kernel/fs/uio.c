@@ -22,6 +22,7 @@ void uio_init_segs(struct uio *u, const struct uio_seg *segs, unsigned n, bool u
 	u->resid = total(segs, n);
 	u->user = user;
 	u->fault = false;
+	u->nowait = false;
 }
 
 void uio_init_kernel(struct uio *u, void *buf, size_t len)

@@ -27,7 +27,19 @@ struct walk {
 	 * (VFS_NAME_MAX + 1 bytes), so an open file knows its path. */
 	char *named;
 	struct inode *named_dir;
+	/* openat2's RESOLVE_* (pallas/vfs.h); with BENEATH or IN_ROOT, scope
+	 * is where the walk started (a reference): ".." and absolute paths
+	 * may not leave it (EXDEV) or stop at it. */
+	unsigned resolve;
+	struct inode *scope;
 };
+
+/* Counts a use of inode's file system that keeps it from umount (d +1 or -1). */
+static inline void sb_busy(struct inode *inode, int d)
+{
+	if (inode && inode->sb)
+		__atomic_add_fetch(&inode->sb->busy, (uint32_t)d, __ATOMIC_RELAXED);
+}
 
 /* Walks path (length checked, under ns_lock) to its inode into w->cur. */
 int walk_path(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
@@ -47,6 +59,14 @@ char *walk_found_path(struct walk *w, struct inode *found);
 /* Scratch for a naming walk: its named buffer, and room for the path. */
 char *walk_named_scratch(void);
 
+/* walk_path_named and walk_parent under openat2's RESOLVE_* flags. */
+int walk_path_resolve(struct walk *w, struct vfs_context *ctx, const struct cred *cr,
+		      struct inode *base, const char *path, unsigned lookup_flags, char *named,
+		      unsigned resolve);
+int walk_parent_resolve(struct walk *w, struct vfs_context *ctx, const struct cred *cr,
+			struct inode *base, const char *path, unsigned resolve);
+/* The RESOLVE_NO_XDEV check of a step from w->cur to inode: 0 or -EXDEV. */
+int walk_check_xdev(struct walk *w, struct inode *inode);
 /* Walks to the directory holding path's last component (w->cur, w->last). */
 int walk_parent(struct walk *w, struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		const char *path);

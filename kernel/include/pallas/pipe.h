@@ -27,4 +27,15 @@ int pipe_create(unsigned flags, struct file **rd, struct file **wr);
  * -EINVAL, -EPERM above PIPE_MAX_SIZE, -EBUSY below what it holds. */
 long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg);
 
+/* splice and tee (containers/sys_splice.c), which copy.  Whether f is an
+ * end of a pipe or FIFO; pipe_peek: up to len bytes that the read end f
+ * holds, copied into buf and left there, waiting as a read does (nowait or
+ * O_NONBLOCK: -EAGAIN; -ERESTARTSYS), 0 once no writer is left;
+ * pipe_consume: takes n of them.  Two callers peeking at once may see the
+ * same bytes. */
+bool file_is_pipe(const struct file *f);
+long pipe_peek(struct file *f, void *buf, size_t len, bool nowait);
+void pipe_consume(struct file *f, size_t n);
+/* Whether a and b are ends of one pipe. */
+bool pipe_same(struct file *a, struct file *b);
 #endif

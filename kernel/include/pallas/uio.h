@@ -23,7 +23,9 @@ struct uio {
 	size_t seg_off; /* bytes of it already used */
 	size_t resid;	/* bytes left in all segments */
 	bool user;
-	bool fault;	    /* a copy stopped at a bad user address */
+	bool fault;  /* a copy stopped at a bad user address */
+	bool nowait; /* the transfer must not wait (RWF_NOWAIT, SPLICE_F_NONBLOCK): pipes give
+			-EAGAIN */
 	struct uio_seg one; /* for the single-buffer initializers */
 };
 

@@ -66,6 +66,9 @@ struct inode_ops {
 	int (*name_of)(struct inode *dir, struct inode *child, char *buf);
 	/* The inode's last reference is gone: free what the file system keeps. */
 	void (*evict)(struct inode *inode);
+	/* Whether symlink inode is a magic link (procfs's fd/N, exe, cwd,
+	 * root), which openat2's RESOLVE_NO_MAGICLINKS refuses; NULL: none is. */
+	bool (*magic_link)(struct inode *inode);
 };
 
 /* Operations on an open file.  NULL read/write: -EINVAL; NULL lseek: the
@@ -108,6 +111,11 @@ struct super_block {
 	struct list mounts;    /* in the mount table */
 	uint64_t next_ino;     /* atomic */
 	void *priv;
+	/* Open files of its inodes and contexts' roots and cwds in it
+	 * (atomic): umount's EBUSY while not 0. */
+	uint32_t busy;
+	char *source;	      /* mount(2)'s source (kmalloc'd), or NULL */
+	unsigned mount_flags; /* mount(2)'s MS_* kept for /proc/mounts */
 };
 
 struct inode {
@@ -190,6 +198,21 @@ struct super_block *sb_alloc(const struct super_ops *ops);
  * tree's root) as root: 0, -ENOTDIR, -EBUSY when something is mounted
  * there already or sb is mounted elsewhere. */
 int vfs_mount(struct vfs_context *ctx, const char *path, struct super_block *sb);
+/* mount(2)'s: sb on the directory path names, walked as cr from base
+ * (NULL: the cwd); on a mount point it covers the top mount's root, as
+ * Linux stacks.  -ENOENT, -ENOTDIR, -EACCES from the walk. */
+int vfs_mount_at(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+		 const char *path, struct super_block *sb);
+/* umount2's: the mount whose root path names comes off the tree: -EINVAL
+ * when path names no mount's root, -EBUSY while files are open on it, a
+ * context's root or cwd is in it or a mount is inside it, unless detach
+ * (which takes those inside too).  The super block itself stays. */
+int vfs_umount(struct vfs_context *ctx, const struct cred *cr, struct inode *base, const char *path,
+	       unsigned lookup_flags, bool detach);
+/* Calls fn for each mount in the table, in mount order, with its mount
+ * point's path seen from root ("/" for the tree's root), under ns_lock. */
+void vfs_for_each_mount(struct inode *root,
+			void (*fn)(void *arg, struct super_block *sb, const char *path), void *arg);
 /* The inode a walk lands on after arriving at inode: the root of what is
  * mounted there, repeatedly (a reference is traded for a reference). */
 struct inode *vfs_follow_mounts(struct inode *inode);
@@ -231,6 +254,17 @@ int vfs_lookup(struct vfs_context *ctx, const struct cred *cr, struct inode *bas
  * resolved, from ctx's root) in *name, kmalloc'd, or NULL when it has none. */
 int vfs_lookup_named(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		     const char *path, unsigned lookup_flags, struct inode **out, char **name);
+/* openat2's resolve flags (struct open_how.resolve). */
+#define RESOLVE_NO_XDEV	      0x01 /* no crossing of a mount point: EXDEV */
+#define RESOLVE_NO_MAGICLINKS 0x02 /* no following of a magic link: ELOOP */
+#define RESOLVE_NO_SYMLINKS   0x04 /* no following of any symlink: ELOOP */
+#define RESOLVE_BENEATH	      0x08 /* never above the starting directory: EXDEV */
+#define RESOLVE_IN_ROOT	      0x10 /* the starting directory as the root */
+#define RESOLVE_CACHED	      0x20 /* only what needs no I/O (here: everything) */
+/* vfs_open with resolve flags (RESOLVE_*, checked by the caller). */
+int vfs_open_resolve(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
+		     const char *path, unsigned flags, uint32_t mode, unsigned resolve,
+		     struct file **out);
 /* open(2): flags are O_*; O_CREAT's mode gets the context's umask. */
 int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base, const char *path,
 	     unsigned flags, uint32_t mode, struct file **out);
