@@ -24,6 +24,7 @@
 #include "elf.h"
 #include "exec.h"
 #include "exec_stack.h"
+#include "futex.h"
 #include "proc.h"
 #include "shebang.h"
 #include "vdso.h"
@@ -286,6 +287,7 @@ static void base_name(char comm[16], const char *path)
 static void commit(struct proc *p, struct exec_state *st, const char *path, struct trap_frame *f)
 {
 	struct file *old_exe = p->exe_file;
+	futex_exec_release(task_current(), st->as);
 	file_get(st->prog.file);
 	unsigned long flags = spin_lock_irqsave(&p->lock); /* against proc_aspace and friends */
 	struct aspace *old = p->as;

@@ -165,6 +165,7 @@ void task_exit(int status)
 	struct proc *p = k->proc;
 
 	BUG_ON(!k);
+	futex_robust_release(k);
 	clear_child_tid(k);
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	k->exiting = true;

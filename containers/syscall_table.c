@@ -174,6 +174,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_pselect6] = sys_pselect6,
     [NR_ppoll] = sys_ppoll,
     [NR_set_robust_list] = sys_set_robust_list,
+    [NR_get_robust_list] = sys_get_robust_list,
     [NR_utimensat] = sys_utimensat,
     [NR_epoll_pwait] = sys_epoll_pwait,
     [NR_timerfd_create] = sys_timerfd_create,

@@ -173,6 +173,7 @@
 #define NR_pselect6		  270
 #define NR_ppoll		  271
 #define NR_set_robust_list	  273
+#define NR_get_robust_list	  274
 #define NR_utimensat		  280
 #define NR_epoll_pwait		  281
 #define NR_timerfd_create	  283

@@ -1,0 +1,117 @@
+/*
+ * PI futexes: FUTEX_LOCK_PI, LOCK_PI2, TRYLOCK_PI, UNLOCK_PI.  The word
+ * holds the owner's TID, FUTEX_WAITERS while anyone may sleep in the
+ * kernel for it, and FUTEX_OWNER_DIED after a robust owner's death
+ * (futex_robust.c), as Linux has it; an uncontended lock and unlock never
+ * enter the kernel.
+ *
+ * Unlike Linux the kernel keeps no pi_state: waiters sleep on the word's
+ * key, and UNLOCK_PI clears the word and wakes one waiter, which takes the
+ * lock (FUTEX_WAITERS kept when others still wait) unless another thread got
+ * there first, in which case it waits again.  So there is no direct hand-off
+ * and no priority inheritance: the owner is not boosted, which our scheduler
+ * (no real-time classes) would not weigh anyway.
+ */
+#include <pallas/errno.h>
+#include <pallas/uaccess.h>
+
+#include "futex_impl.h"
+#include "proc.h"
+
+static bool owner_exists(uint32_t tid)
+{
+	struct task *k = task_find_tid((int)tid);
+
+	if (!k)
+		return false;
+	task_put(k);
+	return true;
+}
+
+static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bool try,
+		    uint64_t deadline)
+{
+	struct futex_waiter w;
+	uint32_t uval, nv, cur;
+
+	for (;;) {
+		if (copy_from_user(&uval, uaddr, sizeof(uval)))
+			return -EFAULT;
+		uint32_t owner = uval & FUTEX_TID_MASK;
+		if (owner == tid)
+			return -EDEADLK;
+		if (!owner) {
+			/* Free (perhaps after its owner died: that stays said). */
+			nv = (uval & FUTEX_OWNER_DIED) | tid;
+			if (futex_has_waiters(k, NULL))
+				nv |= FUTEX_WAITERS;
+			if (cmpxchg_user32(uaddr, uval, nv, &cur))
+				return -EFAULT;
+			if (cur == uval)
+				return 0;
+			continue;
+		}
+		if (!owner_exists(owner))
+			return -ESRCH;
+		if (try)
+			return -EAGAIN;
+		nv = uval | FUTEX_WAITERS;
+		if (nv != uval) {
+			if (cmpxchg_user32(uaddr, uval, nv, &cur))
+				return -EFAULT;
+			if (cur != uval)
+				continue;
+		}
+		futex_queue(&w, k, ~0u);
+		if (copy_from_user(&cur, uaddr, sizeof(cur))) {
+			futex_unqueue(&w);
+			return -EFAULT;
+		}
+		if (cur != nv) {
+			futex_unqueue(&w);
+			continue;
+		}
+		int rc = futex_sleep(&w, deadline);
+		/* Still queued, so no wake was taken from another waiter. */
+		if (rc == -ETIMEDOUT)
+			return rc;
+		if (rc == -EINTR)
+			return -ERESTARTNOINTR;
+	}
+}
+
+static long unlock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid)
+{
+	uint32_t uval, cur;
+
+	for (;;) {
+		if (copy_from_user(&uval, uaddr, sizeof(uval)))
+			return -EFAULT;
+		if ((uval & FUTEX_TID_MASK) != tid)
+			return -EPERM;
+		if (cmpxchg_user32(uaddr, uval, 0, &cur))
+			return -EFAULT;
+		if (cur == uval)
+			break;
+	}
+	if (uval & FUTEX_WAITERS)
+		futex_wake_key(k, 1, ~0u);
+	return 0;
+}
+
+long futex_pi(struct aspace *as, int cmd, uintptr_t uaddr, bool shared, bool realtime, uint64_t uts)
+{
+	uint32_t tid = (uint32_t)task_current()->tid;
+	uint64_t deadline = UINT64_MAX;
+	struct futex_key k;
+	long rc;
+
+	if (cmd != FUTEX_UNLOCK_PI && cmd != FUTEX_TRYLOCK_PI &&
+	    (rc = futex_timeout(uts, true, realtime, &deadline)))
+		return rc;
+	if ((rc = futex_key(as, uaddr, shared, &k)))
+		return rc;
+	if (cmd == FUTEX_UNLOCK_PI)
+		return unlock_pi(&k, (uint32_t *)uaddr, tid);
+	return lock_pi(&k, (uint32_t *)uaddr, tid, cmd == FUTEX_TRYLOCK_PI, deadline);
+}
