@@ -86,6 +86,10 @@ int futex_key(struct aspace *as, uintptr_t uaddr, bool shared, struct futex_key 
 		return 0;
 	if (aspace_query(as, uaddr, &vi))
 		return -EFAULT;
+	/* Linux refuses a shared futex on read-only anonymous memory (a
+	 * word there "will never change"): -EFAULT. */
+	if ((vi.flags & VMA_PRIVATE) && !vi.obj && !(vi.prot & VMA_WRITE))
+		return -EFAULT;
 	if (vi.obj && !(vi.flags & VMA_PRIVATE)) {
 		k->obj = (uintptr_t)vi.obj;
 		k->off = vi.pgoff * PAGE_SIZE + (uaddr - vi.start);
@@ -251,7 +255,8 @@ static long futex_requeue(const struct futex_key *k1, uintptr_t uaddr, int nwake
 	if (hi != lo)
 		spin_lock_raw(&hi->lock);
 	int done = 0, moved = 0;
-	struct list *it, *next;
+	struct list *it, *next, movers;
+	list_init(&movers); /* joins b2 after the walk, which b2 may be */
 	for (it = b1->waiters.next; it != &b1->waiters; it = next) {
 		next = it->next;
 		struct futex_waiter *w = container_of(it, struct futex_waiter, node);
@@ -264,11 +269,16 @@ static long futex_requeue(const struct futex_key *k1, uintptr_t uaddr, int nwake
 			list_remove(&w->node);
 			w->key = *k2;
 			__atomic_store_n(&w->bucket, i2, __ATOMIC_RELEASE);
-			list_push_back(&b2->waiters, &w->node);
+			list_push_back(&movers, &w->node);
 			moved++;
 		} else {
 			break;
 		}
+	}
+	while (!list_empty(&movers)) {
+		it = movers.next;
+		list_remove(it);
+		list_push_back(&b2->waiters, it);
 	}
 	if (hi != lo)
 		spin_unlock_raw(&hi->lock);
@@ -386,7 +396,8 @@ long sys_futex(const struct syscall_args *a)
 	uint64_t deadline;
 	long rc;
 
-	if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI2)
+	/* Linux takes FUTEX_CLOCK_REALTIME with the absolute timeouts only. */
+	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
