@@ -140,6 +140,34 @@ bool futex_has_waiters(const struct futex_key *k, const struct futex_waiter *sel
 	return any;
 }
 
+struct futex_waiter *futex_claim_pi(const struct futex_key *k)
+{
+	struct futex_bucket *b = &buckets[bucket_index(k)];
+	struct futex_waiter *found = NULL;
+	struct list *it;
+
+	unsigned long flags = spin_lock_irqsave(&b->lock);
+	for (it = b->waiters.next; it != &b->waiters; it = it->next) {
+		struct futex_waiter *w = container_of(it, struct futex_waiter, node);
+		if (w->pi_tid && key_eq(&w->key, k)) {
+			list_remove(&w->node);
+			found = w;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return found;
+}
+
+void futex_hand_over(struct futex_waiter *w, bool handed)
+{
+	struct thread *t = w->thread; /* w may be gone once woken is seen */
+
+	w->handed = handed;
+	__atomic_store_n(&w->woken, true, __ATOMIC_SEQ_CST);
+	sched_wakeup(t);
+}
+
 int futex_wake(struct aspace *as, uintptr_t uaddr, int n)
 {
 	struct futex_key k;

@@ -42,6 +42,8 @@ struct futex_waiter {
 	struct thread *thread;
 	bool woken; /* atomic */
 	unsigned bucket;
+	uint32_t pi_tid; /* a LOCK_PI waiter: its TID; 0 for the others */
+	bool handed;	 /* UNLOCK_PI made it the owner (set before woken) */
 };
 
 /* The key of the word at uaddr (shared: by what it maps): 0, -EINVAL
@@ -56,6 +58,11 @@ void futex_queue(struct futex_waiter *w, const struct futex_key *k, uint32_t bit
 /* Leaves the queue w is in now (a requeue may have moved it): true if it
  * was still queued, i.e. not woken. */
 bool futex_unqueue(struct futex_waiter *w);
+/* UNLOCK_PI's hand-off: takes the first LOCK_PI waiter off k's queue
+ * (not woken yet: futex_hand_over does that), or NULL. */
+struct futex_waiter *futex_claim_pi(const struct futex_key *k);
+/* Wakes a claimed waiter, the new owner if handed. */
+void futex_hand_over(struct futex_waiter *w, bool handed);
 /* Sleeps once queued until woken (0), interrupted (-EINTR) or past deadline
  * (-ETIMEDOUT), and leaves the queue. */
 int futex_sleep(struct futex_waiter *w, uint64_t deadline);

@@ -5,14 +5,15 @@
  * (futex_robust.c), as Linux has it; an uncontended lock and unlock never
  * enter the kernel.
  *
- * Unlike Linux the kernel keeps no pi_state: waiters sleep on the word's
- * key, and UNLOCK_PI clears the word and wakes one waiter, which takes the
- * lock (FUTEX_WAITERS kept when others still wait) unless another thread got
- * there first, in which case it waits again.  So there is no direct hand-off
- * and no priority inheritance: the owner is not boosted, which our scheduler
- * (no real-time classes) would not weigh anyway.
+ * The kernel keeps no pi_state: waiters sleep on the word's key, and
+ * UNLOCK_PI hands the lock to the first of them (its TID and FUTEX_WAITERS
+ * in the word, as Linux does), or clears the word.  There is no priority
+ * inheritance: the owner is not boosted, which our scheduler (no real-time
+ * classes) would not weigh anyway, and waiters queue in arrival order, not
+ * by priority.
  */
 #include <pallas/errno.h>
+#include <pallas/sched.h>
 #include <pallas/uaccess.h>
 
 #include "futex_impl.h"
@@ -63,6 +64,7 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 				continue;
 		}
 		futex_queue(&w, k, ~0u);
+		w.pi_tid = tid;
 		if (copy_from_user(&cur, uaddr, sizeof(cur))) {
 			futex_unqueue(&w);
 			return -EFAULT;
@@ -72,31 +74,48 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 			continue;
 		}
 		int rc = futex_sleep(&w, deadline);
-		/* Still queued, so no wake was taken from another waiter. */
-		if (rc == -ETIMEDOUT)
-			return rc;
-		if (rc == -EINTR)
-			return -ERESTARTNOINTR;
+		if (rc) {
+			/* Still queued, so no wake was taken from another. */
+			return rc == -EINTR ? -ERESTARTNOINTR : rc;
+		}
+		/* Off the queue: an UNLOCK_PI may be handing it over still. */
+		while (!__atomic_load_n(&w.woken, __ATOMIC_SEQ_CST))
+			sched_yield();
+		if (w.handed)
+			return 0;
 	}
 }
 
+/* The lock goes straight to the first waiter, as Linux hands it on: its
+ * TID and FUTEX_WAITERS (Linux's too, whether or not others wait) in the
+ * word; with nobody waiting the word is 0. */
 static long unlock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid)
 {
-	uint32_t uval, cur;
+	struct futex_waiter *w = NULL;
+	uint32_t uval, cur, nv = 0;
+	long rc = 0;
 
 	for (;;) {
-		if (copy_from_user(&uval, uaddr, sizeof(uval)))
-			return -EFAULT;
-		if ((uval & FUTEX_TID_MASK) != tid)
-			return -EPERM;
-		if (cmpxchg_user32(uaddr, uval, 0, &cur))
-			return -EFAULT;
+		if (copy_from_user(&uval, uaddr, sizeof(uval))) {
+			rc = -EFAULT;
+			break;
+		}
+		if ((uval & FUTEX_TID_MASK) != tid) {
+			rc = -EPERM;
+			break;
+		}
+		if (!w && (uval & FUTEX_WAITERS) && (w = futex_claim_pi(k)))
+			nv = w->pi_tid | FUTEX_WAITERS;
+		if (cmpxchg_user32(uaddr, uval, nv, &cur)) {
+			rc = -EFAULT;
+			break;
+		}
 		if (cur == uval)
 			break;
 	}
-	if (uval & FUTEX_WAITERS)
-		futex_wake_key(k, 1, ~0u);
-	return 0;
+	if (w)
+		futex_hand_over(w, rc == 0);
+	return rc;
 }
 
 long futex_pi(struct aspace *as, int cmd, uintptr_t uaddr, bool shared, bool realtime, uint64_t uts)
