@@ -177,9 +177,11 @@ int futex_wake(struct aspace *as, uintptr_t uaddr, int n)
 	return futex_wake_key(&k, n, ~0u);
 }
 
-void futex_queue(struct futex_waiter *w, const struct futex_key *k, uint32_t bitset)
+void futex_queue(struct futex_waiter *w, const struct futex_key *k, uint32_t bitset,
+		 uint32_t pi_tid)
 {
-	*w = (struct futex_waiter){.key = *k, .bitset = bitset, .thread = thread_current()};
+	*w = (struct futex_waiter){
+	    .key = *k, .bitset = bitset, .thread = thread_current(), .pi_tid = pi_tid};
 	w->bucket = bucket_index(k);
 	struct futex_bucket *b = &buckets[w->bucket];
 	list_init(&w->node);
@@ -250,7 +252,7 @@ static long futex_wait(const struct futex_key *k, uintptr_t uaddr, uint32_t val,
 	struct futex_waiter w;
 	uint32_t cur;
 
-	futex_queue(&w, k, bitset);
+	futex_queue(&w, k, bitset, 0);
 	if (copy_from_user(&cur, (const void *)uaddr, sizeof(cur))) {
 		futex_unqueue(&w);
 		return -EFAULT;

@@ -53,8 +53,10 @@ int futex_key(struct aspace *as, uintptr_t uaddr, bool shared, struct futex_key 
 int futex_wake_key(const struct futex_key *k, int n, uint32_t mask);
 /* Whether anyone but self waits on k now. */
 bool futex_has_waiters(const struct futex_key *k, const struct futex_waiter *self);
-/* Joins k's queue (before reading the word). */
-void futex_queue(struct futex_waiter *w, const struct futex_key *k, uint32_t bitset);
+/* Joins k's queue (before reading the word); pi_tid: a LOCK_PI waiter's
+ * TID, else 0. */
+void futex_queue(struct futex_waiter *w, const struct futex_key *k, uint32_t bitset,
+		 uint32_t pi_tid);
 /* Leaves the queue w is in now (a requeue may have moved it): true if it
  * was still queued, i.e. not woken. */
 bool futex_unqueue(struct futex_waiter *w);

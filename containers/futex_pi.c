@@ -29,6 +29,15 @@ static bool owner_exists(uint32_t tid)
 	return true;
 }
 
+/* Once off the queue (woken, or claimed by an UNLOCK_PI that may still be
+ * at it): whether the lock was handed over. */
+static bool handed(struct futex_waiter *w)
+{
+	while (!__atomic_load_n(&w->woken, __ATOMIC_SEQ_CST))
+		sched_yield();
+	return w->handed;
+}
+
 static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bool try,
 		    uint64_t deadline)
 {
@@ -63,14 +72,14 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 			if (cur != uval)
 				continue;
 		}
-		futex_queue(&w, k, ~0u);
-		w.pi_tid = tid;
-		if (copy_from_user(&cur, uaddr, sizeof(cur))) {
-			futex_unqueue(&w);
-			return -EFAULT;
-		}
-		if (cur != nv) {
-			futex_unqueue(&w);
+		futex_queue(&w, k, ~0u, tid);
+		bool fault = copy_from_user(&cur, uaddr, sizeof(cur)) != 0;
+		if (fault || cur != nv) {
+			/* An UNLOCK_PI may have handed it over meanwhile. */
+			if (!futex_unqueue(&w) && handed(&w))
+				return 0;
+			if (fault)
+				return -EFAULT;
 			continue;
 		}
 		int rc = futex_sleep(&w, deadline);
@@ -78,10 +87,7 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 			/* Still queued, so no wake was taken from another. */
 			return rc == -EINTR ? -ERESTARTNOINTR : rc;
 		}
-		/* Off the queue: an UNLOCK_PI may be handing it over still. */
-		while (!__atomic_load_n(&w.woken, __ATOMIC_SEQ_CST))
-			sched_yield();
-		if (w.handed)
+		if (handed(&w))
 			return 0;
 	}
 }

@@ -147,10 +147,10 @@ static void init_pi(pthread_mutex_t *m, int type, int robust, int pshared)
 
 static void *adder(void *arg)
 {
-	for (int i = 0; i < 20000; i++) {
+	for (int i = 0; i < 2000; i++) {
 		pthread_mutex_lock(&pm);
 		counter++;
-		if (i % 1000 == 0)
+		if (i % 250 == 0)
 			sched_yield();
 		pthread_mutex_unlock(&pm);
 	}
@@ -182,7 +182,7 @@ static void glibc(void)
 		pthread_create(&t[i], NULL, adder, NULL);
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
-	printf("PI mutex, 4 threads: counter %ld of 80000\n", counter);
+	printf("PI mutex, 4 threads: counter %ld of 8000\n", counter);
 	pthread_mutex_lock(&pm);
 	printf("errorcheck PI mutex locked twice: %s\n", rcname(pthread_mutex_lock(&pm)));
 	pthread_mutex_unlock(&pm);
