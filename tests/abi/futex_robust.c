@@ -3,7 +3,8 @@
  * woken, list_op_pending, futex_offset, another owner's word untouched),
  * and glibc's robust mutexes: a thread, a forked child or a killed child
  * that dies holding one leaves EOWNERDEAD to the next locker, which
- * pthread_mutex_consistent repairs (or, not repaired, ENOTRECOVERABLE). */
+ * pthread_mutex_consistent repairs (or, not repaired, ENOTRECOVERABLE);
+ * an execve lets go of them as an exit does. */
 #include "abi.h"
 #include <linux/futex.h>
 #include <pthread.h>
@@ -158,11 +159,15 @@ static void not_made_consistent(void)
 	printf("  lock: %s\n", rcname(pthread_mutex_lock(&m)));
 }
 
+static char **args;
+
 /* kind 0: the child exits holding it; 1: the parent is blocked on it when
- * the child exits; 2: the child is killed holding it. */
+ * the child exits; 2: the child is killed holding it; 3: the child execs
+ * holding it (the exec lets go, the new program lives on a while). */
 static void child_dies(int kind)
 {
-	static const char *names[] = {"child exits", "child exits, parent waiting", "child killed"};
+	static const char *names[] = {"child exits", "child exits, parent waiting", "child killed",
+				      "child execs"};
 	pthread_mutex_t *pm =
 	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	int p[2];
@@ -181,6 +186,11 @@ static void child_dies(int kind)
 		if (kind == 2)
 			for (;;)
 				pause();
+		if (kind == 3) {
+			char *nargv[] = {args[0], args[1], "exec-sleep", NULL};
+			execve("/proc/self/exe", nargv, (char *[]){NULL});
+			_exit(8);
+		}
 		_exit(0);
 	}
 	read(p[0], &c, 1);
@@ -193,7 +203,9 @@ static void child_dies(int kind)
 	}
 	int rc = pthread_mutex_lock(pm);
 	printf("%s: lock: %s\n", names[kind], rcname(rc));
-	if (kind == 1)
+	if (kind == 3)
+		yes("  the new program still runs", waitpid(pid, &status, WNOHANG) == 0);
+	if (kind == 1 || kind == 3)
 		waitpid(pid, &status, 0);
 	printf("  consistent: %s\n", rcname(pthread_mutex_consistent(pm)));
 	printf("  unlock: %s\n", rcname(pthread_mutex_unlock(pm)));
@@ -207,6 +219,11 @@ static void child_dies(int kind)
 int main(int argc, char **argv)
 {
 	scratch(argc, argv);
+	if (argc > 2 && !strcmp(argv[2], "exec-sleep")) {
+		usleep(300000);
+		return 0;
+	}
+	args = argv;
 	struct robust_list_head *h = NULL;
 	size_t len = 0;
 	res("get_robust_list of self", syscall(SYS_get_robust_list, 0, &h, &len));
@@ -241,5 +258,6 @@ int main(int argc, char **argv)
 	child_dies(0);
 	child_dies(1);
 	child_dies(2);
+	child_dies(3);
 	return 0;
 }
