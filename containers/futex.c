@@ -262,7 +262,12 @@ static long futex_wait(const struct futex_key *k, uintptr_t uaddr, uint32_t val,
 		return -EAGAIN;
 	}
 	int rc = futex_sleep(&w, deadline);
-	return rc == -EINTR ? -ERESTARTSYS : rc;
+	/* Linux restarts an untimed wait under SA_RESTART; a timed one goes on
+	 * through its restart block only when no handler ran, so a handler
+	 * makes it EINTR.  (Restarted here, a relative timeout starts over.) */
+	if (rc == -EINTR)
+		return deadline == UINT64_MAX ? -ERESTARTSYS : -ERESTART_RESTARTBLOCK;
+	return rc;
 }
 
 static long futex_requeue(const struct futex_key *k1, uintptr_t uaddr, int nwake, int nmove,

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -267,6 +268,62 @@ static void timeouts(void)
 	printf("  its WAIT_BITSET returned %ld\n", ws[0].ret);
 }
 
+/* A signal with a handler during a wait: an untimed one restarts under
+ * SA_RESTART, a timed one (relative or absolute) fails with EINTR. */
+static volatile int handled;
+static void on_usr1(int sig)
+{
+	handled++;
+}
+
+struct poker {
+	pthread_t main;
+	int wake; /* then change w1 and wake it */
+};
+
+static void *poke(void *arg)
+{
+	struct poker *p = arg;
+	usleep(50000);
+	pthread_kill(p->main, SIGUSR1);
+	if (p->wake) {
+		usleep(50000);
+		__atomic_store_n(&w1, 1, __ATOMIC_SEQ_CST);
+		fx(&w1, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	}
+	return NULL;
+}
+
+static void interrupted(const char *what, int restart, int op, const struct timespec *ts,
+			uint32_t val3)
+{
+	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = restart ? SA_RESTART : 0};
+	sigaction(SIGUSR1, &sa, NULL);
+	struct poker p = {pthread_self(), restart && !ts};
+	pthread_t t;
+	w1 = 0;
+	handled = 0;
+	pthread_create(&t, NULL, poke, &p);
+	long r = fx(&w1, op, 0, ts, NULL, val3);
+	int e = errno;
+	pthread_join(t, NULL);
+	errno = e;
+	val(what, r);
+	printf("  handler ran: %d\n", handled);
+}
+
+static void signals(void)
+{
+	struct timespec rel = {2, 0};
+	interrupted("untimed WAIT, SA_RESTART handler", 1, FUTEX_WAIT_PRIVATE, NULL, 0);
+	interrupted("untimed WAIT, handler without SA_RESTART", 0, FUTEX_WAIT_PRIVATE, NULL, 0);
+	interrupted("WAIT for 2 s, SA_RESTART handler", 1, FUTEX_WAIT_PRIVATE, &rel, 0);
+	struct timespec abs = at_ns(ns(CLOCK_MONOTONIC) + 2000000000ull);
+	interrupted("WAIT_BITSET until +2 s, SA_RESTART handler", 1, FUTEX_WAIT_BITSET_PRIVATE,
+		    &abs, ~0u);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 static void errors(void *ro, void *unmapped)
 {
 	err("unknown op 99", fx(&w1, 99, 0, NULL, NULL, 0));
@@ -311,6 +368,7 @@ int main(int argc, char **argv)
 	requeue();
 	bitsets();
 	timeouts();
+	signals();
 	errors(ro, hole);
 	return 0;
 }
