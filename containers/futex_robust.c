@@ -102,6 +102,19 @@ void futex_exec_release(struct task *k, struct aspace *next)
 	thread_set_aspace(next);
 }
 
+/* Linux's ptrace_may_access(PTRACE_MODE_READ_REALCREDS) in its credential
+ * part: another process's list only for root or a caller whose real IDs
+ * are the target's real, effective and saved ones. */
+static bool may_read(const struct proc *p)
+{
+	const struct cred *me = &proc_current()->cred, *c = &p->cred;
+
+	if (p == proc_current() || me->euid == 0)
+		return true;
+	return me->uid == c->uid && me->uid == c->euid && me->uid == c->suid && me->gid == c->gid &&
+	       me->gid == c->egid && me->gid == c->sgid;
+}
+
 /* get_robust_list(pid, head_ptr, len_ptr): 0 is the caller. */
 long sys_get_robust_list(const struct syscall_args *a)
 {
@@ -116,8 +129,11 @@ long sys_get_robust_list(const struct syscall_args *a)
 		struct task *k = task_find_tid(pid);
 		if (!k)
 			return -ESRCH;
+		bool ok = may_read(k->proc);
 		head = k->robust_list;
 		task_put(k);
+		if (!ok)
+			return -EPERM;
 	}
 	if (copy_to_user((void *)a->a[2], &len, sizeof(len)))
 		return -EFAULT;

@@ -234,6 +234,28 @@ int main(int argc, char **argv)
 	err("get_robust_list to a bad pointer", syscall(SYS_get_robust_list, 0, (void *)16, &len));
 	err("set_robust_list with a bad length", syscall(SYS_set_robust_list, h, len + 8));
 	res("set_robust_list back", syscall(SYS_set_robust_list, h, len));
+	fflush(stdout);
+	pid_t c = fork();
+	need("fork", c);
+	if (c == 0) {
+		struct robust_list_head *ph = NULL;
+		res("child: get_robust_list of the parent",
+		    syscall(SYS_get_robust_list, getppid(), &ph, &len));
+		yes("  the parent's head", ph == h);
+		if (getuid() == 0) {
+			need("setresgid", setresgid(1000, 1000, 1000));
+			need("setresuid", setresuid(1000, 1000, 1000));
+			err("child, uid 1000: get_robust_list of the root parent",
+			    syscall(SYS_get_robust_list, getppid(), &ph, &len));
+			res("child, uid 1000: get_robust_list of self",
+			    syscall(SYS_get_robust_list, 0, &ph, &len));
+		} else {
+			printf("not root\n");
+		}
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(c, NULL, 0);
 
 	raw_lists();
 
