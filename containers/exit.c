@@ -175,6 +175,7 @@ void task_exit(int status)
 		status = p->group_exit_code;
 	p->utime_ns += thread_self_runtime_ns();
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	futex_pi_exit(k);
 	/* Pending signals die with the task; a thread's TID goes back now, the
 	 * PID only when the process is reaped. */
 	if (k->tid != p->pid)

@@ -159,6 +159,24 @@ struct futex_waiter *futex_claim_pi(const struct futex_key *k)
 	return found;
 }
 
+void futex_pi_owner_gone(uint32_t tid)
+{
+	for (unsigned i = 0; i < FUTEX_BUCKETS; i++) {
+		struct futex_bucket *b = &buckets[i];
+		struct list *it, *next;
+		unsigned long flags = spin_lock_irqsave(&b->lock);
+		for (it = b->waiters.next; it != &b->waiters; it = next) {
+			next = it->next;
+			struct futex_waiter *w = container_of(it, struct futex_waiter, node);
+			if (w->pi_tid && w->pi_owner == tid) {
+				w->owner_died = true;
+				wake_waiter_locked(w);
+			}
+		}
+		spin_unlock_irqrestore(&b->lock, flags);
+	}
+}
+
 void futex_hand_over(struct futex_waiter *w, bool handed)
 {
 	struct thread *t = w->thread; /* w may be gone once woken is seen */
@@ -178,10 +196,13 @@ int futex_wake(struct aspace *as, uintptr_t uaddr, int n)
 }
 
 void futex_queue(struct futex_waiter *w, const struct futex_key *k, uint32_t bitset,
-		 uint32_t pi_tid)
+		 uint32_t pi_tid, uint32_t pi_owner)
 {
-	*w = (struct futex_waiter){
-	    .key = *k, .bitset = bitset, .thread = thread_current(), .pi_tid = pi_tid};
+	*w = (struct futex_waiter){.key = *k,
+				   .bitset = bitset,
+				   .thread = thread_current(),
+				   .pi_tid = pi_tid,
+				   .pi_owner = pi_owner};
 	w->bucket = bucket_index(k);
 	struct futex_bucket *b = &buckets[w->bucket];
 	list_init(&w->node);
@@ -252,7 +273,7 @@ static long futex_wait(const struct futex_key *k, uintptr_t uaddr, uint32_t val,
 	struct futex_waiter w;
 	uint32_t cur;
 
-	futex_queue(&w, k, bitset, 0);
+	futex_queue(&w, k, bitset, 0, 0);
 	if (copy_from_user(&cur, (const void *)uaddr, sizeof(cur))) {
 		futex_unqueue(&w);
 		return -EFAULT;

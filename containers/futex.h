@@ -17,6 +17,10 @@ int futex_wake(struct aspace *as, uintptr_t uaddr, int n);
  * futex the task still holds (its set_robust_list list) is marked
  * FUTEX_OWNER_DIED and one waiter woken; the list is then forgotten. */
 void futex_robust_release(struct task *k);
+/* At a thread's exit, once it is marked exiting: the LOCK_PI waiters
+ * behind it take over what it still holds (FUTEX_OWNER_DIED), as Linux's
+ * exit_pi_state_list hands those locks on. */
+void futex_pi_exit(struct task *k);
 /* The same at exec's point of no return, running in the new address space
  * next, before the process's is replaced: the walk is done in the old one. */
 void futex_exec_release(struct task *k, struct aspace *next);

@@ -42,8 +42,10 @@ struct futex_waiter {
 	struct thread *thread;
 	bool woken; /* atomic */
 	unsigned bucket;
-	uint32_t pi_tid; /* a LOCK_PI waiter: its TID; 0 for the others */
-	bool handed;	 /* UNLOCK_PI made it the owner (set before woken) */
+	uint32_t pi_tid;   /* a LOCK_PI waiter: its TID; 0 for the others */
+	uint32_t pi_owner; /* a LOCK_PI waiter: the owner's TID it waits behind */
+	bool handed;	   /* UNLOCK_PI made it the owner (set before woken) */
+	bool owner_died;   /* the owner ended holding it (set before woken) */
 };
 
 /* The key of the word at uaddr (shared: by what it maps): 0, -EINVAL
@@ -53,16 +55,18 @@ int futex_key(struct aspace *as, uintptr_t uaddr, bool shared, struct futex_key 
 int futex_wake_key(const struct futex_key *k, int n, uint32_t mask);
 /* Whether anyone but self waits on k now. */
 bool futex_has_waiters(const struct futex_key *k, const struct futex_waiter *self);
-/* Joins k's queue (before reading the word); pi_tid: a LOCK_PI waiter's
- * TID, else 0. */
+/* Joins k's queue (before reading the word); pi_tid and pi_owner: a
+ * LOCK_PI waiter's TID and the owner's it waits behind, else 0. */
 void futex_queue(struct futex_waiter *w, const struct futex_key *k, uint32_t bitset,
-		 uint32_t pi_tid);
+		 uint32_t pi_tid, uint32_t pi_owner);
 /* Leaves the queue w is in now (a requeue may have moved it): true if it
  * was still queued, i.e. not woken. */
 bool futex_unqueue(struct futex_waiter *w);
 /* UNLOCK_PI's hand-off: takes the first LOCK_PI waiter off k's queue
  * (not woken yet: futex_hand_over does that), or NULL. */
 struct futex_waiter *futex_claim_pi(const struct futex_key *k);
+/* Wakes every LOCK_PI waiter behind owner tid, owner_died set. */
+void futex_pi_owner_gone(uint32_t tid);
 /* Wakes a claimed waiter, the new owner if handed. */
 void futex_hand_over(struct futex_waiter *w, bool handed);
 /* Sleeps once queued until woken (0), interrupted (-EINTR) or past deadline

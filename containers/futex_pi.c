@@ -5,6 +5,11 @@
  * (futex_robust.c), as Linux has it; an uncontended lock and unlock never
  * enter the kernel.
  *
+ * A LOCK_PI waiter notes the owner it waits behind; when that owner's
+ * thread ends holding the lock (not robust, or past its robust list), its
+ * waiters are woken to take it over with FUTEX_OWNER_DIED, as Linux's
+ * exit_pi_state_list hands such locks on (exec does not do this here).
+ *
  * The kernel keeps no pi_state: waiters sleep on the word's key, and
  * UNLOCK_PI hands the lock to the first of them (its TID and FUTEX_WAITERS
  * in the word, as Linux does), or clears the word.  There is no priority
@@ -19,14 +24,16 @@
 #include "futex_impl.h"
 #include "proc.h"
 
+/* Whether the TID names a task that is not past its exit's PI release. */
 static bool owner_exists(uint32_t tid)
 {
 	struct task *k = task_find_tid((int)tid);
 
 	if (!k)
 		return false;
+	bool alive = !__atomic_load_n(&k->exiting, __ATOMIC_SEQ_CST);
 	task_put(k);
-	return true;
+	return alive;
 }
 
 /* Once off the queue (woken, or claimed by an UNLOCK_PI that may still be
@@ -42,7 +49,7 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 		    uint64_t deadline)
 {
 	struct futex_waiter w;
-	uint32_t uval, nv, cur;
+	uint32_t uval, nv, cur, dead = 0;
 
 	for (;;) {
 		if (copy_from_user(&uval, uaddr, sizeof(uval)))
@@ -50,9 +57,10 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 		uint32_t owner = uval & FUTEX_TID_MASK;
 		if (owner == tid)
 			return -EDEADLK;
-		if (!owner) {
-			/* Free (perhaps after its owner died: that stays said). */
-			nv = (uval & FUTEX_OWNER_DIED) | tid;
+		if (!owner || owner == dead) {
+			/* Free, or its owner ended holding it while we waited
+			 * (Linux hands it on then): FUTEX_OWNER_DIED says so. */
+			nv = (uval & FUTEX_OWNER_DIED) | (owner ? FUTEX_OWNER_DIED : 0) | tid;
 			if (futex_has_waiters(k, NULL))
 				nv |= FUTEX_WAITERS;
 			if (cmpxchg_user32(uaddr, uval, nv, &cur))
@@ -72,7 +80,7 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 			if (cur != uval)
 				continue;
 		}
-		futex_queue(&w, k, ~0u, tid);
+		futex_queue(&w, k, ~0u, tid, owner);
 		bool fault = copy_from_user(&cur, uaddr, sizeof(cur)) != 0;
 		if (fault || cur != nv) {
 			/* An UNLOCK_PI may have handed it over meanwhile. */
@@ -82,6 +90,17 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 				return -EFAULT;
 			continue;
 		}
+		/* Queued, so an owner ending from now on finds us; one that ended
+		 * before is ESRCH, as for an owner already gone. */
+		if (!owner_exists(owner)) {
+			if (!futex_unqueue(&w) && handed(&w))
+				return 0;
+			if (w.owner_died) {
+				dead = owner;
+				continue;
+			}
+			return -ESRCH;
+		}
 		int rc = futex_sleep(&w, deadline);
 		if (rc) {
 			/* Still queued, so no wake was taken from another. */
@@ -89,6 +108,8 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 		}
 		if (handed(&w))
 			return 0;
+		if (w.owner_died)
+			dead = owner;
 	}
 }
 

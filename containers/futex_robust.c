@@ -93,6 +93,11 @@ void futex_robust_release(struct task *k)
 		owner_died(as, pending + (uintptr_t)offset, tid, pending_pi, true);
 }
 
+void futex_pi_exit(struct task *k)
+{
+	futex_pi_owner_gone((uint32_t)k->tid);
+}
+
 void futex_exec_release(struct task *k, struct aspace *next)
 {
 	if (!k->robust_list)

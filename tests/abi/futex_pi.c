@@ -48,6 +48,15 @@ static void *owner(void *arg)
 	return (void *)r;
 }
 
+/* Takes the word and ends holding it. */
+static void *owner_exits(void *arg)
+{
+	long r = fx(&word, FUTEX_TRYLOCK_PI_PRIVATE, NULL);
+	owner_has_it = r == 0 ? 1 : -1;
+	usleep(50000);
+	return NULL;
+}
+
 static pthread_t start_owner(long hold_us)
 {
 	pthread_t t;
@@ -126,6 +135,28 @@ static void raw(void)
 	printf("owner's UNLOCK_PI: %ld\n", (long)r);
 	res("UNLOCK_PI", fx(&word, FUTEX_UNLOCK_PI_PRIVATE, NULL));
 	printf("  the word: %#x\n", word);
+
+	/* The owner ends holding it (not robust) while we wait in LOCK_PI:
+	 * Linux hands it on, FUTEX_OWNER_DIED said in the word. */
+	word = 0;
+	owner_has_it = 0;
+	pthread_create(&t, NULL, owner_exits, NULL);
+	while (!owner_has_it)
+		usleep(1000);
+	l = fx(&word, FUTEX_LOCK_PI_PRIVATE, NULL);
+	pthread_join(t, NULL);
+	printf("LOCK_PI, the owner ends meanwhile: %ld, ours now: %s, OWNER_DIED: %s\n", l,
+	       (word & FUTEX_TID_MASK) == tid() ? "yes" : "no",
+	       word & FUTEX_OWNER_DIED ? "yes" : "no");
+	res("UNLOCK_PI", fx(&word, FUTEX_UNLOCK_PI_PRIVATE, NULL));
+	printf("  the word: %#x\n", word);
+	/* And with nobody waiting then: the dead TID stays, a LOCK_PI is ESRCH. */
+	word = 0;
+	owner_has_it = 0;
+	pthread_create(&t, NULL, owner_exits, NULL);
+	pthread_join(t, NULL);
+	err("LOCK_PI after the owner ended", fx(&word, FUTEX_LOCK_PI_PRIVATE, NULL));
+	word = 0;
 }
 
 static pthread_mutex_t pm;
