@@ -25,6 +25,7 @@
 #include "exec.h"
 #include "exec_stack.h"
 #include "personality.h"
+#include "futex.h"
 #include "proc.h"
 #include "rseq.h"
 #include "shebang.h"
@@ -292,6 +293,7 @@ static void base_name(char comm[16], const char *path)
 static void commit(struct proc *p, struct exec_state *st, const char *path, struct trap_frame *f)
 {
 	struct file *old_exe = p->exe_file;
+	futex_exec_release(task_current(), st->as);
 	file_get(st->prog.file);
 	unsigned long flags = spin_lock_irqsave(&p->lock); /* against proc_aspace and friends */
 	struct aspace *old = p->as;

@@ -165,6 +165,7 @@ void task_exit(int status)
 	struct proc *p = k->proc;
 
 	BUG_ON(!k);
+	futex_robust_release(k);
 	clear_child_tid(k);
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	k->exiting = true;
@@ -175,6 +176,7 @@ void task_exit(int status)
 	p->utime_ns += thread_self_runtime_ns();
 	signal_flush_locked(p, &k->pending);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	futex_pi_exit(k);
 	/* Pending signals die with the task; a thread's TID goes back now, the
 	 * PID only when the process is reaped. */
 	if (k->tid != p->pid)

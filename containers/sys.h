@@ -22,6 +22,7 @@ SYS(getresgid);
 SYS(getgroups);
 SYS(set_tid_address);
 SYS(set_robust_list);
+SYS(get_robust_list);
 SYS(arch_prctl);
 SYS(uname);
 SYS(prlimit64);

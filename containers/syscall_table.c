@@ -182,6 +182,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_splice] = sys_splice,
     [NR_tee] = sys_tee,
     [NR_vmsplice] = sys_vmsplice,
+    [NR_get_robust_list] = sys_get_robust_list,
     [NR_utimensat] = sys_utimensat,
     [NR_epoll_pwait] = sys_epoll_pwait,
     [NR_signalfd] = sys_signalfd,

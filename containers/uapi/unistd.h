@@ -175,6 +175,7 @@
 #define NR_pselect6		  270
 #define NR_ppoll		  271
 #define NR_set_robust_list	  273
+#define NR_get_robust_list	  274
 #define NR_splice		  275
 #define NR_tee			  276
 #define NR_vmsplice		  278

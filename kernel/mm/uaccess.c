@@ -45,3 +45,12 @@ long strncpy_from_user(char *dst, const char *usrc, long n)
 		return -EFAULT;
 	return len;
 }
+
+int cmpxchg_user32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur)
+{
+	if ((uintptr_t)uaddr % 4)
+		return -EINVAL;
+	if (!user_range_ok((uintptr_t)uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	return (int)uaccess_cmpxchg32(uaddr, old, new, cur);
+}

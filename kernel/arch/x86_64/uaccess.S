@@ -63,3 +63,20 @@ uaccess_strncpy:
 4:	movq $-14, %rax		/* -EFAULT */
 	jmp 3b
 	EXTABLE(2b, 4b)
+
+/* long uaccess_cmpxchg32(uint32_t *uaddr, uint32_t old, uint32_t new,
+ *			  uint32_t *cur): one LOCK CMPXCHG; the word found in
+ * *cur, 0, or -EFAULT (nothing there, or not writable). */
+	.globl uaccess_cmpxchg32
+uaccess_cmpxchg32:
+	movl %esi, %eax
+	user_open
+1:	lock cmpxchgl %edx, (%rdi)
+	user_close
+	movl %eax, (%rcx)
+	xorl %eax, %eax
+	ret
+2:	user_close
+	movq $-14, %rax		/* -EFAULT */
+	ret
+	EXTABLE(1b, 2b)

@@ -186,3 +186,22 @@ KTEST(uaccess_smep_on)
 	}
 	KEXPECT(t, read_cr4() & CR4_SMEP);
 }
+
+KTEST(uaccess_cmpxchg32)
+{
+	struct user_page u;
+	uint32_t cur = 0;
+
+	KEXPECT(t, map_user_page(&u));
+	if (!u.kva)
+		return;
+	uint32_t *w = (uint32_t *)(u.kva + 64);
+	*w = 5;
+	KEXPECT(t, cmpxchg_user32(uva(64), 5, 9, &cur) == 0 && cur == 5 && *w == 9);
+	KEXPECT(t, cmpxchg_user32(uva(64), 5, 7, &cur) == 0 && cur == 9 && *w == 9);
+	KEXPECT(t, cmpxchg_user32(uva(66), 9, 7, &cur) == -EINVAL);
+	/* The page after the mapping is not there. */
+	KEXPECT(t, cmpxchg_user32(uva(PAGE_SIZE), 0, 1, &cur) == -EFAULT);
+	KEXPECT(t, cmpxchg_user32((uint32_t *)(uintptr_t)USER_TOP, 0, 1, &cur) == -EFAULT);
+	unmap_user_page(&u);
+}

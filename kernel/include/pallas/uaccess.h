@@ -33,4 +33,10 @@ size_t clear_user(void *udst, size_t n);
  * terminated), or -EFAULT. */
 long strncpy_from_user(char *dst, const char *usrc, long n);
 
+/* Atomically replaces the aligned user word at uaddr with new if it holds
+ * old (futexes): 0 with the word it held in *cur (equal to old when it was
+ * replaced), or -EFAULT (outside user space, not mapped, or not writable;
+ * -EINVAL when misaligned). */
+int cmpxchg_user32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
+
 #endif

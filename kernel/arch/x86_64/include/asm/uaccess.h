@@ -12,5 +12,8 @@ size_t uaccess_copy(void *dst, const void *src, size_t n); /* bytes not copied *
 size_t uaccess_clear(void *dst, size_t n);		   /* bytes not cleared */
 /* The string's length if its NUL is in the first n bytes, n if not, -EFAULT. */
 long uaccess_strncpy(char *dst, const char *src, long n);
+/* One atomic compare-and-exchange of a 32-bit word: 0 (the word found in
+ * *cur) or -EFAULT. */
+long uaccess_cmpxchg32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
 
 #endif
