@@ -68,6 +68,8 @@ void anon_inode_init(void);
 void memfd_init(void);
 /* flock.c: f's last reference is going; its lock goes with it. */
 void flock_file_gone(struct file *f);
+/* reclock.c: f's last reference is going; its OFD record locks go with it. */
+void reclock_file_gone(struct file *f);
 
 /* A new open file of inode with ops, one reference, no open op called
  * (file.c); NULL when memory is out. */
