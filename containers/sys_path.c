@@ -246,12 +246,15 @@ long sys_fchownat(const struct syscall_args *a)
 	return err;
 }
 
+/* fchmod, fchown, futimens: an O_PATH descriptor is no good (Linux's fdget). */
 static long on_fd_inode(long fd, struct inode **out)
 {
 	struct file *f = fs_fd(fs_self(), fd);
 
-	if (!f)
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
 		return -EBADF;
+	}
 	inode_get(f->inode);
 	*out = f->inode;
 	file_put(f);
@@ -344,8 +347,15 @@ long sys_chdir(const struct syscall_args *a)
 
 long sys_fchdir(const struct syscall_args *a)
 {
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]); /* O_PATH is fine here */
 	struct inode *inode;
-	long err = on_fd_inode((long)a->a[0], &inode);
+	long err = f ? 0 : -EBADF;
+
+	if (f) {
+		inode_get(f->inode);
+		inode = f->inode;
+		file_put(f);
+	}
 
 	if (!err) {
 		err = vfs_fchdir(fs_self()->fs, &fs_self()->cred, inode);

@@ -72,6 +72,28 @@ int walk_follow_link(struct walk *w, struct inode *link)
 	return err;
 }
 
+int walk_link_parent(struct walk *w, struct inode *link, char *buf)
+{
+	if (++w->links > MAX_LINKS)
+		return -ELOOP;
+	if (!link->iops || !link->iops->readlink)
+		return -EINVAL;
+	struct uio u;
+	uio_init_kernel(&u, buf, VFS_PATH_MAX - 1);
+	long n = link->iops->readlink(link, &u);
+	if (n <= 0)
+		return n < 0 ? (int)n : -ENOENT;
+	buf[n] = '\0';
+	w->last = NULL;
+	w->lastlen = 0;
+	w->last_dots = 0;
+	w->trailing = path_trailing_slash(buf, (size_t)n);
+	int err = walk_components(w, buf, (size_t)n, 0, true);
+	if (!err && !S_ISDIR(w->cur->mode))
+		err = -ENOTDIR;
+	return err;
+}
+
 /* Moves the walk to dir's child name, following a symlink there if asked. */
 static int step(struct walk *w, const char *name, size_t len, bool follow)
 {

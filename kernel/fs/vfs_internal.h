@@ -52,6 +52,9 @@ int walk_parent(struct walk *w, struct vfs_context *ctx, const struct cred *cr, 
 		const char *path);
 /* Resolves a symlink found in directory w->cur into w->cur. */
 int walk_follow_link(struct walk *w, struct inode *link);
+/* Walks from link's directory (w->cur) to the parent of its target, whose
+ * last component (w->last, w->trailing) is then in buf (VFS_PATH_MAX bytes). */
+int walk_link_parent(struct walk *w, struct inode *link, char *buf);
 void walk_done(struct walk *w);
 /* The child of dir called name (dir->iops->lookup, then mounts): a reference. */
 int vfs_lookup_child(struct inode *dir, const char *name, size_t len, struct inode **out);
