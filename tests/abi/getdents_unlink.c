@@ -19,7 +19,11 @@ static char buf[8192];
 
 static const char *tname(unsigned char t)
 {
-	return t == DT_REG ? "reg" : t == DT_DIR ? "dir" : t == DT_LNK ? "lnk" : t == DT_FIFO ? "fifo" : "?";
+	return t == DT_REG    ? "reg"
+	       : t == DT_DIR  ? "dir"
+	       : t == DT_LNK  ? "lnk"
+	       : t == DT_FIFO ? "fifo"
+			      : "?";
 }
 
 /* Reads up to max entries (all when max < 0) with a buffer of len; prints
@@ -102,7 +106,8 @@ int main(int argc, char **argv)
 	unlink(at(dir, "d/fifo", 0));
 	lseek(fd, 0, SEEK_SET);
 	list("now empty", fd, sizeof(buf), -1);
-	err("a buffer too small for one entry", syscall(SYS_getdents64, (lseek(fd, 0, SEEK_SET), fd), buf, 8));
+	err("a buffer too small for one entry",
+	    syscall(SYS_getdents64, (lseek(fd, 0, SEEK_SET), fd), buf, 8));
 	err("a bad buffer", syscall(SYS_getdents64, (lseek(fd, 0, SEEK_SET), fd), (void *)8, 4096));
 	res("rmdir d while open", rmdir(at(dir, "d", 0)));
 	int f = open(at(dir, "x", 0), O_RDWR | O_CREAT, 0644);

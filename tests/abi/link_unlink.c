@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 	res("linkat AT_SYMLINK_FOLLOW", linkat(d, "sl", d, "h", AT_SYMLINK_FOLLOW));
 	yes("h is the file", same(d, "f", "h"));
 	val("nlink now", nlink(d, "f"));
-	err("AT_SYMLINK_FOLLOW on a dangling link", linkat(d, "dangling", d, "dd", AT_SYMLINK_FOLLOW));
+	err("AT_SYMLINK_FOLLOW on a dangling link",
+	    linkat(d, "dangling", d, "dd", AT_SYMLINK_FOLLOW));
 	res("a dangling link itself", linkat(d, "dangling", d, "dd", 0));
 	err("linkat unknown flag", linkat(d, "f", d, "y", 0x1));
 	err("linkat empty name", linkat(d, "", d, "y", 0));
@@ -81,8 +82,7 @@ int main(int argc, char **argv)
 	val("still writable", pwrite(fd, "more", 4, 4));
 	fstat(fd, &st);
 	val("size", st.st_size);
-	err("linkat from /proc/self/fd of an unlinked file",
-	    ({
+	err("linkat from /proc/self/fd of an unlinked file", ({
 		    char p[64];
 		    snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
 		    linkat(AT_FDCWD, p, d, "back", AT_SYMLINK_FOLLOW);

@@ -30,7 +30,10 @@ static void kind(const char *what, int dfd, const char *name)
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		printf("%s: %s\n", what, errname(errno));
 	else
-		printf("%s: %s\n", what, S_ISDIR(st.st_mode) ? "dir" : S_ISREG(st.st_mode) ? "file" : "other");
+		printf("%s: %s\n", what,
+		       S_ISDIR(st.st_mode)   ? "dir"
+		       : S_ISREG(st.st_mode) ? "file"
+					     : "other");
 }
 
 int main(int argc, char **argv)
