@@ -37,6 +37,7 @@ long sys_mkdirat(const struct syscall_args *a);	    /* 258 */
 long sys_mknodat(const struct syscall_args *a);	    /* 259 */
 long sys_fchownat(const struct syscall_args *a);    /* 260 */
 long sys_newfstatat(const struct syscall_args *a);  /* 262 */
+long sys_statx(const struct syscall_args *a);	    /* 332 */
 long sys_unlinkat(const struct syscall_args *a);    /* 263 */
 long sys_renameat(const struct syscall_args *a);    /* 264 */
 long sys_linkat(const struct syscall_args *a);	    /* 265 */

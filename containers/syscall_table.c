@@ -191,6 +191,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_getrandom] = sys_getrandom,
     [NR_memfd_create] = sys_memfd_create,
     [NR_execveat] = sys_execveat,
+    [NR_statx] = sys_statx,
     [NR_copy_file_range] = sys_copy_file_range,
     [NR_clone3] = sys_clone3,
     [NR_close_range] = sys_close_range,
