@@ -127,10 +127,45 @@ static int tmpfs_mmap(struct file *f, struct memobj **out)
 	return 0;
 }
 
+/* SEEK_DATA and SEEK_HOLE by the resident pages, as Linux's shmem: data is
+ * a page that is there, the end of the file is a hole; -ENXIO outside the
+ * file.  The rest is generic_lseek's. */
+static int64_t tmpfs_reg_lseek(struct file *f, int64_t off, int whence)
+{
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return generic_lseek(f, off, whence);
+	struct inode *inode = f->inode;
+	mutex_lock(&inode->lock);
+	int64_t size = (int64_t)inode->size, r = -ENXIO;
+	if (off >= 0 && off < size) {
+		uint64_t idx = (uint64_t)off >> PAGE_SHIFT, end = pages_for((uint64_t)size),
+			 i = idx;
+		paddr_t p;
+		if (whence == SEEK_DATA) {
+			p = memobj_next(inode->data, &i, end);
+			if (p) {
+				frame_put(p);
+				r = MAX(off, (int64_t)(i << PAGE_SHIFT));
+			}
+		} else {
+			while (i < end && (p = memobj_next(inode->data, &i, i + 1))) {
+				frame_put(p);
+				i++;
+			}
+			r = MIN(MAX(off, (int64_t)(i << PAGE_SHIFT)), size);
+		}
+	}
+	mutex_unlock(&inode->lock);
+	if (r >= 0)
+		f->pos = (uint64_t)r;
+	return r;
+}
+
 const struct file_ops tmpfs_reg_ops = {
     .read = tmpfs_read,
     .write = tmpfs_write,
     .mmap = tmpfs_mmap,
+    .lseek = tmpfs_reg_lseek,
 };
 
 /* One linux_dirent64 record into u: false when it does not fit. */
