@@ -34,6 +34,7 @@ long sys_openat(const struct syscall_args *a)
 	int err = fs_copy_path(a->a[1], false, &path);
 	if (err)
 		return err;
+	flags |= O_LARGEFILE; /* Linux's force_o_largefile on 64-bit (O_PATH drops it) */
 	err = fs_dirfd(p, (int)a->a[0], path, &base);
 	if (!err)
 		err = vfs_open(p->fs, &p->cred, base, path, flags, (uint32_t)a->a[3] & 07777, &f);

@@ -57,6 +57,19 @@ int walk_follow_link(struct walk *w, struct inode *link)
 {
 	if (++w->links > MAX_LINKS)
 		return -ELOOP;
+	if (link->iops && link->iops->follow) {
+		struct inode *to;
+		char *path = NULL;
+		int r = link->iops->follow(link, &to, &path);
+		if (r <= 0) {
+			if (r == 0) {
+				move_to(w, to);
+				kfree(w->magic_path);
+				w->magic_path = path;
+			}
+			return r;
+		}
+	}
 	if (!link->iops || !link->iops->readlink)
 		return -EINVAL;
 	char *target = kmalloc(VFS_PATH_MAX);
@@ -151,6 +164,8 @@ static int walk_components(struct walk *w, const char *path, size_t len, unsigne
 
 void walk_note_step(struct walk *w, const char *name, size_t len)
 {
+	kfree(w->magic_path);
+	w->magic_path = NULL;
 	if (!w->named || len > VFS_NAME_MAX)
 		return;
 	inode_get(w->cur);
@@ -162,6 +177,8 @@ void walk_note_step(struct walk *w, const char *name, size_t len)
 
 void walk_done(struct walk *w)
 {
+	kfree(w->magic_path);
+	w->magic_path = NULL;
 	inode_put(w->named_dir);
 	w->named_dir = NULL;
 	inode_put(w->cur);

@@ -48,7 +48,15 @@ static int open_create(struct walk *w, unsigned flags, uint32_t mode, struct ino
 			err = -EEXIST;
 			break;
 		}
-		if (S_ISLNK(inode->mode) && !(flags & O_NOFOLLOW)) {
+		if (S_ISLNK(inode->mode) && !(flags & O_NOFOLLOW) && inode->iops &&
+		    inode->iops->follow) {
+			err = walk_follow_link(w, inode); /* a magic link: to its file */
+			inode_put(inode);
+			if (err)
+				break;
+			inode_get(w->cur);
+			inode = w->cur;
+		} else if (S_ISLNK(inode->mode) && !(flags & O_NOFOLLOW)) {
 			if (!buf)
 				buf = kmalloc(VFS_PATH_MAX);
 			err = buf ? walk_link_parent(w, inode, buf) : -ENOMEM;

@@ -27,6 +27,7 @@ struct walk {
 	 * (VFS_NAME_MAX + 1 bytes), so an open file knows its path. */
 	char *named;
 	struct inode *named_dir;
+	char *magic_path; /* a magic link's path, the walk ended there (kmalloc'd) */
 };
 
 /* Walks path (length checked, under ns_lock) to its inode into w->cur. */

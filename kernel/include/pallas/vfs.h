@@ -60,6 +60,11 @@ struct inode_ops {
 		      const char *nname, size_t nlen, unsigned flags);
 	/* A symlink's target into u: its length. */
 	long (*readlink)(struct inode *inode, struct uio *u);
+	/* A magic link's (/proc/PID/fd/N's) inode, with a reference, and the
+	 * path it was opened by (kmalloc'd, or NULL), which a walk goes to
+	 * instead of reading the link: 0, -errno, or 1 when this link is an
+	 * ordinary one after all.  NULL: every link of the inode is ordinary. */
+	int (*follow)(struct inode *link, struct inode **out, char **path);
 	/* New size for a regular file. */
 	int (*truncate)(struct inode *inode, uint64_t size);
 	/* The name of child in dir into buf (size >= VFS_NAME_MAX + 1): its length. */
