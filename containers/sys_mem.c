@@ -91,6 +91,12 @@ long sys_brk(const struct syscall_args *a)
 	return (long)want;
 }
 
+/* /dev/zero (character device 1:5), whose mappings are anonymous memory. */
+static bool is_dev_zero(const struct file *f)
+{
+	return S_ISCHR(f->inode->mode) && f->inode->rdev == linux_makedev(1, 5);
+}
+
 /* The object a mapping of descriptor fd maps, with a reference, checked as
  * Linux's do_mmap checks it; *kind gets VMA_PRIVATE or VMA_DENYWRITE. */
 static int file_obj(struct file *f, unsigned type, uint64_t flags, uint64_t prot, uint64_t off,
@@ -115,6 +121,14 @@ static int file_obj(struct file *f, unsigned type, uint64_t flags, uint64_t prot
 		err = -EINVAL;
 	if (!err && type != MAP_PRIVATE && acc == O_RDONLY)
 		*kind |= VMA_DENYWRITE; /* mprotect may never make it writable */
+	if (!err && is_dev_zero(f)) {
+		/* Linux's mmap_zero: private is anonymous memory, shared a new
+		 * shared object of the mapping's size (len is page-rounded) */
+		*obj = type == MAP_PRIVATE
+			   ? NULL
+			   : memobj_create(MEMOBJ_ANON, len / PAGE_SIZE, NULL, NULL, NULL);
+		return type == MAP_PRIVATE || *obj ? 0 : -ENOMEM;
+	}
 	if (!err)
 		err = vfs_mmap_obj(f, obj);
 	return err;
@@ -169,6 +183,8 @@ long sys_mmap(const struct syscall_args *a)
 	struct memobj *obj;
 	unsigned as_flags = 0;
 	int err = map_obj(f, flags, prot, off, len, &obj, &as_flags);
+	if (f && is_dev_zero(f))
+		off = 0; /* anonymous memory from its start */
 	if (f)
 		file_put(f);
 	if (err)
