@@ -295,6 +295,37 @@ static long fcntl_lock(struct proc *p, struct file *f, unsigned cmd, uint64_t ar
 	return vfs_reclock_set(f, owner, p->pid, &lk, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
 }
 
+/* F_ADD_SEALS and F_GET_SEALS on a memfd (Linux's memfd_fcntl). */
+static long fcntl_seals(struct file *f, unsigned cmd, uint64_t arg)
+{
+	struct inode *inode = f->inode;
+	unsigned acc = f->flags & O_ACCMODE;
+	long r = 0;
+
+	if (!(__atomic_load_n(&inode->seals, __ATOMIC_RELAXED) & F_SEALABLE))
+		return -EINVAL;
+	if (cmd == F_GET_SEALS) {
+		mutex_lock(&inode->lock);
+		r = inode->seals & F_SEAL_ALL;
+		mutex_unlock(&inode->lock);
+		return r;
+	}
+	if ((f->flags & O_PATH) || (acc != O_WRONLY && acc != O_RDWR))
+		return -EPERM;
+	if (arg & ~(uint64_t)F_SEAL_ALL)
+		return -EINVAL;
+	mutex_lock(&inode->lock);
+	if (inode->seals & F_SEAL_SEAL)
+		r = -EPERM;
+	else if ((arg & F_SEAL_WRITE) && !(inode->seals & F_SEAL_WRITE) && inode->data &&
+		 mem_obj_shared_writable(inode->data))
+		r = -EBUSY;
+	if (!r)
+		inode->seals |= (uint32_t)arg;
+	mutex_unlock(&inode->lock);
+	return r;
+}
+
 static long fcntl_file(struct proc *p, struct file *f, int fd, unsigned cmd, uint64_t arg)
 {
 	switch (cmd) {
@@ -327,6 +358,9 @@ static long fcntl_file(struct proc *p, struct file *f, int fd, unsigned cmd, uin
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		return fcntl_lock(p, f, cmd, arg);
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return fcntl_seals(f, cmd, arg);
 	default:
 		return -EINVAL;
 	}

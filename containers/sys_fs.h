@@ -8,6 +8,11 @@
 
 #include "syscall.h"
 
+/* Whether any process maps obj shared with writing possible (sys_mem.c):
+ * what makes F_SEAL_WRITE -EBUSY. */
+struct memobj;
+bool mem_obj_shared_writable(struct memobj *obj);
+
 long sys_read(const struct syscall_args *a);	    /* 0 */
 long sys_write(const struct syscall_args *a);	    /* 1 */
 long sys_close(const struct syscall_args *a);	    /* 3 */

@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "rlimit.h"
 #include "sys.h"
+#include "sys_fs.h"
 
 #define PROT_READ	    0x1
 #define PROT_WRITE	    0x2
@@ -121,6 +122,13 @@ static int file_obj(struct file *f, unsigned type, uint64_t flags, uint64_t prot
 		err = -EINVAL;
 	if (!err && type != MAP_PRIVATE && acc == O_RDONLY)
 		*kind |= VMA_DENYWRITE; /* mprotect may never make it writable */
+	uint32_t seals = __atomic_load_n(&f->inode->seals, __ATOMIC_RELAXED);
+	if (!err && type != MAP_PRIVATE && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) {
+		if (prot & PROT_WRITE)
+			err = -EPERM; /* a write-sealed memfd (Linux's memfd_check_seals_mmap) */
+		else
+			*kind |= VMA_DENYWRITE;
+	}
 	if (!err && is_dev_zero(f)) {
 		/* Linux's mmap_zero: private is anonymous memory, shared a new
 		 * shared object of the mapping's size (len is page-rounded) */
@@ -216,6 +224,28 @@ long sys_mmap(const struct syscall_args *a)
 	if (obj)
 		memobj_put(obj);
 	return err ? err : (long)addr;
+}
+
+bool mem_obj_shared_writable(struct memobj *obj)
+{
+	bool found = false;
+
+	for (int pid = proc_next_pid(0); pid > 0 && !found; pid = proc_next_pid(pid)) {
+		struct proc *p = proc_find(pid);
+		struct aspace *as = p ? proc_aspace(p) : NULL;
+		struct vma_info vi;
+		if (p)
+			proc_put(p);
+		if (!as)
+			continue;
+		for (uintptr_t at = 0; !found && aspace_vma_next(as, &at, &vi);) {
+			found = vi.obj == obj && !(vi.flags & (VMA_PRIVATE | VMA_DENYWRITE));
+			if (vi.obj)
+				memobj_put(vi.obj);
+		}
+		aspace_put(as);
+	}
+	return found;
 }
 
 long sys_munmap(const struct syscall_args *a)

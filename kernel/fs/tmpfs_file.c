@@ -93,7 +93,13 @@ static long tmpfs_write(struct file *f, struct uio *u, uint64_t *pos)
 	mutex_lock(&inode->lock);
 	if (f->flags & O_APPEND)
 		*pos = inode->size;
-	long r = write_locked(inode, u, pos);
+	long r;
+	if (u->resid && (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		r = -EPERM; /* a memfd's seals, as Linux's shmem_write_begin */
+	else if (u->resid && (inode->seals & F_SEAL_GROW) && *pos + u->resid > inode->size)
+		r = -EPERM;
+	else
+		r = write_locked(inode, u, pos);
 	mutex_unlock(&inode->lock);
 	return r;
 }
@@ -103,6 +109,11 @@ int tmpfs_truncate(struct inode *inode, uint64_t size)
 	if (size > TMPFS_MAX_SIZE)
 		return -EFBIG;
 	mutex_lock(&inode->lock);
+	if ((size < inode->size && (inode->seals & F_SEAL_SHRINK)) ||
+	    (size > inode->size && (inode->seals & F_SEAL_GROW))) {
+		mutex_unlock(&inode->lock);
+		return -EPERM;
+	}
 	if (size < inode->size && (size & (PAGE_SIZE - 1))) {
 		/* The tail of the last page must read as zeros if the file grows again. */
 		paddr_t p = memobj_lookup(inode->data, size >> PAGE_SHIFT);

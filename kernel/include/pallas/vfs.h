@@ -131,6 +131,7 @@ struct inode {
 	struct vfs_time atime, mtime, ctime;
 	struct super_block *mounted; /* a file system mounted on this directory */
 	struct memobj *data;	     /* a regular file's pages, or NULL */
+	uint32_t seals;		     /* F_SEAL_* | F_SEALABLE (memfds only), under lock */
 	void *priv;		     /* the file system's */
 };
 
