@@ -42,6 +42,8 @@ long sys_openat(const struct syscall_args *a)
 	kfree(path);
 	if (err)
 		return err;
+	if ((flags & O_TRUNC) && S_ISREG(f->inode->mode))
+		mem_obj_truncated(f->inode->data, f->inode->size);
 	long fd = fd_alloc(p->files, f, 0, flags & O_CLOEXEC);
 	file_put(f);
 	return fd;
@@ -442,6 +444,8 @@ long sys_ftruncate(const struct syscall_args *a)
 	long r = (f->flags & O_PATH) ? -EBADF
 		 : acc == O_RDONLY   ? -EINVAL
 				     : vfs_truncate(NULL, f->inode, (int64_t)a->a[1]);
+	if (!r)
+		mem_obj_truncated(f->inode->data, a->a[1]);
 	file_put(f);
 	return r;
 }

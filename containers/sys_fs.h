@@ -12,6 +12,10 @@
  * what makes F_SEAL_WRITE -EBUSY. */
 struct memobj;
 bool mem_obj_shared_writable(struct memobj *obj);
+/* A file's pages obj now end at size: every mapping of those past it is
+ * made afresh, so that they fault (SIGBUS) and a later growth reads zeros
+ * (Linux's truncate_pagecache, private copies too).  sys_mem.c. */
+void mem_obj_truncated(struct memobj *obj, uint64_t size);
 
 long sys_read(const struct syscall_args *a);	    /* 0 */
 long sys_write(const struct syscall_args *a);	    /* 1 */

@@ -5,6 +5,7 @@
  */
 #include <pallas/aspace.h>
 #include <pallas/errno.h>
+#include <pallas/kernel.h>
 #include <pallas/memobj.h>
 #include <pallas/mm.h>
 #include <pallas/uaccess.h>
@@ -246,6 +247,35 @@ bool mem_obj_shared_writable(struct memobj *obj)
 		aspace_put(as);
 	}
 	return found;
+}
+
+void mem_obj_truncated(struct memobj *obj, uint64_t size)
+{
+	uint64_t first = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	if (!obj || __atomic_load_n(&obj->refs, __ATOMIC_RELAXED) <= 1)
+		return; /* only the file holds it: nothing maps it */
+	for (int pid = proc_next_pid(0); pid > 0; pid = proc_next_pid(pid)) {
+		struct proc *p = proc_find(pid);
+		struct aspace *as = p ? proc_aspace(p) : NULL;
+		struct vma_info vi;
+		if (p)
+			proc_put(p);
+		if (!as)
+			continue;
+		for (uintptr_t at = 0; aspace_vma_next(as, &at, &vi);) {
+			uint64_t pages = (vi.end - vi.start) / PAGE_SIZE;
+			if (vi.obj == obj && vi.pgoff + pages > first) {
+				uint64_t from = MAX(first, vi.pgoff);
+				uintptr_t s = vi.start + (from - vi.pgoff) * PAGE_SIZE;
+				aspace_mmap(as, &s, vi.end - s, vi.prot, vi.flags | AS_FIXED, obj,
+					    from);
+			}
+			if (vi.obj)
+				memobj_put(vi.obj);
+		}
+		aspace_put(as);
+	}
 }
 
 long sys_munmap(const struct syscall_args *a)

@@ -383,6 +383,8 @@ long sys_truncate(const struct syscall_args *a)
 
 	if (!err) {
 		err = vfs_truncate(&fs_self()->cred, inode, (int64_t)a->a[1]);
+		if (!err)
+			mem_obj_truncated(inode->data, a->a[1]);
 		inode_put(inode);
 	}
 	return err;
