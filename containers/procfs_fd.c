@@ -84,6 +84,10 @@ int pfs_fd_follow(const struct pfs_ctx *c, struct inode **out, char **path)
 
 	if (!f)
 		return -ENOENT;
+	if (!f->path) { /* pipes and the like: reopening one is not there yet */
+		file_put(f);
+		return 1;
+	}
 	inode_get(f->inode);
 	*out = f->inode;
 	*path = NULL;
