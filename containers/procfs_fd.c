@@ -84,7 +84,7 @@ int pfs_fd_follow(const struct pfs_ctx *c, struct inode **out, char **path)
 
 	if (!f)
 		return -ENOENT;
-	if (!f->path) { /* pipes and the like: reopening one is not there yet */
+	if (!f->path && !S_ISFIFO(f->inode->mode)) { /* eventfds and the like: not reopened */
 		file_put(f);
 		return 1;
 	}

@@ -65,6 +65,7 @@ int walk_follow_link(struct walk *w, struct inode *link)
 			if (r == 0) {
 				move_to(w, to);
 				kfree(w->magic_path);
+				w->magic = true;
 				w->magic_path = path;
 			}
 			return r;
@@ -166,6 +167,7 @@ void walk_note_step(struct walk *w, const char *name, size_t len)
 {
 	kfree(w->magic_path);
 	w->magic_path = NULL;
+	w->magic = false;
 	if (!w->named || len > VFS_NAME_MAX)
 		return;
 	inode_get(w->cur);

@@ -27,7 +27,8 @@ struct walk {
 	 * (VFS_NAME_MAX + 1 bytes), so an open file knows its path. */
 	char *named;
 	struct inode *named_dir;
-	char *magic_path; /* a magic link's path, the walk ended there (kmalloc'd) */
+	bool magic;	  /* the walk ended at a magic link's inode ... */
+	char *magic_path; /* ... whose file's path this is (kmalloc'd), or NULL */
 };
 
 /* Walks path (length checked, under ns_lock) to its inode into w->cur. */
@@ -85,6 +86,8 @@ void epoll_file_gone(struct file *f);
 /* A fresh inode of the internal file system behind pipes, eventfds and
  * epolls (anon_inode.c), with one reference; NULL when memory is out. */
 struct inode *anon_inode_new(uint32_t mode);
+/* Whether inode is one of anon_inode_new's. */
+bool anon_inode_is(const struct inode *inode);
 /* A file of a fresh anonymous inode of mode: 0 or -ENOMEM.  It has a
  * position that lseek leaves at 0, as Linux's noop_llseek. */
 int64_t anon_lseek(struct file *f, int64_t off, int whence);
