@@ -10,7 +10,9 @@
  * their table closes any descriptor of the inode (vfs_reclock_close, from
  * fdtable.c), OFD locks with the description's last reference.  All locks
  * are on one list under one wait queue's lock, as flock.c's: a release
- * wakes every waiter, each of which looks again.  No deadlock detection.
+ * wakes every waiter, each of which looks again.  A POSIX F_SETLKW that
+ * would close a cycle of POSIX owners waiting on each other is -EDEADLK
+ * (Linux's posix_locks_deadlock, 10 steps at most); OFD locks wait blind.
  */
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
@@ -32,6 +34,36 @@ struct reclock {
 static struct waitqueue reclock_wq = WAITQUEUE_INIT(reclock_wq);
 static struct list reclocks = LIST_INIT(reclocks); /* under reclock_wq.lock */
 static uint32_t nr_reclocks;			   /* atomic: 0 lets closes skip the lock */
+
+/* A POSIX owner sleeping in F_SETLKW, and the owner it waits for. */
+struct reclock_waiter {
+	struct list node;
+	const void *owner, *blocked_on;
+};
+static struct list waiters = LIST_INIT(waiters); /* under reclock_wq.lock */
+
+/* Whether owner waiting for holder would wait for itself (lock held). */
+static bool deadlock(const void *owner, const void *holder)
+{
+	for (int i = 0; i < 10; i++) {
+		const void *next = NULL;
+		struct list *n;
+		list_for_each(n, &waiters)
+		{
+			struct reclock_waiter *w = container_of(n, struct reclock_waiter, node);
+			if (w->owner == holder) {
+				next = w->blocked_on;
+				break;
+			}
+		}
+		if (!next)
+			return false;
+		if (next == owner)
+			return true;
+		holder = next;
+	}
+	return false;
+}
 
 static struct reclock *entry_of(struct list *n)
 {
@@ -178,13 +210,25 @@ int vfs_reclock_set(struct file *f, const void *owner, int32_t pid, const struct
 		owner = f;
 		__atomic_store_n(&f->flocked, true, __ATOMIC_RELAXED);
 	}
+	struct reclock_waiter me = {.owner = owner};
+	bool queued = false;
 	unsigned long flags = spin_lock_irqsave(&reclock_wq.lock);
 	if (lk->type != VFS_RECLOCK_UNLOCK) {
-		while (
-		    blocker(f->inode, owner, lk->type == VFS_RECLOCK_WRITE, lk->start, lk->end)) {
+		struct reclock *e;
+		while ((e = blocker(f->inode, owner, lk->type == VFS_RECLOCK_WRITE, lk->start,
+				    lk->end))) {
 			if (!wait) {
 				err = -EAGAIN;
 				break;
+			}
+			if (!ofd && !e->ofd && deadlock(owner, e->owner)) {
+				err = -EDEADLK;
+				break;
+			}
+			me.blocked_on = e->owner;
+			if (!ofd && !queued) {
+				list_push_back(&waiters, &me.node);
+				queued = true;
 			}
 			if (waitqueue_sleep_interruptible_locked(&reclock_wq, UINT64_MAX)) {
 				err = -ERESTARTSYS;
@@ -192,6 +236,8 @@ int vfs_reclock_set(struct file *f, const void *owner, int32_t pid, const struct
 			}
 		}
 	}
+	if (queued)
+		list_remove(&me.node);
 	if (!err) {
 		apply_locked(f->inode, owner, ofd, pid, lk, spare, &freed);
 		waitqueue_wake_locked(&reclock_wq, WAKE_ALL);
