@@ -181,6 +181,21 @@ static bool pfs_magic_link(struct inode *inode)
 					show == pfs_show_cwd || show == pfs_show_root);
 }
 
+static int pfs_follow(struct inode *inode, struct inode **out, char **path)
+{
+	struct pfs_node *n = pnode(inode);
+	struct pfs_ctx c;
+
+	if (n->e != pfs_fd_children.entry)
+		return 1;
+	int err = ctx_get(n, &c);
+	if (err)
+		return err;
+	err = pfs_fd_follow(&c, out, path);
+	ctx_done(&c);
+	return err;
+}
+
 static int pfs_name_of(struct inode *dir, struct inode *child, char *buf)
 {
 	struct pfs_node *c = pnode(child);
@@ -215,6 +230,7 @@ static const struct inode_ops pfs_iops = {
     .lookup = pfs_lookup,
     .create = pfs_create,
     .readlink = pfs_readlink,
+    .follow = pfs_follow,
     .name_of = pfs_name_of,
     .evict = pfs_evict,
     .magic_link = pfs_magic_link,

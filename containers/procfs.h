@@ -65,6 +65,9 @@ struct pfs_dir {
 extern const struct pfs_entry pfs_root_entry;
 extern const struct pfs_dir pfs_pid_dir;
 extern const struct pfs_dynamic pfs_fd_children;
+extern const struct pfs_dynamic pfs_fdinfo_children;
+/* /proc/PID/fd/N is a magic link (inode_ops.follow): c's descriptor's file. */
+int pfs_fd_follow(const struct pfs_ctx *c, struct inode **out, char **path);
 extern const struct pfs_dynamic pfs_task_children;
 
 /* Shows, by file. */

@@ -7,6 +7,8 @@
 #include <pallas/fdtable.h>
 #include <pallas/printk.h>
 #include <pallas/errno.h>
+#include <pallas/mm.h>
+#include <pallas/string.h>
 #include <pallas/spinlock.h>
 
 #include "procfs.h"
@@ -58,9 +60,14 @@ int pfs_show_fd_link(struct pbuf *b, const struct pfs_ctx *c)
 	if (!f)
 		return -ENOENT;
 	uint32_t mode = f->inode->mode;
-	if (f->path)
-		pbuf_printf(b, "%s", f->path);
-	else if (S_ISFIFO(mode))
+	if (f->path) {
+		/* Linux's d_path: a name that is gone says so */
+		static const char gone[] = " (deleted)";
+		size_t pl = strlen(f->path), gl = sizeof(gone) - 1;
+		bool said = pl >= gl && !strcmp(f->path + pl - gl, gone);
+		bool deleted = !said && __atomic_load_n(&f->inode->nlink, __ATOMIC_RELAXED) == 0;
+		pbuf_printf(b, "%s%s", f->path, deleted ? gone : "");
+	} else if (S_ISFIFO(mode))
 		pbuf_printf(b, "pipe:[%lu]", (unsigned long)f->inode->ino);
 	else if (S_ISSOCK(mode))
 		pbuf_printf(b, "socket:[%lu]", (unsigned long)f->inode->ino);
@@ -70,7 +77,54 @@ int pfs_show_fd_link(struct pbuf *b, const struct pfs_ctx *c)
 	return 0;
 }
 
+/* Opening /proc/PID/fd/N opens N's file itself, found or not by its path. */
+int pfs_fd_follow(const struct pfs_ctx *c, struct inode **out, char **path)
+{
+	struct file *f = fd_file(c, c->num);
+
+	if (!f)
+		return -ENOENT;
+	if (!f->path && !S_ISFIFO(f->inode->mode)) { /* eventfds and the like: not reopened */
+		file_put(f);
+		return 1;
+	}
+	inode_get(f->inode);
+	*out = f->inode;
+	*path = NULL;
+	if (f->path) {
+		size_t n = strlen(f->path);
+		*path = kmalloc(n + 1);
+		if (*path)
+			memcpy(*path, f->path, n + 1);
+	}
+	file_put(f);
+	return 0;
+}
+
+/* /proc/PID/fdinfo/N: Linux's first lines (pos, flags with O_CLOEXEC from
+ * the descriptor, mnt_id, ino). */
+static int show_fdinfo(struct pbuf *b, const struct pfs_ctx *c)
+{
+	struct file *f = fd_file(c, c->num);
+
+	if (!f)
+		return -ENOENT;
+	struct fdtable *t = proc_files(c->p);
+	int cloexec = t ? fd_cloexec(t, c->num) : 0;
+	if (t)
+		fdtable_put(t);
+	unsigned flags =
+	    __atomic_load_n(&f->flags, __ATOMIC_RELAXED) | (cloexec > 0 ? O_CLOEXEC : 0);
+	pbuf_printf(b, "pos:\t%lu\nflags:\t0%o\nmnt_id:\t%d\nino:\t%lu\n",
+		    (unsigned long)__atomic_load_n(&f->pos, __ATOMIC_RELAXED), flags, 1,
+		    (unsigned long)f->inode->ino);
+	file_put(f);
+	return 0;
+}
+
 static const struct pfs_entry fd_link_entry = {"", S_IFLNK | 0700, pfs_show_fd_link, NULL};
+static const struct pfs_entry fdinfo_entry = {"", S_IFREG | 0444, show_fdinfo, NULL};
+const struct pfs_dynamic pfs_fdinfo_children = {fd_next, fd_find, &fdinfo_entry, false};
 const struct pfs_dynamic pfs_fd_children = {fd_next, fd_find, &fd_link_entry, false};
 
 /* --- tasks --- */

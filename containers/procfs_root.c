@@ -92,6 +92,7 @@ static const struct pfs_entry pid_entries[] = {
     {"environ", FILE_O, pfs_show_environ, NULL},
     {"exe", LINK, pfs_show_exe, NULL},
     {"fd", S_IFDIR | 0500, NULL, &(const struct pfs_dir){NULL, 0, &pfs_fd_children}},
+    {"fdinfo", S_IFDIR | 0500, NULL, &(const struct pfs_dir){NULL, 0, &pfs_fdinfo_children}},
     {"maps", FILE_R, pfs_show_maps, NULL},
     {"mountinfo", FILE_R, pfs_show_mountinfo, NULL},
     {"mounts", FILE_R, pfs_show_mounts, NULL},

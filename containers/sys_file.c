@@ -34,6 +34,7 @@ long sys_openat(const struct syscall_args *a)
 	int err = fs_copy_path(a->a[1], false, &path);
 	if (err)
 		return err;
+	flags |= O_LARGEFILE; /* Linux's force_o_largefile on 64-bit (O_PATH drops it) */
 	err = fs_dirfd(p, (int)a->a[0], path, &base);
 	if (!err)
 		err = vfs_open(p->fs, &p->cred, base, path, flags, (uint32_t)a->a[3] & 07777, &f);
@@ -41,6 +42,8 @@ long sys_openat(const struct syscall_args *a)
 	kfree(path);
 	if (err)
 		return err;
+	if ((flags & O_TRUNC) && S_ISREG(f->inode->mode))
+		mem_obj_truncated(f->inode->data, f->inode->size);
 	long fd = fd_alloc(p->files, f, 0, flags & O_CLOEXEC);
 	file_put(f);
 	return fd;
@@ -209,6 +212,122 @@ long sys_dup3(const struct syscall_args *a)
 	return dup_to((long)a->a[0], (long)a->a[1], a->a[2] & O_CLOEXEC);
 }
 
+/* struct flock of x86-64 Linux */
+struct linux_flock {
+	int16_t l_type, l_whence;
+	int64_t l_start, l_len;
+	int32_t l_pid;
+	int32_t pad;
+};
+
+/* lf's range as Linux's flock_to_posix_lock makes it absolute. */
+static int flock_range(struct file *f, const struct linux_flock *lf, struct vfs_reclock *lk)
+{
+	int64_t base, start, end;
+
+	switch (lf->l_whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)__atomic_load_n(&f->pos, __ATOMIC_RELAXED);
+		break;
+	case SEEK_END:
+		base = (int64_t)__atomic_load_n(&f->inode->size, __ATOMIC_RELAXED);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (__builtin_add_overflow(base, lf->l_start, &start))
+		return -EOVERFLOW;
+	if (start < 0)
+		return -EINVAL;
+	if (lf->l_len > 0) {
+		if (__builtin_add_overflow(start, lf->l_len - 1, &end))
+			return -EOVERFLOW;
+	} else if (lf->l_len < 0) {
+		end = start - 1;
+		start += lf->l_len;
+		if (start < 0)
+			return -EINVAL;
+	} else {
+		end = VFS_RECLOCK_EOF;
+	}
+	lk->start = start;
+	lk->end = end;
+	return 0;
+}
+
+/* F_GETLK, F_SETLK, F_SETLKW and their OFD forms. */
+static long fcntl_lock(struct proc *p, struct file *f, unsigned cmd, uint64_t arg)
+{
+	bool ofd = cmd >= F_OFD_GETLK, get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+	struct linux_flock lf;
+	struct vfs_reclock lk;
+	const void *owner = ofd ? NULL : p->files;
+
+	if (f->flags & O_PATH)
+		return -EBADF;
+	if (copy_from_user(&lf, (const void *)arg, sizeof(lf)))
+		return -EFAULT;
+	if (ofd && lf.l_pid != 0)
+		return -EINVAL;
+	if (lf.l_type != F_RDLCK && lf.l_type != F_WRLCK && (get || lf.l_type != F_UNLCK))
+		return -EINVAL;
+	int r = flock_range(f, &lf, &lk);
+	if (r)
+		return r;
+	lk.type = lf.l_type;
+	if (get) {
+		r = vfs_reclock_get(f, ofd ? f : owner, &lk);
+		if (r)
+			return r;
+		lf.l_type = (int16_t)lk.type;
+		if (lk.type != F_UNLCK) {
+			lf.l_whence = SEEK_SET;
+			lf.l_start = lk.start;
+			lf.l_len = lk.end == VFS_RECLOCK_EOF ? 0 : lk.end - lk.start + 1;
+			lf.l_pid = lk.pid;
+		}
+		return copy_to_user((void *)arg, &lf, sizeof(lf)) ? -EFAULT : 0;
+	}
+	unsigned acc = f->flags & O_ACCMODE;
+	if ((lk.type == F_RDLCK && acc == O_WRONLY) || (lk.type == F_WRLCK && acc == O_RDONLY))
+		return -EBADF;
+	return vfs_reclock_set(f, owner, p->pid, &lk, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+}
+
+/* F_ADD_SEALS and F_GET_SEALS on a memfd (Linux's memfd_fcntl). */
+static long fcntl_seals(struct file *f, unsigned cmd, uint64_t arg)
+{
+	struct inode *inode = f->inode;
+	unsigned acc = f->flags & O_ACCMODE;
+	long r = 0;
+
+	if (!(__atomic_load_n(&inode->seals, __ATOMIC_RELAXED) & F_SEALABLE))
+		return -EINVAL;
+	if (cmd == F_GET_SEALS) {
+		mutex_lock(&inode->lock);
+		r = inode->seals & F_SEAL_ALL;
+		mutex_unlock(&inode->lock);
+		return r;
+	}
+	if ((f->flags & O_PATH) || (acc != O_WRONLY && acc != O_RDWR))
+		return -EPERM;
+	if (arg & ~(uint64_t)F_SEAL_ALL)
+		return -EINVAL;
+	mutex_lock(&inode->lock);
+	if (inode->seals & F_SEAL_SEAL)
+		r = -EPERM;
+	else if ((arg & F_SEAL_WRITE) && !(inode->seals & F_SEAL_WRITE) && inode->data &&
+		 mem_obj_shared_writable(inode->data))
+		r = -EBUSY;
+	if (!r)
+		inode->seals |= (uint32_t)arg;
+	mutex_unlock(&inode->lock);
+	return r;
+}
+
 static long fcntl_file(struct proc *p, struct file *f, int fd, unsigned cmd, uint64_t arg)
 {
 	switch (cmd) {
@@ -234,6 +353,16 @@ static long fcntl_file(struct proc *p, struct file *f, int fd, unsigned cmd, uin
 	case F_SETPIPE_SZ:
 	case F_GETPIPE_SZ:
 		return pipe_fcntl(f, cmd, arg);
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return fcntl_lock(p, f, cmd, arg);
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return fcntl_seals(f, cmd, arg);
 	default:
 		return -EINVAL;
 	}
@@ -315,6 +444,8 @@ long sys_ftruncate(const struct syscall_args *a)
 	long r = (f->flags & O_PATH) ? -EBADF
 		 : acc == O_RDONLY   ? -EINVAL
 				     : vfs_truncate(NULL, f->inode, (int64_t)a->a[1]);
+	if (!r)
+		mem_obj_truncated(f->inode->data, a->a[1]);
 	file_put(f);
 	return r;
 }

@@ -8,6 +8,15 @@
 
 #include "syscall.h"
 
+/* Whether any process maps obj shared with writing possible (sys_mem.c):
+ * what makes F_SEAL_WRITE -EBUSY. */
+struct memobj;
+bool mem_obj_shared_writable(struct memobj *obj);
+/* A file's pages obj now end at size: every mapping of those past it is
+ * made afresh, so that they fault (SIGBUS) and a later growth reads zeros
+ * (Linux's truncate_pagecache, private copies too).  sys_mem.c. */
+void mem_obj_truncated(struct memobj *obj, uint64_t size);
+
 long sys_read(const struct syscall_args *a);	    /* 0 */
 long sys_write(const struct syscall_args *a);	    /* 1 */
 long sys_close(const struct syscall_args *a);	    /* 3 */
@@ -37,6 +46,7 @@ long sys_mkdirat(const struct syscall_args *a);	    /* 258 */
 long sys_mknodat(const struct syscall_args *a);	    /* 259 */
 long sys_fchownat(const struct syscall_args *a);    /* 260 */
 long sys_newfstatat(const struct syscall_args *a);  /* 262 */
+long sys_statx(const struct syscall_args *a);	    /* 332 */
 long sys_unlinkat(const struct syscall_args *a);    /* 263 */
 long sys_renameat(const struct syscall_args *a);    /* 264 */
 long sys_linkat(const struct syscall_args *a);	    /* 265 */

@@ -168,6 +168,11 @@ static long fallocate_file(struct file *f, unsigned mode, int64_t off, int64_t l
 	if ((uint64_t)off > FILE_SIZE_MAX || (uint64_t)len > FILE_SIZE_MAX - (uint64_t)off)
 		return -EFBIG;
 	uint64_t end = (uint64_t)off + (uint64_t)len;
+	uint32_t seals = __atomic_load_n(&inode->seals, __ATOMIC_RELAXED);
+	if ((seals & F_SEAL_GROW) && end > inode->size)
+		return -EPERM; /* a memfd's seals, as Linux's shmem_fallocate */
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
 	if (mode == 0)
 		return end > inode->size ? vfs_truncate(NULL, inode, (int64_t)end) : 0;
 	if (mode == FALLOC_FL_KEEP_SIZE)
@@ -213,6 +218,10 @@ long sys_memfd_create(const struct syscall_args *a)
 		return err;
 	if (flags & MFD_NOEXEC_SEAL)
 		f->inode->mode &= ~0111u;
+	/* Sealable, and sealed against more seals unless asked (Linux's) */
+	f->inode->seals = F_SEALABLE |
+			  (flags & (MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL) ? 0 : F_SEAL_SEAL) |
+			  (flags & MFD_NOEXEC_SEAL ? F_SEAL_EXEC : 0);
 	long fd = fd_alloc(p->files, f, 0, flags & MFD_CLOEXEC);
 	file_put(f);
 	return fd;

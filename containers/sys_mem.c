@@ -5,6 +5,7 @@
  */
 #include <pallas/aspace.h>
 #include <pallas/errno.h>
+#include <pallas/kernel.h>
 #include <pallas/memobj.h>
 #include <pallas/mm.h>
 #include <pallas/uaccess.h>
@@ -15,6 +16,7 @@
 #include "proc.h"
 #include "rlimit.h"
 #include "sys.h"
+#include "sys_fs.h"
 
 #define PROT_READ	    0x1
 #define PROT_WRITE	    0x2
@@ -91,6 +93,12 @@ long sys_brk(const struct syscall_args *a)
 	return (long)want;
 }
 
+/* /dev/zero (character device 1:5), whose mappings are anonymous memory. */
+static bool is_dev_zero(const struct file *f)
+{
+	return S_ISCHR(f->inode->mode) && f->inode->rdev == linux_makedev(1, 5);
+}
+
 /* The object a mapping of descriptor fd maps, with a reference, checked as
  * Linux's do_mmap checks it; *kind gets VMA_PRIVATE or VMA_DENYWRITE. */
 static int file_obj(struct file *f, unsigned type, uint64_t flags, uint64_t prot, uint64_t off,
@@ -115,6 +123,21 @@ static int file_obj(struct file *f, unsigned type, uint64_t flags, uint64_t prot
 		err = -EINVAL;
 	if (!err && type != MAP_PRIVATE && acc == O_RDONLY)
 		*kind |= VMA_DENYWRITE; /* mprotect may never make it writable */
+	uint32_t seals = __atomic_load_n(&f->inode->seals, __ATOMIC_RELAXED);
+	if (!err && type != MAP_PRIVATE && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) {
+		if (prot & PROT_WRITE)
+			err = -EPERM; /* a write-sealed memfd (Linux's memfd_check_seals_mmap) */
+		else
+			*kind |= VMA_DENYWRITE;
+	}
+	if (!err && is_dev_zero(f)) {
+		/* Linux's mmap_zero: private is anonymous memory, shared a new
+		 * shared object of the mapping's size (len is page-rounded) */
+		*obj = type == MAP_PRIVATE
+			   ? NULL
+			   : memobj_create(MEMOBJ_ANON, len / PAGE_SIZE, NULL, NULL, NULL);
+		return type == MAP_PRIVATE || *obj ? 0 : -ENOMEM;
+	}
 	if (!err)
 		err = vfs_mmap_obj(f, obj);
 	return err;
@@ -169,6 +192,8 @@ long sys_mmap(const struct syscall_args *a)
 	struct memobj *obj;
 	unsigned as_flags = 0;
 	int err = map_obj(f, flags, prot, off, len, &obj, &as_flags);
+	if (f && is_dev_zero(f))
+		off = 0; /* anonymous memory from its start */
 	if (f)
 		file_put(f);
 	if (err)
@@ -200,6 +225,57 @@ long sys_mmap(const struct syscall_args *a)
 	if (obj)
 		memobj_put(obj);
 	return err ? err : (long)addr;
+}
+
+bool mem_obj_shared_writable(struct memobj *obj)
+{
+	bool found = false;
+
+	for (int pid = proc_next_pid(0); pid > 0 && !found; pid = proc_next_pid(pid)) {
+		struct proc *p = proc_find(pid);
+		struct aspace *as = p ? proc_aspace(p) : NULL;
+		struct vma_info vi;
+		if (p)
+			proc_put(p);
+		if (!as)
+			continue;
+		for (uintptr_t at = 0; !found && aspace_vma_next(as, &at, &vi);) {
+			found = vi.obj == obj && !(vi.flags & (VMA_PRIVATE | VMA_DENYWRITE));
+			if (vi.obj)
+				memobj_put(vi.obj);
+		}
+		aspace_put(as);
+	}
+	return found;
+}
+
+void mem_obj_truncated(struct memobj *obj, uint64_t size)
+{
+	uint64_t first = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	if (!obj || __atomic_load_n(&obj->refs, __ATOMIC_RELAXED) <= 1)
+		return; /* only the file holds it: nothing maps it */
+	for (int pid = proc_next_pid(0); pid > 0; pid = proc_next_pid(pid)) {
+		struct proc *p = proc_find(pid);
+		struct aspace *as = p ? proc_aspace(p) : NULL;
+		struct vma_info vi;
+		if (p)
+			proc_put(p);
+		if (!as)
+			continue;
+		for (uintptr_t at = 0; aspace_vma_next(as, &at, &vi);) {
+			uint64_t pages = (vi.end - vi.start) / PAGE_SIZE;
+			if (vi.obj == obj && vi.pgoff + pages > first) {
+				uint64_t from = MAX(first, vi.pgoff);
+				uintptr_t s = vi.start + (from - vi.pgoff) * PAGE_SIZE;
+				aspace_mmap(as, &s, vi.end - s, vi.prot, vi.flags | AS_FIXED, obj,
+					    from);
+			}
+			if (vi.obj)
+				memobj_put(vi.obj);
+		}
+		aspace_put(as);
+	}
 }
 
 long sys_munmap(const struct syscall_args *a)

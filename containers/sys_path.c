@@ -194,6 +194,75 @@ long sys_newfstatat(const struct syscall_args *a)
 	return copy_to_user((void *)a->a[2], &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* struct statx of Linux (256 bytes). */
+struct linux_statx_ts {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t reserved;
+};
+struct linux_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, spare0;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct linux_statx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t stx_mnt_id;
+	uint32_t stx_dio_mem_align, stx_dio_offset_align;
+	uint64_t spare3[12];
+};
+_Static_assert(sizeof(struct linux_statx) == 256, "struct statx is 256 bytes");
+
+#define STATX_BASIC_STATS  0x7ffu
+#define STATX_RESERVED	   0x80000000u
+#define AT_STATX_SYNC_TYPE 0x6000u
+
+static struct linux_statx_ts statx_ts(struct linux_timespec t)
+{
+	return (struct linux_statx_ts){.tv_sec = t.tv_sec, .tv_nsec = (uint32_t)t.tv_nsec};
+}
+
+/* statx: what stat knows (the basic stats; no birth time). */
+long sys_statx(const struct syscall_args *a)
+{
+	unsigned flags = (unsigned)a->a[2], mask = (unsigned)a->a[3];
+	struct inode *inode;
+	struct linux_stat st;
+
+	if (mask & STATX_RESERVED)
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (flags &
+	    ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	long err = at_inode((long)a->a[0], a->a[1], flags, &inode);
+	if (err)
+		return err;
+	vfs_fill_stat(inode, &st);
+	inode_put(inode);
+	struct linux_statx sx = {
+	    .stx_mask = STATX_BASIC_STATS,
+	    .stx_blksize = (uint32_t)st.st_blksize,
+	    .stx_nlink = (uint32_t)st.st_nlink,
+	    .stx_uid = st.st_uid,
+	    .stx_gid = st.st_gid,
+	    .stx_mode = (uint16_t)st.st_mode,
+	    .stx_ino = st.st_ino,
+	    .stx_size = (uint64_t)st.st_size,
+	    .stx_blocks = (uint64_t)st.st_blocks,
+	    .stx_atime = statx_ts(st.st_atim),
+	    .stx_ctime = statx_ts(st.st_ctim),
+	    .stx_mtime = statx_ts(st.st_mtim),
+	    .stx_rdev_major = linux_major(st.st_rdev),
+	    .stx_rdev_minor = linux_minor(st.st_rdev),
+	    .stx_dev_major = linux_major(st.st_dev),
+	    .stx_dev_minor = linux_minor(st.st_dev),
+	};
+	return copy_to_user((void *)a->a[4], &sx, sizeof(sx)) ? -EFAULT : 0;
+}
+
 static long access_at(long dirfd, uintptr_t upath, int mode, unsigned flags)
 {
 	struct at_path ap;
@@ -246,12 +315,15 @@ long sys_fchownat(const struct syscall_args *a)
 	return err;
 }
 
+/* fchmod, fchown, futimens: an O_PATH descriptor is no good (Linux's fdget). */
 static long on_fd_inode(long fd, struct inode **out)
 {
 	struct file *f = fs_fd(fs_self(), fd);
 
-	if (!f)
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
 		return -EBADF;
+	}
 	inode_get(f->inode);
 	*out = f->inode;
 	file_put(f);
@@ -311,6 +383,8 @@ long sys_truncate(const struct syscall_args *a)
 
 	if (!err) {
 		err = vfs_truncate(&fs_self()->cred, inode, (int64_t)a->a[1]);
+		if (!err)
+			mem_obj_truncated(inode->data, a->a[1]);
 		inode_put(inode);
 	}
 	return err;
@@ -344,8 +418,15 @@ long sys_chdir(const struct syscall_args *a)
 
 long sys_fchdir(const struct syscall_args *a)
 {
+	struct file *f = fs_fd(fs_self(), (long)a->a[0]); /* O_PATH is fine here */
 	struct inode *inode;
-	long err = on_fd_inode((long)a->a[0], &inode);
+	long err = f ? 0 : -EBADF;
+
+	if (f) {
+		inode_get(f->inode);
+		inode = f->inode;
+		file_put(f);
+	}
 
 	if (!err) {
 		err = vfs_fchdir(fs_self()->fs, &fs_self()->cred, inode);

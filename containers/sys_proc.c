@@ -4,6 +4,7 @@
  * a TID is the calling task's, a PID its process's.
  */
 #include <pallas/errno.h>
+#include <pallas/fdtable.h>
 #include <pallas/mm.h>
 #include <pallas/percpu.h>
 #include <pallas/random.h>
@@ -185,12 +186,20 @@ long sys_prlimit64(const struct syscall_args *a)
 			return -EINVAL;
 		if (nl.rlim_max > p->rlim[res].rlim_max && p->cred.euid != 0)
 			return -EPERM;
+		if (res == LINUX_RLIMIT_NOFILE && nl.rlim_max > FDTABLE_MAX_LIMIT)
+			return -EPERM;
 	}
 	struct linux_rlimit old = p->rlim[res];
 	if (a->a[3] && copy_to_user((void *)a->a[3], &old, sizeof(old)))
 		return -EFAULT;
 	if (a->a[2])
 		p->rlim[res] = nl;
+	if (a->a[2] && res == LINUX_RLIMIT_NOFILE) { /* what fd_alloc and dup2 go by */
+		struct fdtable *t = proc_files(p);
+		if (t)
+			fdtable_set_limit(t, (unsigned)nl.rlim_cur);
+		fdtable_put(t);
+	}
 	return 0;
 }
 

@@ -206,6 +206,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
     [NR_memfd_create] = sys_memfd_create,
     [NR_execveat] = sys_execveat,
     [NR_membarrier] = sys_membarrier,
+    [NR_statx] = sys_statx,
     [NR_copy_file_range] = sys_copy_file_range,
     [NR_rseq] = sys_rseq,
     [NR_preadv2] = sys_preadv2,

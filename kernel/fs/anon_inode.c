@@ -25,6 +25,11 @@ struct inode *anon_inode_new(uint32_t mode)
 	return inode;
 }
 
+bool anon_inode_is(const struct inode *inode)
+{
+	return inode->sb == anon_sb;
+}
+
 int64_t anon_lseek(struct file *f, int64_t off, int whence)
 {
 	return (int64_t)f->pos;

@@ -59,8 +59,10 @@ void fdtable_get(struct fdtable *t)
 /* Closes everything in a table nobody else sees any more. */
 static void close_all(struct fdtable *t)
 {
-	for (unsigned i = 0; i < t->size; i++)
+	for (unsigned i = 0; i < t->size; i++) {
+		vfs_reclock_close(t->fds[i], t);
 		file_put(t->fds[i]);
+	}
 }
 
 void fdtable_put(struct fdtable *t)
@@ -190,6 +192,7 @@ int fd_close(struct fdtable *t, int fd)
 	spin_unlock(&t->lock);
 	if (!f)
 		return -EBADF;
+	vfs_reclock_close(f, t);
 	file_put(f);
 	return 0;
 }
@@ -218,6 +221,7 @@ int fd_dup_to(struct fdtable *t, int oldfd, int newfd, bool cloexec)
 	t->fds[newfd] = f;
 	set_bit_to(t->cloexec, (unsigned)newfd, cloexec);
 	spin_unlock(&t->lock);
+	vfs_reclock_close(gone, t);
 	file_put(gone);
 	return newfd;
 }
@@ -273,8 +277,10 @@ static void close_matching(struct fdtable *t, unsigned first, unsigned last, boo
 		}
 		bool more = i <= end;
 		spin_unlock(&t->lock);
-		for (unsigned k = 0; k < n; k++)
+		for (unsigned k = 0; k < n; k++) {
+			vfs_reclock_close(batch[k], t);
 			file_put(batch[k]);
+		}
 		if (!more)
 			return;
 	}

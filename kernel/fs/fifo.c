@@ -26,6 +26,15 @@ static struct pipe *fifo_pipe_get(struct inode *inode)
 	struct list *pos;
 	struct pipe *p = NULL;
 
+	if (anon_inode_is(inode)) { /* a pipe(2) pipe opened again: its own, if it lives */
+		mutex_lock(&inode->lock);
+		p = inode->priv;
+		if (p)
+			__atomic_add_fetch(&p->users, 1, __ATOMIC_ACQ_REL);
+		mutex_unlock(&inode->lock);
+		return p;
+	}
+
 	mutex_lock(&fifo_lock);
 	list_for_each(pos, &fifos)
 	{
@@ -48,7 +57,15 @@ static struct pipe *fifo_pipe_get(struct inode *inode)
 void pipe_put(struct pipe *p)
 {
 	if (!p->fifo) {
-		if (__atomic_sub_fetch(&p->users, 1, __ATOMIC_ACQ_REL) == 0)
+		struct inode *anon = p->anon;
+		if (anon)
+			mutex_lock(&anon->lock);
+		bool last = __atomic_sub_fetch(&p->users, 1, __ATOMIC_ACQ_REL) == 0;
+		if (last && anon)
+			anon->priv = NULL;
+		if (anon)
+			mutex_unlock(&anon->lock);
+		if (last)
 			pipe_free(p);
 		return;
 	}
@@ -61,14 +78,28 @@ void pipe_put(struct pipe *p)
 		pipe_free(p);
 }
 
-/* Counts the new end in and waits for its partner as the rules say. */
-static int fifo_attach(struct pipe *p, struct pipe_end *e, unsigned flags)
+/* Counts the new end in and waits for its partner as the rules say (a
+ * pipe(2) pipe opened again waits for nothing, as Linux's is_pipe). */
+static int fifo_attach(struct pipe *p, struct pipe_end *e, unsigned flags, bool is_pipe)
 {
 	unsigned acc = flags & O_ACCMODE;
 	bool nb = flags & O_NONBLOCK;
 	unsigned *partner = NULL, seen = 0;
 
 	mutex_lock(&p->lock);
+	if (is_pipe) {
+		if (pipe_end_reads(flags)) {
+			p->readers++;
+			p->r_counter++;
+		}
+		if (pipe_end_writes(flags)) {
+			p->writers++;
+			p->w_counter++;
+		}
+		mutex_unlock(&p->lock);
+		waitqueue_wake(&p->wq, WAKE_ALL);
+		return 0;
+	}
 	if (acc == O_WRONLY && !p->readers && nb) {
 		mutex_unlock(&p->lock);
 		return -ENXIO;
@@ -105,10 +136,10 @@ static int fifo_open(struct inode *inode, struct file *f)
 	struct pipe *p = e ? fifo_pipe_get(inode) : NULL;
 	if (!p) {
 		kfree(e);
-		return -ENOMEM;
+		return e && anon_inode_is(inode) ? -ENOENT : -ENOMEM; /* its pipe is gone */
 	}
 	e->p = p;
-	int err = fifo_attach(p, e, f->flags);
+	int err = fifo_attach(p, e, f->flags, anon_inode_is(inode));
 	if (err) {
 		pipe_put(p);
 		kfree(e);

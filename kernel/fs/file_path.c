@@ -32,6 +32,12 @@ char *walk_found_path(struct walk *w, struct inode *found)
 	bool dir = S_ISDIR(found->mode);
 	struct inode *from = dir ? found : w->named_dir;
 
+	if (w->magic && !dir) { /* the path the magic link's file had, or none */
+		char *s = w->magic_path;
+		w->magic_path = NULL;
+		return s;
+	}
+
 	if (!from || !w->named)
 		return NULL;
 	char *tmp = w->named + VFS_NAME_MAX + 1, *buf = tmp + VFS_PATH_MAX;

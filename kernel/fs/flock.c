@@ -137,4 +137,5 @@ int vfs_flock(struct file *f, unsigned op)
 void flock_file_gone(struct file *f)
 {
 	unlock(f);
+	reclock_file_gone(f);
 }

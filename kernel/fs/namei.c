@@ -74,6 +74,20 @@ int walk_follow_link(struct walk *w, struct inode *link)
 	}
 	if (++w->links > MAX_LINKS)
 		return -ELOOP;
+	if (link->iops && link->iops->follow) {
+		struct inode *to;
+		char *path = NULL;
+		int r = link->iops->follow(link, &to, &path);
+		if (r <= 0) {
+			if (r == 0) {
+				move_to(w, to);
+				kfree(w->magic_path);
+				w->magic = true;
+				w->magic_path = path;
+			}
+			return r;
+		}
+	}
 	if (!link->iops || !link->iops->readlink)
 		return -EINVAL;
 	char *target = kmalloc(VFS_PATH_MAX);
@@ -86,6 +100,28 @@ int walk_follow_link(struct walk *w, struct inode *link)
 	if (!err)
 		err = walk_components(w, target, (size_t)n, LOOKUP_FOLLOW, false);
 	kfree(target);
+	return err;
+}
+
+int walk_link_parent(struct walk *w, struct inode *link, char *buf)
+{
+	if (++w->links > MAX_LINKS)
+		return -ELOOP;
+	if (!link->iops || !link->iops->readlink)
+		return -EINVAL;
+	struct uio u;
+	uio_init_kernel(&u, buf, VFS_PATH_MAX - 1);
+	long n = link->iops->readlink(link, &u);
+	if (n <= 0)
+		return n < 0 ? (int)n : -ENOENT;
+	buf[n] = '\0';
+	w->last = NULL;
+	w->lastlen = 0;
+	w->last_dots = 0;
+	w->trailing = path_trailing_slash(buf, (size_t)n);
+	int err = walk_components(w, buf, (size_t)n, 0, true);
+	if (!err && !S_ISDIR(w->cur->mode))
+		err = -ENOTDIR;
 	return err;
 }
 
@@ -157,6 +193,9 @@ static int walk_components(struct walk *w, const char *path, size_t len, unsigne
 
 void walk_note_step(struct walk *w, const char *name, size_t len)
 {
+	kfree(w->magic_path);
+	w->magic_path = NULL;
+	w->magic = false;
 	if (!w->named || len > VFS_NAME_MAX)
 		return;
 	inode_get(w->cur);
@@ -170,6 +209,8 @@ void walk_done(struct walk *w)
 {
 	inode_put(w->scope);
 	w->scope = NULL;
+	kfree(w->magic_path);
+	w->magic_path = NULL;
 	inode_put(w->named_dir);
 	w->named_dir = NULL;
 	inode_put(w->cur);

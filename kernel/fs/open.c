@@ -20,37 +20,65 @@ static int create_in(struct walk *w, uint32_t mode, struct inode **out)
 }
 
 /* O_CREAT: the last component is looked up in its directory, created when
- * missing, followed when it is a symlink (unless O_NOFOLLOW). */
+ * missing, followed when it is a symlink (unless O_NOFOLLOW), so that a
+ * dangling link's target is created, as on Linux.  A directory is
+ * -EISDIR whatever the access mode. */
 static int open_create(struct walk *w, unsigned flags, uint32_t mode, struct inode **out,
 		       bool *created)
 {
 	struct inode *inode;
+	char *buf = NULL; /* a followed link's target, which w->last points into */
+	int err;
 
-	if (!w->last || w->last_dots || w->trailing)
-		return -EISDIR;
-	int err = vfs_lookup_child(w->cur, w->last, w->lastlen, &inode);
-	if (!err && (err = walk_check_xdev(w, inode)))
-		inode_put(inode);
-	if (err == -ENOENT) {
-		*created = true;
-		return create_in(w, mode, out);
-	}
-	if (err)
-		return err;
-	if (flags & O_EXCL) {
-		inode_put(inode);
-		return -EEXIST;
-	}
-	if (S_ISLNK(inode->mode) && !(flags & O_NOFOLLOW)) {
-		err = walk_follow_link(w, inode); /* a dangling link stays ENOENT */
-		inode_put(inode);
+	for (;;) {
+		if (!w->last || w->last_dots || w->trailing) {
+			err = -EISDIR;
+			break;
+		}
+		err = vfs_lookup_child(w->cur, w->last, w->lastlen, &inode);
+		if (!err && (err = walk_check_xdev(w, inode)))
+			inode_put(inode);
+		if (err == -ENOENT) {
+			*created = true;
+			err = create_in(w, mode, out);
+			break;
+		}
 		if (err)
-			return err;
-		inode_get(w->cur);
-		inode = w->cur;
+			break;
+		if (flags & O_EXCL) {
+			inode_put(inode);
+			err = -EEXIST;
+			break;
+		}
+		if (S_ISLNK(inode->mode) && !(flags & O_NOFOLLOW) && inode->iops &&
+		    inode->iops->follow) {
+			err = walk_follow_link(w, inode); /* a magic link: to its file */
+			inode_put(inode);
+			if (err)
+				break;
+			inode_get(w->cur);
+			inode = w->cur;
+		} else if (S_ISLNK(inode->mode) && !(flags & O_NOFOLLOW)) {
+			if (!buf)
+				buf = kmalloc(VFS_PATH_MAX);
+			err = buf ? walk_link_parent(w, inode, buf) : -ENOMEM;
+			inode_put(inode);
+			if (err)
+				break;
+			if (w->last)
+				walk_note_step(w, w->last, w->lastlen);
+			continue;
+		}
+		if (S_ISDIR(inode->mode)) {
+			inode_put(inode);
+			err = -EISDIR;
+			break;
+		}
+		*out = inode;
+		break;
 	}
-	*out = inode;
-	return 0;
+	kfree(buf);
+	return err;
 }
 
 /* Finds (or creates) what path names, and the path it has (*name, or NULL). */

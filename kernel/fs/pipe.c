@@ -309,6 +309,8 @@ int pipe_create(unsigned flags, struct file **rd, struct file **wr)
 	p->readers = p->writers = 1;
 	p->r_counter = p->w_counter = 1;
 	p->users = 2;
+	p->anon = (*rd)->inode;
+	p->anon->priv = p;
 	return 0;
 }
 

@@ -27,6 +27,11 @@ struct pipe {
 	unsigned r_counter, w_counter; /* opens of each kind so far */
 	unsigned users;		       /* open ends plus FIFO opens in progress */
 	struct inode *fifo;	       /* the FIFO's inode (fifo.c's table), or NULL */
+	/* pipe(2)'s: its anonymous inode, whose priv points back here while
+	 * the pipe lives (under the inode's lock), so that opening the inode
+	 * again (/proc/PID/fd/N) finds this pipe, as Linux's i_pipe.  No
+	 * reference: the ends' files hold it. */
+	struct inode *anon;
 	struct list fifo_node;
 };
 

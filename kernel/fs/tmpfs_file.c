@@ -93,7 +93,13 @@ static long tmpfs_write(struct file *f, struct uio *u, uint64_t *pos)
 	mutex_lock(&inode->lock);
 	if (f->flags & O_APPEND)
 		*pos = inode->size;
-	long r = write_locked(inode, u, pos);
+	long r;
+	if (u->resid && (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		r = -EPERM; /* a memfd's seals, as Linux's shmem_write_begin */
+	else if (u->resid && (inode->seals & F_SEAL_GROW) && *pos + u->resid > inode->size)
+		r = -EPERM;
+	else
+		r = write_locked(inode, u, pos);
 	mutex_unlock(&inode->lock);
 	return r;
 }
@@ -103,6 +109,11 @@ int tmpfs_truncate(struct inode *inode, uint64_t size)
 	if (size > TMPFS_MAX_SIZE)
 		return -EFBIG;
 	mutex_lock(&inode->lock);
+	if ((size < inode->size && (inode->seals & F_SEAL_SHRINK)) ||
+	    (size > inode->size && (inode->seals & F_SEAL_GROW))) {
+		mutex_unlock(&inode->lock);
+		return -EPERM;
+	}
 	if (size < inode->size && (size & (PAGE_SIZE - 1))) {
 		/* The tail of the last page must read as zeros if the file grows again. */
 		paddr_t p = memobj_lookup(inode->data, size >> PAGE_SHIFT);
@@ -127,10 +138,45 @@ static int tmpfs_mmap(struct file *f, struct memobj **out)
 	return 0;
 }
 
+/* SEEK_DATA and SEEK_HOLE by the resident pages, as Linux's shmem: data is
+ * a page that is there, the end of the file is a hole; -ENXIO outside the
+ * file.  The rest is generic_lseek's. */
+static int64_t tmpfs_reg_lseek(struct file *f, int64_t off, int whence)
+{
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return generic_lseek(f, off, whence);
+	struct inode *inode = f->inode;
+	mutex_lock(&inode->lock);
+	int64_t size = (int64_t)inode->size, r = -ENXIO;
+	if (off >= 0 && off < size) {
+		uint64_t idx = (uint64_t)off >> PAGE_SHIFT, end = pages_for((uint64_t)size),
+			 i = idx;
+		paddr_t p;
+		if (whence == SEEK_DATA) {
+			p = memobj_next(inode->data, &i, end);
+			if (p) {
+				frame_put(p);
+				r = MAX(off, (int64_t)(i << PAGE_SHIFT));
+			}
+		} else {
+			while (i < end && (p = memobj_next(inode->data, &i, i + 1))) {
+				frame_put(p);
+				i++;
+			}
+			r = MIN(MAX(off, (int64_t)(i << PAGE_SHIFT)), size);
+		}
+	}
+	mutex_unlock(&inode->lock);
+	if (r >= 0)
+		f->pos = (uint64_t)r;
+	return r;
+}
+
 const struct file_ops tmpfs_reg_ops = {
     .read = tmpfs_read,
     .write = tmpfs_write,
     .mmap = tmpfs_mmap,
+    .lseek = tmpfs_reg_lseek,
 };
 
 /* One linux_dirent64 record into u: false when it does not fit. */

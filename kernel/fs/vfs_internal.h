@@ -32,6 +32,8 @@ struct walk {
 	 * may not leave it (EXDEV) or stop at it. */
 	unsigned resolve;
 	struct inode *scope;
+	bool magic;	  /* the walk ended at a magic link's inode ... */
+	char *magic_path; /* ... whose file's path this is (kmalloc'd), or NULL */
 };
 
 /* Counts a use of inode's file system that keeps it from umount (d +1 or -1). */
@@ -72,6 +74,9 @@ int walk_parent(struct walk *w, struct vfs_context *ctx, const struct cred *cr, 
 		const char *path);
 /* Resolves a symlink found in directory w->cur into w->cur. */
 int walk_follow_link(struct walk *w, struct inode *link);
+/* Walks from link's directory (w->cur) to the parent of its target, whose
+ * last component (w->last, w->trailing) is then in buf (VFS_PATH_MAX bytes). */
+int walk_link_parent(struct walk *w, struct inode *link, char *buf);
 void walk_done(struct walk *w);
 /* The child of dir called name (dir->iops->lookup, then mounts): a reference. */
 int vfs_lookup_child(struct inode *dir, const char *name, size_t len, struct inode **out);
@@ -88,6 +93,8 @@ void anon_inode_init(void);
 void memfd_init(void);
 /* flock.c: f's last reference is going; its lock goes with it. */
 void flock_file_gone(struct file *f);
+/* reclock.c: f's last reference is going; its OFD record locks go with it. */
+void reclock_file_gone(struct file *f);
 
 /* A new open file of inode with ops, one reference, no open op called
  * (file.c); NULL when memory is out. */
@@ -99,6 +106,8 @@ void epoll_file_gone(struct file *f);
 /* A fresh inode of the internal file system behind pipes, eventfds and
  * epolls (anon_inode.c), with one reference; NULL when memory is out. */
 struct inode *anon_inode_new(uint32_t mode);
+/* Whether inode is one of anon_inode_new's. */
+bool anon_inode_is(const struct inode *inode);
 /* A file of a fresh anonymous inode of mode: 0 or -ENOMEM.  It has a
  * position that lseek leaves at 0, as Linux's noop_llseek. */
 int64_t anon_lseek(struct file *f, int64_t off, int whence);

@@ -65,10 +65,11 @@ int main(int argc, char **argv)
 		}
 		_exit(g > 0 ? 0 : 1);
 	}
-	waitpid(c, &st, 0);
-	val("middle status", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	pid_t g = wait(&st);
-	val("clone_parent child is ours", g > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	int mst, gst;
+	waitpid(c, &mst, 0);
+	pid_t g = wait(&gst); /* after the grandchild's own line, whatever the buffering */
+	val("middle status", WIFEXITED(mst) ? WEXITSTATUS(mst) : -1);
+	val("clone_parent child is ours", g > 0 && WIFEXITED(gst) && WEXITSTATUS(gst) == 0);
 	child_report("parent again");
 	return 0;
 }

@@ -24,6 +24,12 @@ void file_put(struct file *f)
 		released++;
 }
 
+void vfs_reclock_close(struct file *f, const void *owner)
+{
+	(void)f;
+	(void)owner;
+}
+
 static struct file files[8];
 
 static void reset(void)

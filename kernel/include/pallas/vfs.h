@@ -60,6 +60,11 @@ struct inode_ops {
 		      const char *nname, size_t nlen, unsigned flags);
 	/* A symlink's target into u: its length. */
 	long (*readlink)(struct inode *inode, struct uio *u);
+	/* A magic link's (/proc/PID/fd/N's) inode, with a reference, and the
+	 * path it was opened by (kmalloc'd, or NULL), which a walk goes to
+	 * instead of reading the link: 0, -errno, or 1 when this link is an
+	 * ordinary one after all.  NULL: every link of the inode is ordinary. */
+	int (*follow)(struct inode *link, struct inode **out, char **path);
 	/* New size for a regular file. */
 	int (*truncate)(struct inode *inode, uint64_t size);
 	/* The name of child in dir into buf (size >= VFS_NAME_MAX + 1): its length. */
@@ -134,6 +139,7 @@ struct inode {
 	struct vfs_time atime, mtime, ctime;
 	struct super_block *mounted; /* a file system mounted on this directory */
 	struct memobj *data;	     /* a regular file's pages, or NULL */
+	uint32_t seals;		     /* F_SEAL_* | F_SEALABLE (memfds only), under lock */
 	void *priv;		     /* the file system's */
 };
 
@@ -150,7 +156,8 @@ struct file {
 	/* The epoll items watching this file (kernel/fs/epoll.c, under its
 	 * lock), or NULL: they go when the last reference does. */
 	struct list *ep_links;
-	bool flocked; /* it has held a flock lock (kernel/fs/flock.c): look at its last put */
+	bool flocked; /* it has held a flock or OFD lock (flock.c, reclock.c): look at its last put
+		       */
 };
 
 /* Who walks paths: root (for chroot), working directory, umask.  Shared
@@ -328,6 +335,27 @@ int vfs_fsync(struct file *f);
 #define LOCK_NB 4
 #define LOCK_UN 8
 int vfs_flock(struct file *f, unsigned op);
+/* fcntl(2) record locks (kernel/fs/reclock.c) over the inclusive byte range
+ * [start, end] of f's inode (end VFS_RECLOCK_EOF: without end).  owner is
+ * the descriptor table for POSIX locks, NULL for an OFD lock (f's open file
+ * description owns it).  get: the first other owner's lock in the way of
+ * one of lk->type, or type VFS_RECLOCK_UNLOCK (pid -1 for an OFD lock).
+ * set: -EAGAIN (no wait) or -ERESTARTSYS (interrupted) while one is in the
+ * way, -ENOLCK when memory is out.  close: f's descriptor in owner's table
+ * is closing, so owner's POSIX locks on f's inode go. */
+#define VFS_RECLOCK_READ   0
+#define VFS_RECLOCK_WRITE  1
+#define VFS_RECLOCK_UNLOCK 2
+#define VFS_RECLOCK_EOF	   INT64_MAX
+struct vfs_reclock {
+	int type;
+	int64_t start, end;
+	int32_t pid;
+};
+int vfs_reclock_get(struct file *f, const void *owner, struct vfs_reclock *lk);
+int vfs_reclock_set(struct file *f, const void *owner, int32_t pid, const struct vfs_reclock *lk,
+		    bool wait);
+void vfs_reclock_close(struct file *f, const void *owner);
 /* The page cache of a regular file for mmap, with a reference; -ENODEV
  * for files that cannot be mapped. */
 int vfs_mmap_obj(struct file *f, struct memobj **out);

@@ -104,13 +104,32 @@
 #define SEEK_HOLE 4
 
 /* fcntl(2) */
-#define F_DUPFD		0
-#define F_GETFD		1
-#define F_SETFD		2
-#define F_GETFL		3
-#define F_SETFL		4
-#define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC	1
+#define F_DUPFD		    0
+#define F_GETFD		    1
+#define F_SETFD		    2
+#define F_GETFL		    3
+#define F_SETFL		    4
+#define F_DUPFD_CLOEXEC	    1030
+#define F_GETLK		    5
+#define F_SETLK		    6
+#define F_SETLKW	    7
+#define F_OFD_GETLK	    36
+#define F_OFD_SETLK	    37
+#define F_OFD_SETLKW	    38
+#define F_ADD_SEALS	    1033
+#define F_GET_SEALS	    1034
+#define F_SEAL_SEAL	    0x0001
+#define F_SEAL_SHRINK	    0x0002
+#define F_SEAL_GROW	    0x0004
+#define F_SEAL_WRITE	    0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+#define F_SEAL_EXEC	    0x0020
+#define F_SEAL_ALL	    0x003f
+#define F_SEALABLE	    0x80000000u /* Pallas's: inode.seals of a memfd, which fcntl may seal */
+#define F_RDLCK		    0
+#define F_WRLCK		    1
+#define F_UNLCK		    2
+#define FD_CLOEXEC	    1
 
 /* close_range(2) */
 #define CLOSE_RANGE_UNSHARE (1u << 1)
