@@ -21,7 +21,11 @@ int main(void)
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
 		close(p[0]);
-		write(p[1], "x", 1);
+		/* Until the parent has closed its read end too: the write that
+		 * finds no reader (or wakes to none, once the pipe is full)
+		 * raises SIGPIPE. */
+		while (write(p[1], "x", 1) == 1)
+			;
 		_exit(0);
 	}
 	close(p[0]);
