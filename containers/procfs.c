@@ -172,6 +172,19 @@ static long pfs_readlink(struct inode *inode, struct uio *u)
 	return r;
 }
 
+/* /proc/PID/fd/N is a magic link: a walk lands on the open file itself. */
+static struct file *pfs_get_file(struct inode *inode)
+{
+	struct pfs_node *n = pnode(inode);
+	struct pfs_ctx c;
+
+	if (n->e->show != pfs_show_fd_link || ctx_get(n, &c))
+		return NULL;
+	struct file *f = pfs_fd_file(&c);
+	ctx_done(&c);
+	return f;
+}
+
 static int pfs_name_of(struct inode *dir, struct inode *child, char *buf)
 {
 	struct pfs_node *c = pnode(child);
@@ -206,6 +219,7 @@ static const struct inode_ops pfs_iops = {
     .lookup = pfs_lookup,
     .create = pfs_create,
     .readlink = pfs_readlink,
+    .get_file = pfs_get_file,
     .name_of = pfs_name_of,
     .evict = pfs_evict,
 };

@@ -80,6 +80,8 @@ int pfs_show_root(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_maps(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_mounts(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_fd_link(struct pbuf *b, const struct pfs_ctx *c);
+/* The file of c's descriptor c->num, with a reference, or NULL. */
+struct file *pfs_fd_file(const struct pfs_ctx *c);
 int pfs_show_meminfo(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_cpuinfo(struct pbuf *b, const struct pfs_ctx *c);
 int pfs_show_uptime(struct pbuf *b, const struct pfs_ctx *c);

@@ -22,6 +22,11 @@ static struct file *fd_file(const struct pfs_ctx *c, int fd)
 	return f;
 }
 
+struct file *pfs_fd_file(const struct pfs_ctx *c)
+{
+	return fd_file(c, c->num);
+}
+
 static bool fd_next(const struct pfs_ctx *c, int *num)
 {
 	struct fdtable *t = c->p ? proc_files(c->p) : NULL;

@@ -15,6 +15,16 @@ static const struct {
 							terminal */
 };
 
+/* Links into /proc, as udev and systemd make them on Linux. */
+static const struct {
+	const char *name, *target;
+} links[] = {
+    {"/fd", "/proc/self/fd"},
+    {"/stdin", "/proc/self/fd/0"},
+    {"/stdout", "/proc/self/fd/1"},
+    {"/stderr", "/proc/self/fd/2"},
+};
+
 void devfs_init(void)
 {
 	struct super_block *sb = tmpfs_create(0755);
@@ -33,6 +43,11 @@ void devfs_init(void)
 				linux_makedev(nodes[i].major, nodes[i].minor));
 		if (err)
 			pr_err("devfs: /dev/%s: error %d\n", nodes[i].name, err);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+		err = vfs_symlink(ctx, &cred_root, links[i].target, NULL, links[i].name);
+		if (err)
+			pr_err("devfs: /dev%s: error %d\n", links[i].name, err);
 	}
 	vfs_context_put(ctx);
 	err = vfs_mount(NULL, "/dev", sb);

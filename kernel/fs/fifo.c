@@ -122,3 +122,38 @@ static int fifo_open(struct inode *inode, struct file *f)
 }
 
 const struct file_ops fifo_ops = {.open = fifo_open};
+
+int pipe_reopen(struct file *src, unsigned flags, struct file **out)
+{
+	struct pipe *p = ((struct pipe_end *)src->priv)->p;
+
+	if ((flags & O_ACCMODE) == 3)
+		return -EINVAL;
+	struct pipe_end *e = kzalloc(sizeof(*e));
+	struct file *f = e ? file_alloc(src->inode, &pipe_file_ops, flags) : NULL;
+	if (!f) {
+		kfree(e);
+		return -ENOMEM;
+	}
+	/* src holds a user, so p lives; the new end is one more. */
+	if (p->fifo) {
+		mutex_lock(&fifo_lock);
+		p->users++;
+		mutex_unlock(&fifo_lock);
+	} else {
+		__atomic_add_fetch(&p->users, 1, __ATOMIC_ACQ_REL);
+	}
+	e->p = p;
+	int err = fifo_attach(p, e, flags);
+	if (err) {
+		pipe_put(p);
+		kfree(e);
+		f->ops = NULL;
+		file_put(f);
+		return err;
+	}
+	f->priv = e;
+	f->stream = true;
+	*out = f;
+	return 0;
+}

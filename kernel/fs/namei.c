@@ -14,8 +14,17 @@
 
 #define MAX_LINKS 40 /* Linux's MAXSYMLINKS */
 
+static void drop_magic(struct walk *w)
+{
+	struct file *f = w->magic;
+
+	w->magic = NULL;
+	file_put(f);
+}
+
 static void move_to(struct walk *w, struct inode *inode)
 {
+	drop_magic(w);
 	inode_put(w->cur);
 	w->cur = inode;
 }
@@ -57,6 +66,15 @@ int walk_follow_link(struct walk *w, struct inode *link)
 {
 	if (++w->links > MAX_LINKS)
 		return -ELOOP;
+	if (link->iops && link->iops->get_file) {
+		struct file *f = link->iops->get_file(link);
+		if (f) {
+			inode_get(f->inode);
+			move_to(w, f->inode);
+			w->magic = f;
+			return 0;
+		}
+	}
 	if (!link->iops || !link->iops->readlink)
 		return -EINVAL;
 	char *target = kmalloc(VFS_PATH_MAX);
@@ -140,6 +158,7 @@ void walk_note_step(struct walk *w, const char *name, size_t len)
 
 void walk_done(struct walk *w)
 {
+	drop_magic(w);
 	inode_put(w->named_dir);
 	w->named_dir = NULL;
 	inode_put(w->cur);

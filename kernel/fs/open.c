@@ -2,6 +2,7 @@
 #include <pallas/errno.h>
 #include <pallas/kernel.h>
 #include <pallas/mm.h>
+#include <pallas/string.h>
 
 #include "vfs_internal.h"
 
@@ -51,10 +52,20 @@ static int open_create(struct walk *w, unsigned flags, uint32_t mode, struct ino
 	return 0;
 }
 
+static char *copy_path(const char *s)
+{
+	size_t len = strlen(s);
+	char *c = kmalloc(len + 1);
+
+	if (c)
+		memcpy(c, s, len + 1);
+	return c;
+}
+
 /* Finds (or creates) what path names, and the path it has (*name, or NULL). */
 static int find(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		const char *path, unsigned flags, uint32_t mode, struct inode **out, bool *created,
-		char **name)
+		char **name, struct file **via)
 {
 	char *scratch = walk_named_scratch(); /* without it the file has no path: fine */
 	struct walk w;
@@ -78,8 +89,14 @@ static int find(struct vfs_context *ctx, const struct cred *cr, struct inode *ba
 			*out = w.cur;
 		}
 	}
-	if (!err)
+	if (!err && w.magic && w.cur == *out) {
+		/* Through /proc/PID/fd/N: the file that names, reopened. */
+		*via = w.magic;
+		w.magic = NULL;
+		*name = (*via)->path ? copy_path((*via)->path) : NULL;
+	} else if (!err) {
 		*name = walk_found_path(&w, *out);
+	}
 	if (w.cur)
 		walk_done(&w);
 	ns_unlock();
@@ -115,20 +132,24 @@ int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 	struct inode *inode;
 	bool created = false;
 	char *name = NULL;
+	struct file *via = NULL;
 
 	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
 		return -EINVAL;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int err = find(ctx, cr, base, path, flags, mode, &inode, &created, &name);
+	int err = find(ctx, cr, base, path, flags, mode, &inode, &created, &name, &via);
 	if (err)
 		return err;
 	err = check_found(inode, cr, flags, created);
 	if (!err && (flags & O_TRUNC) && S_ISREG(inode->mode) && !created)
 		err = vfs_truncate(NULL, inode, 0);
-	if (!err)
-		err = vfs_open_inode(
-		    inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC), out);
+	unsigned fl = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	if (!err && via && via->ops == &pipe_file_ops && !(flags & O_PATH))
+		err = pipe_reopen(via, fl, out); /* the same pipe, as Linux's fifo_open */
+	else if (!err)
+		err = vfs_open_inode(inode, fl, out);
+	file_put(via);
 	if (!err) {
 		(*out)->path = name;
 		name = NULL;

@@ -27,6 +27,9 @@ struct walk {
 	 * (VFS_NAME_MAX + 1 bytes), so an open file knows its path. */
 	char *named;
 	struct inode *named_dir;
+	/* The open file a magic link last landed the walk on (a reference),
+	 * while the walk is still there; NULL otherwise. */
+	struct file *magic;
 };
 
 /* Walks path (length checked, under ns_lock) to its inode into w->cur. */
@@ -74,6 +77,10 @@ void flock_file_gone(struct file *f);
 struct file *file_alloc(struct inode *inode, const struct file_ops *ops, unsigned flags);
 /* What opening a FIFO inode uses (fifo.c). */
 extern const struct file_ops fifo_ops;
+/* An open pipe end's pipe opened again as flags (through /proc/PID/fd/N):
+ * a new end, with the FIFO open rules (fifo.c). */
+extern const struct file_ops pipe_file_ops;
+int pipe_reopen(struct file *src, unsigned flags, struct file **out);
 /* The last reference to f is going: every epoll watching it forgets it (epoll.c). */
 void epoll_file_gone(struct file *f);
 /* A fresh inode of the internal file system behind pipes, eventfds and

@@ -66,6 +66,10 @@ struct inode_ops {
 	int (*name_of)(struct inode *dir, struct inode *child, char *buf);
 	/* The inode's last reference is gone: free what the file system keeps. */
 	void (*evict)(struct inode *inode);
+	/* A magic link (/proc/PID/fd/N): the open file it stands for, with a
+	 * reference, which a walk lands on instead of following the text; NULL:
+	 * an ordinary link.  Called under the namespace lock. */
+	struct file *(*get_file)(struct inode *link);
 };
 
 /* Operations on an open file.  NULL read/write: -EINVAL; NULL lseek: the
