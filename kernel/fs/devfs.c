@@ -3,6 +3,7 @@
  * any directory works the same. */
 #include <pallas/kernel.h>
 
+#include "tty_internal.h"
 #include "vfs_internal.h"
 
 static const struct {
@@ -49,6 +50,7 @@ void devfs_init(void)
 		if (err)
 			pr_err("devfs: /dev%s: error %d\n", links[i].name, err);
 	}
+	devpts_init(ctx, sb->root);
 	vfs_context_put(ctx);
 	err = vfs_mount(NULL, "/dev", sb);
 	if (err)
