@@ -105,6 +105,9 @@ static void child(const char *name, int rep, int go)
 	report(rep, t >= 0 && fstat(t, &b) == 0 && a.st_rdev == b.st_rdev
 			? "/dev/tty is the slave\n"
 			: "/dev/tty is not the slave\n");
+	report(rep, t >= 0 && tcgetpgrp(t) == getpid()
+			? "/dev/tty's foreground group is ours\n"
+			: "/dev/tty's foreground group is not ours\n");
 	report(rep, t >= 0 && write(t, "via tty\n", 8) == 8 ? "write /dev/tty ok\n"
 							    : "write /dev/tty failed\n");
 	const char *tn = ttyname(fd);
@@ -287,6 +290,41 @@ int main(int argc, char **argv)
 	show_poll("master poll, slave open again", m);
 	fcntl(m, F_SETFL, 0);
 	close(s);
+
+	/* Poll waits woken from the other end (another process). */
+	s = open(name, O_RDWR | O_NOCTTY);
+	need("open the slave", s);
+	fflush(stdout);
+	pid_t w = fork();
+	if (w == 0) {
+		usleep(100000);
+		write(s, "late\n", 5);
+		usleep(100000);
+		write(m, "typed\n", 6);
+		_exit(0);
+	}
+	struct pollfd pm = {m, POLLIN, 0};
+	int pr = poll(&pm, 1, 5000);
+	printf("master poll woken: %d %s\n", pr, pm.revents & POLLIN ? "IN" : "-");
+	drain("master reads", m);
+	struct pollfd ps = {s, POLLIN, 0};
+	pr = poll(&ps, 1, 5000);
+	printf("slave poll woken: %d %s\n", pr, ps.revents & POLLIN ? "IN" : "-");
+	n = read(s, buf, sizeof(buf));
+	show("slave reads", buf, n);
+	drain("echo", m);
+	waitpid(w, NULL, 0);
+	/* A blocking master read woken by the slave's last close. */
+	fflush(stdout);
+	w = fork();
+	if (w == 0) {
+		usleep(100000);
+		_exit(0);
+	}
+	close(s); /* the child's copy is the last */
+	printf("blocking master read at the last close: %s\n",
+	       read(m, buf, sizeof(buf)) < 0 ? errname(errno) : "data");
+	waitpid(w, NULL, 0);
 
 	/* A session on the slave. */
 	int rep[2], go[2];
