@@ -69,7 +69,7 @@ static int fifo_attach(struct pipe *p, struct pipe_end *e, unsigned flags)
 	unsigned *partner = NULL, seen = 0;
 
 	mutex_lock(&p->lock);
-	if (acc == O_WRONLY && !p->readers && nb) {
+	if (acc == O_WRONLY && !p->readers && nb && p->fifo) {
 		mutex_unlock(&p->lock);
 		return -ENXIO;
 	}
@@ -86,6 +86,9 @@ static int fifo_attach(struct pipe *p, struct pipe_end *e, unsigned flags)
 		partner = &p->w_counter;
 	else if (acc == O_WRONLY && !p->readers)
 		partner = &p->r_counter;
+	if (!p->fifo)
+		partner =
+		    NULL; /* an anonymous pipe reopened: nobody to wait for, as Linux's is_pipe */
 	if (partner)
 		seen = *partner;
 	mutex_unlock(&p->lock);

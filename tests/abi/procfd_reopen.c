@@ -4,6 +4,7 @@
  * /dev/stdout and /dev/stderr lead there. */
 #include "abi.h"
 
+#include <signal.h>
 #include <sys/socket.h>
 
 static const char *fdpath(int fd)
@@ -57,6 +58,26 @@ int main(int argc, char **argv)
 	val("read after every writer left", read(r2, buf, sizeof(buf)));
 	close(r2);
 	close(p[0]);
+
+	/* No partner: an anonymous pipe reopened never waits (no FIFO rules). */
+	need("pipe", pipe(p));
+	close(p[1]);
+	int r3 = open(fdpath(p[0]), O_RDONLY);
+	need("reopen the read end, no writer left", r3);
+	val("read: EOF", read(r3, buf, sizeof(buf)));
+	close(r3);
+	close(p[0]);
+	need("pipe", pipe(p));
+	close(p[0]);
+	int w5 = open(fdpath(p[1]), O_WRONLY | O_NONBLOCK);
+	need("reopen the write end O_NONBLOCK, no reader left", w5);
+	signal(SIGPIPE, SIG_IGN);
+	err("write: no reader", write(w5, "x", 1));
+	close(w5);
+	int w6 = open(fdpath(p[1]), O_WRONLY);
+	need("reopen the write end, blocking, no reader left", w6);
+	close(w6);
+	close(p[1]);
 
 	/* O_CREAT|O_TRUNC through /dev/stdout on a pipe (a shell's > /dev/stdout). */
 	need("pipe", pipe(p));
