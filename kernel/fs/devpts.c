@@ -119,8 +119,11 @@ static int slave_open(struct inode *inode, struct file *f)
 	else
 		p->refs++;
 	spin_unlock(&pty_table_lock);
-	if (!err)
+	if (!err) {
 		slave_attach(p, f);
+		if (!(f->flags & O_NOCTTY))
+			tty_open_acquire(&p->tty);
+	}
 	return err;
 }
 

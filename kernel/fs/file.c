@@ -41,6 +41,7 @@ int vfs_open_inode(struct inode *inode, unsigned flags, struct file **out)
 		kfree(f);
 		return err;
 	}
+	f->flags &= ~O_NOCTTY; /* for the open alone (a terminal's), as Linux's f_flags */
 	*out = f;
 	return 0;
 }

@@ -148,7 +148,7 @@ int vfs_open(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 	if (!err && via && via->ops == &pipe_file_ops && !(flags & O_PATH))
 		err = pipe_reopen(via, fl, out); /* the same pipe, as Linux's fifo_open */
 	else if (!err)
-		err = vfs_open_inode(inode, fl, out);
+		err = vfs_open_inode(inode, fl | (flags & O_NOCTTY), out);
 	file_put(via);
 	if (!err) {
 		(*out)->path = name;

@@ -336,10 +336,10 @@ static long flow(struct tty *tty, unsigned cmd, uintptr_t arg)
 		tty->ld.stopped = false;
 	if (cmd == TCXONC && arg >= TCIOFF)
 		c = (char)tty->ld.tio.c_cc[arg == TCIOFF ? TTY_VSTOP : TTY_VSTART];
+	if (c && tty->ld.out) /* the terminal's own output: the consoles, a pty's master */
+		tty->ld.out(tty->ld.out_arg, &c, 1);
 	wake_all(tty);
 	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
-	if (c)
-		console_emit(&c, 1);
 	return 0;
 }
 

@@ -41,6 +41,9 @@ int pty_open_ctty(int sid, struct file *f);
 void pty_session_exit(int sid);
 /* tty_jobctl.c: tty stops being session sid's; its foreground group hangs up. */
 void tty_disassociate(struct tty *tty, int sid);
+/* An open without O_NOCTTY (a pty slave's): a session leader without a
+ * controlling terminal takes tty when it is nobody's, as Linux's tty_open. */
+void tty_open_acquire(struct tty *tty);
 /* devpts.c: /dev/ptmx and /dev/pts in devfs (ctx: rooted at devfs's root). */
 void devpts_init(struct vfs_context *ctx, struct inode *root);
 

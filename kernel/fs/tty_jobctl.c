@@ -186,3 +186,20 @@ long tty_jobctl_ioctl(struct tty *tty, struct file *f, unsigned cmd, uintptr_t a
 		return TTY_NOT_JOBCTL;
 	}
 }
+
+void tty_open_acquire(struct tty *tty)
+{
+	const struct tty_jobctl *jc = tty_jc;
+
+	if (!jc || !jc->caller_is_session_leader())
+		return;
+	int sid = jc->caller_sid(), pgrp = jc->caller_pgrp();
+	if (sid <= 0 || owner_of(&tty_console).session == sid || pty_of_session(sid))
+		return;
+	unsigned long fl = spin_lock_irqsave(&tty->read_wq.lock);
+	if (!tty->session) {
+		tty->session = sid;
+		tty->pgrp = pgrp;
+	}
+	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
+}

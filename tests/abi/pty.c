@@ -326,6 +326,45 @@ int main(int argc, char **argv)
 	       read(m, buf, sizeof(buf)) < 0 ? errname(errno) : "data");
 	waitpid(w, NULL, 0);
 
+	/* A session leader opening the slave without O_NOCTTY takes it as its
+	 * controlling terminal (not with O_NOCTTY, not a second one); its
+	 * exit frees the slave for the next session's TIOCSCTTY. */
+	int m3 = posix_openpt(O_RDWR | O_NOCTTY);
+	need("posix_openpt", m3);
+	unlockpt(m3);
+	char name3[64];
+	snprintf(name3, sizeof(name3), "%s", ptsname(m3));
+	fflush(stdout);
+	w = fork();
+	if (w == 0) {
+		setsid();
+		int a = open(name, O_RDWR | O_NOCTTY);
+		int e1 = tcgetsid(a) < 0 ? errno : 0;
+		int b = open(name, O_RDWR);
+		int ok2 = tcgetsid(b) == getpid();
+		int c = open(name3, O_RDWR);
+		int e3 = tcgetsid(c) < 0 ? errno : 0;
+		printf("O_NOCTTY open: tcgetsid %s\n", e1 ? errname(e1) : "ok");
+		printf("plain open by a session leader: controlling terminal: %s\n",
+		       ok2 ? "yes" : "no");
+		printf("a second pty opened: tcgetsid %s\n", e3 ? errname(e3) : "ok");
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(w, NULL, 0);
+	fflush(stdout);
+	w = fork();
+	if (w == 0) {
+		setsid();
+		int a = open(name, O_RDWR | O_NOCTTY);
+		printf("TIOCSCTTY after the last session's leader exited: %s\n",
+		       ioctl(a, TIOCSCTTY, 0) == 0 ? "ok" : errname(errno));
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(w, NULL, 0);
+	close(m3);
+
 	/* A session on the slave. */
 	int rep[2], go[2];
 	need("pipe", pipe(rep));
