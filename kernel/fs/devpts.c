@@ -53,6 +53,7 @@ struct pty {
 static spinlock_t pty_table_lock = SPINLOCK_INIT;
 static struct pty *ptys[PTY_MAX];
 static struct vfs_context *pts_ctx; /* rooted at devfs's root */
+static struct inode *pts_dir;	    /* /dev/pts, a reference */
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 
@@ -158,6 +159,26 @@ static void node_path(char *buf, size_t size, unsigned index)
 	ksnprintf(buf, size, "/pts/%u", index);
 }
 
+/* The slave's node goes.  The master's last reference may be dropped
+ * inside a path walk (the walk through /proc/PID/fd/N held it while the
+ * descriptor was closed), with the namespace lock held: then the directory
+ * is changed directly, as vfs_unlink would under that lock. */
+static void node_remove(unsigned index)
+{
+	char name[16];
+	int len = ksnprintf(name, sizeof(name), "%u", index);
+
+	if (!pts_dir)
+		return;
+	if (ns_lock_held()) {
+		pts_dir->iops->unlink(pts_dir, name, (size_t)len);
+	} else {
+		char path[24];
+		node_path(path, sizeof(path), index);
+		vfs_unlink(pts_ctx, &cred_root, NULL, path);
+	}
+}
+
 static int ptmx_open(struct inode *inode, struct file *f)
 {
 	struct pty *p = kzalloc(sizeof(*p));
@@ -202,7 +223,6 @@ static int ptmx_open(struct inode *inode, struct file *f)
 static void ptmx_release(struct file *f)
 {
 	struct pty *p = f->priv;
-	char path[24];
 
 	unsigned long fl = spin_lock_irqsave(&p->tty.read_wq.lock);
 	__atomic_store_n(&p->master_open, false, __ATOMIC_RELEASE);
@@ -215,8 +235,7 @@ static void ptmx_release(struct file *f)
 	waitqueue_wake(&p->tty.write_wq, WAKE_ALL);
 	if (sid > 0)
 		tty_signal_pgrp(sid, 1u << TTY_SIGHUP | 1u << TTY_SIGCONT);
-	node_path(path, sizeof(path), p->index);
-	vfs_unlink(pts_ctx, &cred_root, NULL, path);
+	node_remove(p->index);
 	pty_put(p);
 }
 
@@ -402,6 +421,8 @@ void devpts_init(struct vfs_context *ctx, struct inode *root)
 		err = -ENOMEM;
 	if (!err)
 		vfs_umask(pts_ctx, 0);
+	if (!err)
+		err = vfs_lookup(pts_ctx, &cred_root, NULL, "/pts", 0, &pts_dir);
 	if (err)
 		pr_err("devpts: error %d\n", err);
 }
