@@ -394,6 +394,18 @@ int pty_open_ctty(int sid, struct file *f)
 	return 0;
 }
 
+bool pty_session_dev(int sid, uint64_t *rdev, int *pgrp)
+{
+	struct pty *p = pty_get_session(sid, 0);
+
+	if (!p)
+		return false;
+	*rdev = linux_makedev(PTS_MAJOR, p->index);
+	*pgrp = LOAD(p->tty.pgrp);
+	pty_put(p);
+	return true;
+}
+
 void pty_session_exit(int sid)
 {
 	for (unsigned i = 0; i < PTY_MAX; i++) {

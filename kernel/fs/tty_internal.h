@@ -37,6 +37,8 @@ struct tty *pty_of_session(int sid);
 /* devpts.c: opening /dev/tty whose controlling terminal is a pty (the
  * session's): f becomes a file of that slave; 1 when sid has none. */
 int pty_open_ctty(int sid, struct file *f);
+/* devpts.c: tty_of_session for the ptys. */
+bool pty_session_dev(int sid, uint64_t *rdev, int *pgrp);
 /* devpts.c: tty_session_exit for the ptys. */
 void pty_session_exit(int sid);
 /* tty_jobctl.c: tty stops being session sid's; its foreground group hangs up. */

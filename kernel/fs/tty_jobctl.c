@@ -203,3 +203,16 @@ void tty_open_acquire(struct tty *tty)
 	}
 	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
 }
+
+bool tty_of_session(int sid, uint64_t *rdev, int *pgrp)
+{
+	if (sid <= 0)
+		return false;
+	struct owner o = owner_of(&tty_console);
+	if (o.session == sid) {
+		*rdev = linux_makedev(4, 64);
+		*pgrp = o.pgrp;
+		return true;
+	}
+	return pty_session_dev(sid, rdev, pgrp);
+}

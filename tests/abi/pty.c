@@ -110,6 +110,20 @@ static void child(const char *name, int rep, int go)
 			: "/dev/tty's foreground group is not ours\n");
 	report(rep, t >= 0 && write(t, "via tty\n", 8) == 8 ? "write /dev/tty ok\n"
 							    : "write /dev/tty failed\n");
+	/* /proc/self/stat's tty_nr (field 7) and tpgid (8). */
+	FILE *sf = fopen("/proc/self/stat", "r");
+	char sb[512] = {0};
+	if (sf) {
+		fread(sb, 1, sizeof(sb) - 1, sf);
+		fclose(sf);
+	}
+	char *cp = strrchr(sb, ')');
+	unsigned long tty_nr = 0;
+	int tpgid = 0;
+	if (cp)
+		sscanf(cp + 2, "%*c %*d %*d %*d %lu %d", &tty_nr, &tpgid);
+	report(rep, tty_nr == a.st_rdev ? "stat tty_nr is the slave\n" : "stat tty_nr differs\n");
+	report(rep, tpgid == getpid() ? "stat tpgid is ours\n" : "stat tpgid differs\n");
 	const char *tn = ttyname(fd);
 	report(rep, tn && strcmp(tn, name) == 0 ? "ttyname is ptsname\n" : "ttyname differs\n");
 	report(rep, "ready\n");
