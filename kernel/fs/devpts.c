@@ -275,14 +275,32 @@ static long ptmx_read(struct file *f, struct uio *u, uint64_t *pos)
 	return uio_result(u, done);
 }
 
+/* What the slave's input takes now: not canonical, what its buffer holds
+ * (a raw reader's input is not dropped: the master's writes wait for it). */
+static size_t input_room(struct pty *p)
+{
+	struct tty_ldisc *l = &p->tty.ld;
+
+	if (LOAD(l->tio.c_lflag) & TTY_ICANON)
+		return CHUNK;
+	size_t len = LOAD(l->len);
+	return len >= TTY_BUF_SIZE - 1 ? 0 : TTY_BUF_SIZE - 1 - len; /* the ldisc keeps one free */
+}
+
 static long ptmx_write(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct pty *p = f->priv;
 	char buf[CHUNK];
-	size_t done = 0;
+	size_t done = 0, room;
 
 	while (u->resid) {
-		size_t got = uio_copy_in(u, buf, MIN(sizeof(buf), u->resid));
+		while (!(room = input_room(p))) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			if (wait_event_interruptible(&p->tty.write_wq, input_room(p)))
+				return done ? (long)done : -ERESTARTSYS;
+		}
+		size_t got = uio_copy_in(u, buf, MIN(MIN(sizeof(buf), room), u->resid));
 		if (!got)
 			break;
 		tty_receive(&p->tty, buf, got); /* typed at the slave */

@@ -102,8 +102,14 @@ static long do_write(struct file *f, struct uio *u, uint64_t *pos)
 	return f->ops->write(f, u, pos);
 }
 
+/* A stream (pipe, FIFO, terminal) has no position to keep whole, and its
+ * reads and writes may block for each other on one description (a child
+ * writing to the terminal its parent is reading): no lock, as Linux takes
+ * f_pos_lock only for FMODE_ATOMIC_POS files. */
 long vfs_read(struct file *f, struct uio *u)
 {
+	if (f->stream)
+		return do_read(f, u, &f->pos);
 	mutex_lock(&f->pos_lock);
 	long r = do_read(f, u, &f->pos);
 	mutex_unlock(&f->pos_lock);
@@ -112,6 +118,8 @@ long vfs_read(struct file *f, struct uio *u)
 
 long vfs_write(struct file *f, struct uio *u)
 {
+	if (f->stream)
+		return do_write(f, u, &f->pos);
 	mutex_lock(&f->pos_lock);
 	long r = do_write(f, u, &f->pos);
 	mutex_unlock(&f->pos_lock);

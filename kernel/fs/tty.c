@@ -177,6 +177,8 @@ long tty_file_read(struct file *f, struct uio *u, uint64_t *pos)
 			deadline = deadline_after(p.between_ns);
 	}
 	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
+	if (done && tty->out_room)
+		waitqueue_wake(&tty->write_wq, WAKE_ALL); /* a pty master waiting for input room */
 	if (done)
 		return (long)done;
 	return rc ? rc : uio_result(u, 0);

@@ -279,6 +279,50 @@ int main(int argc, char **argv)
 	err("no echo", read(m, buf, sizeof(buf)));
 	val("slave write", write(s, "a\nb", 3));
 	drain("master reads, no ONLCR", m);
+	/* Bulk both ways: writers wait for the readers, nothing is lost. */
+	fflush(stdout);
+	pid_t bulk = fork();
+	if (bulk == 0) {
+		static char big[20000];
+		memset(big, 'q', sizeof(big));
+		fcntl(m, F_SETFL, 0);
+		long put = 0;
+		while (put < (long)sizeof(big)) {
+			long k = write(m, big + put, sizeof(big) - put);
+			if (k <= 0)
+				_exit(1);
+			put += k;
+		}
+		fcntl(s, F_SETFL, 0);
+		for (int i = 0; i < 4; i++)
+			if (write(s, big, sizeof(big)) != (long)sizeof(big))
+				_exit(2);
+		_exit(0);
+	}
+	long total = 0, qs = 0;
+	fcntl(s, F_SETFL, 0);
+	while (total < 20000) {
+		n = read(s, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		for (long i = 0; i < n; i++)
+			qs += buf[i] == 'q';
+		total += n;
+	}
+	printf("slave read in raw mode: %ld bytes, %ld right\n", total, qs);
+	total = 0;
+	fcntl(m, F_SETFL, 0);
+	while (total < 80000) {
+		n = read(m, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	printf("master read: %ld bytes\n", total);
+	int bst;
+	waitpid(bulk, &bst, 0);
+	printf("bulk writer exit: %d\n", WIFEXITED(bst) ? WEXITSTATUS(bst) : -1);
+	fcntl(m, F_SETFL, O_NONBLOCK);
 	res("tcsetattr back", tcsetattr(s, TCSANOW, &tio));
 	/* ECHO off. */
 	struct termios noecho = tio;
