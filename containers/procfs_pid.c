@@ -13,6 +13,8 @@
 #include <pallas/string.h>
 #include <pallas/time.h>
 
+#include <pallas/tty.h>
+
 #include "procfs.h"
 #include "signal.h"
 
@@ -47,8 +49,12 @@ int pfs_show_stat(struct pbuf *b, const struct pfs_ctx *c)
 	pfs_proc_mem(p, &m);
 	/* 1-13: pid comm state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
 	 */
-	pbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 ", p->pid, p->comm, state,
-		    pfs_proc_ppid(p), p->pgid, p->sid);
+	uint64_t tty_nr = 0;
+	int tpgid = -1;
+	if (!tty_of_session(p->sid, &tty_nr, &tpgid))
+		tty_nr = 0;
+	pbuf_printf(b, "%d (%s) %c %d %d %d %lu %d 4194304 0 0 0 0 ", p->pid, p->comm, state,
+		    pfs_proc_ppid(p), p->pgid, p->sid, (unsigned long)tty_nr, tpgid);
 	/* 14-22: utime stime cutime cstime priority nice num_threads itrealvalue starttime */
 	pbuf_printf(b, "%lu 0 0 0 20 0 %u 0 %lu ", (unsigned long)ticks(pfs_proc_runtime(p)),
 		    threads, (unsigned long)ticks(p->start_ns));

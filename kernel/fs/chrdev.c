@@ -38,7 +38,8 @@ const struct file_ops *chrdev_lookup(uint64_t rdev)
 
 	spin_lock(&chrdev_lock);
 	for (unsigned i = 0; i < ndevs && !ops; i++) {
-		if (devs[i].major == major && devs[i].minor == minor)
+		if (devs[i].major == major &&
+		    (devs[i].minor == minor || devs[i].minor == CHRDEV_ANY_MINOR))
 			ops = devs[i].ops;
 	}
 	spin_unlock(&chrdev_lock);

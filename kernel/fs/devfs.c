@@ -3,6 +3,7 @@
  * any directory works the same. */
 #include <pallas/kernel.h>
 
+#include "tty_internal.h"
 #include "vfs_internal.h"
 
 static const struct {
@@ -13,6 +14,16 @@ static const struct {
     {"random", 0666, 1, 8},  {"urandom", 0666, 1, 9}, {"tty", 0666, 5, 0},
     {"console", 0600, 5, 1}, {"ttyS0", 0660, 4, 64}, /* the serial port behind the console: the same
 							terminal */
+};
+
+/* Links into /proc, as udev and systemd make them on Linux. */
+static const struct {
+	const char *name, *target;
+} links[] = {
+    {"/fd", "/proc/self/fd"},
+    {"/stdin", "/proc/self/fd/0"},
+    {"/stdout", "/proc/self/fd/1"},
+    {"/stderr", "/proc/self/fd/2"},
 };
 
 void devfs_init(void)
@@ -34,6 +45,12 @@ void devfs_init(void)
 		if (err)
 			pr_err("devfs: /dev/%s: error %d\n", nodes[i].name, err);
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+		err = vfs_symlink(ctx, &cred_root, links[i].target, NULL, links[i].name);
+		if (err)
+			pr_err("devfs: /dev%s: error %d\n", links[i].name, err);
+	}
+	devpts_init(ctx, sb->root);
 	vfs_context_put(ctx);
 	err = vfs_mount(NULL, "/dev", sb);
 	if (err)

@@ -42,6 +42,7 @@ int vfs_open_inode(struct inode *inode, unsigned flags, struct file **out)
 		kfree(f);
 		return err;
 	}
+	f->flags &= ~O_NOCTTY; /* for the open alone (a terminal's), as Linux's f_flags */
 	*out = f;
 	return 0;
 }
@@ -103,8 +104,14 @@ static long do_write(struct file *f, struct uio *u, uint64_t *pos)
 	return f->ops->write(f, u, pos);
 }
 
+/* A stream (pipe, FIFO, terminal) has no position to keep whole, and its
+ * reads and writes may block for each other on one description (a child
+ * writing to the terminal its parent is reading): no lock, as Linux takes
+ * f_pos_lock only for FMODE_ATOMIC_POS files. */
 long vfs_read(struct file *f, struct uio *u)
 {
+	if (f->stream)
+		return do_read(f, u, &f->pos);
 	mutex_lock(&f->pos_lock);
 	long r = do_read(f, u, &f->pos);
 	mutex_unlock(&f->pos_lock);
@@ -113,6 +120,8 @@ long vfs_read(struct file *f, struct uio *u)
 
 long vfs_write(struct file *f, struct uio *u)
 {
+	if (f->stream)
+		return do_write(f, u, &f->pos);
 	mutex_lock(&f->pos_lock);
 	long r = do_write(f, u, &f->pos);
 	mutex_unlock(&f->pos_lock);

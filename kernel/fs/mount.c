@@ -30,6 +30,11 @@ void ns_unlock(void)
 	mutex_unlock(&ns_mutex);
 }
 
+bool ns_lock_held(void)
+{
+	return mutex_held(&ns_mutex);
+}
+
 struct super_block *sb_alloc(const struct super_ops *ops)
 {
 	struct super_block *sb = kzalloc(sizeof(*sb));

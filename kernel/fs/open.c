@@ -164,8 +164,8 @@ int vfs_open_resolve(struct vfs_context *ctx, const struct cred *cr, struct inod
 	if (!err && (flags & O_TRUNC) && S_ISREG(inode->mode) && !created)
 		err = vfs_truncate(NULL, inode, 0);
 	if (!err)
-		err = vfs_open_inode(
-		    inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC), out);
+		err = vfs_open_inode(inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC),
+				     out); /* O_NOCTTY reaches a terminal's open */
 	if (!err) {
 		(*out)->path = name;
 		name = NULL;

@@ -24,7 +24,7 @@
 
 /* Linux's defaults: a cooked 38400-baud terminal; INIT_C_CC is ^C ^\ DEL
  * ^U ^D, TIME 0, MIN 1, ^Q ^S ^Z, ^R ^O ^W ^V. */
-static const struct linux_termios tty_default_termios = {
+const struct linux_termios tty_default_termios = {
     .c_iflag = TTY_ICRNL | TTY_IXON,
     .c_oflag = TTY_OPOST | TTY_ONLCR,
     .c_cflag = TTY_B38400 | TTY_CS8 | TTY_CREAD | TTY_HUPCL,
@@ -78,7 +78,15 @@ static struct tty *tty_of(struct file *f)
 
 static int tty_open(struct inode *inode, struct file *f)
 {
-	int err = tty_open_check(&tty_console, linux_minor(inode->rdev));
+	unsigned minor = linux_minor(inode->rdev);
+	int sid = tty_jc ? tty_jc->caller_sid() : 0;
+
+	if (minor == 0 && sid > 0) {
+		int err = pty_open_ctty(sid, f); /* /dev/tty: the session's pty */
+		if (err <= 0)
+			return err;
+	}
+	int err = tty_open_check(&tty_console, minor);
 
 	if (err)
 		return err;
@@ -122,6 +130,8 @@ static uint64_t deadline_after(uint64_t ns)
 static int wait_input(struct tty *tty, uint64_t deadline, bool nonblock)
 {
 	while (!tty_ldisc_readable(&tty->ld, false)) {
+		if (tty->hung_up)
+			return -EIO;
 		if (deadline != UINT64_MAX && clock_ns() >= deadline)
 			return 1;
 		if (nonblock)
@@ -132,13 +142,15 @@ static int wait_input(struct tty *tty, uint64_t deadline, bool nonblock)
 	return 0;
 }
 
-static long tty_read(struct file *f, struct uio *u, uint64_t *pos)
+long tty_file_read(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct tty *tty = tty_of(f);
-	long rc = tty_job_check(tty, TTY_SIGTTIN);
 	char buf[CHUNK];
 	size_t done = 0;
 
+	if (__atomic_load_n(&tty->hung_up, __ATOMIC_ACQUIRE))
+		return 0;
+	long rc = tty_job_check(tty, TTY_SIGTTIN);
 	if (rc)
 		return rc;
 	unsigned long fl = spin_lock_irqsave(&tty->read_wq.lock);
@@ -165,6 +177,8 @@ static long tty_read(struct file *f, struct uio *u, uint64_t *pos)
 			deadline = deadline_after(p.between_ns);
 	}
 	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
+	if (done && tty->out_room)
+		waitqueue_wake(&tty->write_wq, WAKE_ALL); /* a pty master waiting for input room */
 	if (done)
 		return (long)done;
 	return rc ? rc : uio_result(u, 0);
@@ -175,11 +189,25 @@ static bool output_stopped(struct tty *tty)
 	return __atomic_load_n(&tty->ld.stopped, __ATOMIC_ACQUIRE);
 }
 
-static long tty_write(struct file *f, struct uio *u, uint64_t *pos)
+static bool hung_up(struct tty *tty)
+{
+	return __atomic_load_n(&tty->hung_up, __ATOMIC_ACQUIRE);
+}
+
+/* Whether the output has room for a chunk after OPOST (ONLCR doubles it). */
+static bool out_room(struct tty *tty)
+{
+	return !tty->out_room || hung_up(tty) || tty->out_room(tty) >= 2 * CHUNK;
+}
+
+long tty_file_write(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct tty *tty = tty_of(f);
 	char buf[CHUNK];
 	size_t done = 0;
+
+	if (hung_up(tty))
+		return -EIO;
 
 	if (tty->ld.tio.c_lflag & TTY_TOSTOP) {
 		long rc = tty_job_check(tty, TTY_SIGTTOU);
@@ -193,6 +221,14 @@ static long tty_write(struct file *f, struct uio *u, uint64_t *pos)
 			if (wait_event_interruptible(&tty->write_wq, !output_stopped(tty)))
 				return done ? (long)done : -ERESTARTSYS;
 		}
+		if (!out_room(tty)) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			if (wait_event_interruptible(&tty->write_wq, out_room(tty)))
+				return done ? (long)done : -ERESTARTSYS;
+		}
+		if (hung_up(tty))
+			return done ? (long)done : -EIO;
 		size_t got = uio_copy_in(u, buf, MIN(sizeof(buf), u->resid));
 		if (!got)
 			break;
@@ -204,7 +240,7 @@ static long tty_write(struct file *f, struct uio *u, uint64_t *pos)
 	return uio_result(u, done);
 }
 
-static unsigned tty_poll(struct file *f, struct poll_table *pt)
+unsigned tty_file_poll(struct file *f, struct poll_table *pt)
 {
 	struct tty *tty = tty_of(f);
 	unsigned mask = 0;
@@ -213,10 +249,14 @@ static unsigned tty_poll(struct file *f, struct poll_table *pt)
 		poll_wait(pt, &tty->read_wq);
 		poll_wait(pt, &tty->write_wq);
 	}
+	if (hung_up(tty))
+		return LINUX_POLLIN | LINUX_POLLOUT | LINUX_POLLERR | LINUX_POLLHUP |
+		       LINUX_POLLRDNORM | LINUX_POLLWRNORM;
 	unsigned long fl = spin_lock_irqsave(&tty->read_wq.lock);
 	if (tty_ldisc_readable(&tty->ld, true))
 		mask |= LINUX_POLLIN | LINUX_POLLRDNORM;
-	if (!tty->ld.stopped)
+	bool room = !tty->out_room || tty->out_room(tty) >= 2 * CHUNK;
+	if (!tty->ld.stopped && room)
 		mask |= LINUX_POLLOUT | LINUX_POLLWRNORM;
 	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
 	return mask;
@@ -298,10 +338,10 @@ static long flow(struct tty *tty, unsigned cmd, uintptr_t arg)
 		tty->ld.stopped = false;
 	if (cmd == TCXONC && arg >= TCIOFF)
 		c = (char)tty->ld.tio.c_cc[arg == TCIOFF ? TTY_VSTOP : TTY_VSTART];
+	if (c && tty->ld.out) /* the terminal's own output: the consoles, a pty's master */
+		tty->ld.out(tty->ld.out_arg, &c, 1);
 	wake_all(tty);
 	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
-	if (c)
-		console_emit(&c, 1);
 	return 0;
 }
 
@@ -320,10 +360,10 @@ static long get_serial(uintptr_t arg)
 	return copy_to_user((void *)arg, ss, sizeof(ss)) ? -EFAULT : 0;
 }
 
-static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
+long tty_do_ioctl(struct tty *tty, struct file *f, unsigned cmd, uintptr_t arg)
 {
-	struct tty *tty = tty_of(f);
-
+	if (hung_up(tty))
+		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	switch (cmd) {
 	case TCGETS:
 		return get_termios(tty, arg);
@@ -344,6 +384,8 @@ static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
 	case TIOCOUTQ:
 		return put_int(arg, 0);
 	case TIOCGSERIAL:
+		if (tty != &tty_console)
+			return -ENOTTY;
 		return get_serial(arg);
 	case TCFLSH:
 	case TCXONC:
@@ -358,8 +400,16 @@ static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
 	}
 }
 
-static const struct file_ops tty_ops = {
-    .open = tty_open, .read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll};
+static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
+{
+	return tty_do_ioctl(tty_of(f), f, cmd, arg);
+}
+
+static const struct file_ops tty_ops = {.open = tty_open,
+					.read = tty_file_read,
+					.write = tty_file_write,
+					.ioctl = tty_ioctl,
+					.poll = tty_file_poll};
 
 void tty_init(void)
 {

@@ -6,6 +6,10 @@
 #include <pallas/waitqueue.h>
 
 struct file;
+struct uio;
+struct poll_table;
+struct vfs_context;
+struct inode;
 
 struct tty {
 	/* Readers and pollers sleep here; its lock guards everything below. */
@@ -16,9 +20,38 @@ struct tty {
 	struct linux_winsize ws;
 	int session; /* whose controlling terminal it is (0: nobody's) */
 	int pgrp;    /* its foreground process group (0: none) */
+	/* A pty slave (devpts.c): the master is gone; reads started after
+	 * give 0, reads waiting then -EIO, writes and ioctls -EIO. */
+	bool hung_up;
+	/* Bytes the output may take now (a pty's master buffer); NULL: any. */
+	size_t (*out_room)(struct tty *tty);
 };
 
+/* The open file ops over a struct tty in f->priv (tty.c): a pty slave's too. */
+long tty_file_read(struct file *f, struct uio *u, uint64_t *pos);
+long tty_file_write(struct file *f, struct uio *u, uint64_t *pos);
+unsigned tty_file_poll(struct file *f, struct poll_table *pt);
+long tty_do_ioctl(struct tty *tty, struct file *f, unsigned cmd, uintptr_t arg);
+/* devpts.c: a pty slave's terminal whose session is sid, or NULL. */
+struct tty *pty_of_session(int sid);
+/* devpts.c: opening /dev/tty whose controlling terminal is a pty (the
+ * session's): f becomes a file of that slave; 1 when sid has none. */
+int pty_open_ctty(int sid, struct file *f);
+/* devpts.c: tty_of_session for the ptys. */
+bool pty_session_dev(int sid, uint64_t *rdev, int *pgrp);
+/* devpts.c: tty_session_exit for the ptys. */
+void pty_session_exit(int sid);
+/* tty_jobctl.c: tty stops being session sid's; its foreground group hangs up. */
+void tty_disassociate(struct tty *tty, int sid);
+/* An open without O_NOCTTY (a pty slave's): a session leader without a
+ * controlling terminal takes tty when it is nobody's, as Linux's tty_open. */
+void tty_open_acquire(struct tty *tty);
+/* devpts.c: /dev/ptmx and /dev/pts in devfs (ctx: rooted at devfs's root). */
+void devpts_init(struct vfs_context *ctx, struct inode *root);
+
 extern struct tty tty_console;
+/* Linux's defaults for a new terminal (tty.c). */
+extern const struct linux_termios tty_default_termios;
 extern const struct tty_jobctl *tty_jc;
 
 /* Runs the line discipline over bytes typed (the input thread, tty.c). */

@@ -75,7 +75,7 @@ int tty_open_check(struct tty *tty, unsigned minor)
 }
 
 /* The terminal stops being session sid's: its foreground group hangs up. */
-static void disassociate(struct tty *tty, int sid)
+void tty_disassociate(struct tty *tty, int sid)
 {
 	unsigned long fl = spin_lock_irqsave(&tty->read_wq.lock);
 	int pgrp = tty->session == sid ? tty->pgrp : 0;
@@ -90,7 +90,9 @@ static void disassociate(struct tty *tty, int sid)
 void tty_session_exit(int sid)
 {
 	if (sid > 0)
-		disassociate(&tty_console, sid);
+		tty_disassociate(&tty_console, sid);
+	if (sid > 0)
+		pty_session_exit(sid);
 }
 
 static long get_id(uintptr_t arg, int v)
@@ -136,6 +138,11 @@ static long set_ctty(struct tty *tty, struct file *f, uintptr_t arg)
 		return 0;
 	if (!leader || sid <= 0)
 		return -EPERM;
+	/* A session has one controlling terminal. */
+	struct tty *other = pty_of_session(sid);
+	if ((other && other != tty) ||
+	    (tty != &tty_console && owner_of(&tty_console).session == sid))
+		return -EPERM;
 	if (o.session && arg != 1)
 		return -EPERM;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
@@ -152,7 +159,7 @@ static long give_up_ctty(struct tty *tty)
 	if (!sid)
 		return -ENOTTY;
 	if (tty_jc->caller_is_session_leader())
-		disassociate(tty, sid);
+		tty_disassociate(tty, sid);
 	return 0;
 }
 
@@ -178,4 +185,34 @@ long tty_jobctl_ioctl(struct tty *tty, struct file *f, unsigned cmd, uintptr_t a
 	default:
 		return TTY_NOT_JOBCTL;
 	}
+}
+
+void tty_open_acquire(struct tty *tty)
+{
+	const struct tty_jobctl *jc = tty_jc;
+
+	if (!jc || !jc->caller_is_session_leader())
+		return;
+	int sid = jc->caller_sid(), pgrp = jc->caller_pgrp();
+	if (sid <= 0 || owner_of(&tty_console).session == sid || pty_of_session(sid))
+		return;
+	unsigned long fl = spin_lock_irqsave(&tty->read_wq.lock);
+	if (!tty->session) {
+		tty->session = sid;
+		tty->pgrp = pgrp;
+	}
+	spin_unlock_irqrestore(&tty->read_wq.lock, fl);
+}
+
+bool tty_of_session(int sid, uint64_t *rdev, int *pgrp)
+{
+	if (sid <= 0)
+		return false;
+	struct owner o = owner_of(&tty_console);
+	if (o.session == sid) {
+		*rdev = linux_makedev(4, 64);
+		*pgrp = o.pgrp;
+		return true;
+	}
+	return pty_session_dev(sid, rdev, pgrp);
 }

@@ -9,6 +9,8 @@
 void ns_lock(void);
 void ns_unlock(void);
 void ns_lock_init(void);
+/* By the calling thread (a last file_put inside a walk: a magic link's). */
+bool ns_lock_held(void);
 
 /* A path walk in progress (namei.c). */
 struct walk {

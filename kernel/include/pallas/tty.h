@@ -70,4 +70,12 @@ const struct tty_jobctl *tty_set_jobctl(const struct tty_jobctl *jc);
  */
 void tty_session_exit(int sid);
 
+/*
+ * The controlling terminal of session sid (/proc/PID/stat's tty_nr and
+ * tpgid): its device number (linux_makedev: the console as ttyS0, a pty
+ * slave as 136:N) into *rdev and its foreground group into *pgrp, and true;
+ * false when the session has none.
+ */
+bool tty_of_session(int sid, uint64_t *rdev, int *pgrp);
+
 #endif

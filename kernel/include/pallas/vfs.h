@@ -369,6 +369,8 @@ int64_t generic_lseek(struct file *f, int64_t off, int whence);
 /* --- character devices (kernel/fs/chrdev.c) ----------------------------- */
 
 /* Opening a character-device inode of (major, minor) uses these ops. */
+/* minor CHRDEV_ANY_MINOR: every minor of major without its own (pty slaves). */
+#define CHRDEV_ANY_MINOR 0xffffffffu
 int chrdev_register(uint32_t major, uint32_t minor, const struct file_ops *ops);
 const struct file_ops *chrdev_lookup(uint64_t rdev);
 
