@@ -15,6 +15,7 @@ failure.  Ends with `abi: N passed, N failed`.
 import difflib
 import os
 import resource
+import signal
 import re
 import subprocess
 import sys
@@ -40,7 +41,17 @@ def names():
 
 def host_limits():
     """The limits Pallas gives CT0's processes (containers/proc.c), so that a
-    program reporting them sees the same on both sides."""
+    program reporting them sees the same on both sides; and, as there, every
+    signal at its default action and none blocked, whatever this runner
+    inherited (nohup's ignored SIGHUP made sig_default's host side differ)."""
+    for sig in range(1, signal.NSIG):
+        if sig in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 4096))
     except (ValueError, OSError):
