@@ -73,31 +73,6 @@ struct inode *vfs_root(void)
 	return tree_root;
 }
 
-int vfs_mount(struct vfs_context *ctx, const char *path, struct super_block *sb)
-{
-	struct vfs_context *own = ctx ? NULL : vfs_context_create();
-	struct walk w;
-	int err;
-
-	if (!ctx && !(ctx = own))
-		return -ENOMEM;
-	ns_lock();
-	err = walk_path(&w, ctx, &cred_root, NULL, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
-	if (!err && (w.cur->mounted || sb->covered))
-		err = -EBUSY;
-	if (!err) {
-		inode_get(w.cur);
-		sb->covered = w.cur;
-		w.cur->mounted = sb;
-		list_push_back(&mount_table, &sb->mounts);
-	}
-	if (w.cur)
-		walk_done(&w);
-	ns_unlock();
-	vfs_context_put(own);
-	return err;
-}
-
 int vfs_mount_at(struct vfs_context *ctx, const struct cred *cr, struct inode *base,
 		 const char *path, struct super_block *sb)
 {
@@ -118,6 +93,18 @@ int vfs_mount_at(struct vfs_context *ctx, const struct cred *cr, struct inode *b
 	if (w.cur)
 		walk_done(&w);
 	ns_unlock();
+	return err;
+}
+
+/* The kernel's own mounts (boot): as root, from the tree's root. */
+int vfs_mount(struct vfs_context *ctx, const char *path, struct super_block *sb)
+{
+	struct vfs_context *own = ctx ? NULL : vfs_context_create();
+
+	if (!ctx && !(ctx = own))
+		return -ENOMEM;
+	int err = vfs_mount_at(ctx, &cred_root, NULL, path, sb);
+	vfs_context_put(own);
 	return err;
 }
 
