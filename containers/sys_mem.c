@@ -227,18 +227,29 @@ long sys_mmap(const struct syscall_args *a)
 	return err ? err : (long)addr;
 }
 
+/* The address space of the next process after *pid that has one (a
+ * reference; *pid moves on to it), or NULL after the last. */
+static struct aspace *next_aspace(int *pid)
+{
+	while ((*pid = proc_next_pid(*pid)) > 0) {
+		struct proc *p = proc_find(*pid);
+		struct aspace *as = p ? proc_aspace(p) : NULL;
+		if (p)
+			proc_put(p);
+		if (as)
+			return as;
+	}
+	return NULL;
+}
+
 bool mem_obj_shared_writable(struct memobj *obj)
 {
 	bool found = false;
+	struct aspace *as;
+	int pid = 0;
 
-	for (int pid = proc_next_pid(0); pid > 0 && !found; pid = proc_next_pid(pid)) {
-		struct proc *p = proc_find(pid);
-		struct aspace *as = p ? proc_aspace(p) : NULL;
+	while (!found && (as = next_aspace(&pid))) {
 		struct vma_info vi;
-		if (p)
-			proc_put(p);
-		if (!as)
-			continue;
 		for (uintptr_t at = 0; !found && aspace_vma_next(as, &at, &vi);) {
 			found = vi.obj == obj && !(vi.flags & (VMA_PRIVATE | VMA_DENYWRITE));
 			if (vi.obj)
@@ -255,14 +266,10 @@ void mem_obj_truncated(struct memobj *obj, uint64_t size)
 
 	if (!obj || __atomic_load_n(&obj->refs, __ATOMIC_RELAXED) <= 1)
 		return; /* only the file holds it: nothing maps it */
-	for (int pid = proc_next_pid(0); pid > 0; pid = proc_next_pid(pid)) {
-		struct proc *p = proc_find(pid);
-		struct aspace *as = p ? proc_aspace(p) : NULL;
+	struct aspace *as;
+	int pid = 0;
+	while ((as = next_aspace(&pid))) {
 		struct vma_info vi;
-		if (p)
-			proc_put(p);
-		if (!as)
-			continue;
 		for (uintptr_t at = 0; aspace_vma_next(as, &at, &vi);) {
 			uint64_t pages = (vi.end - vi.start) / PAGE_SIZE;
 			if (vi.obj == obj && vi.pgoff + pages > first) {
