@@ -36,6 +36,20 @@ static bool owner_exists(uint32_t tid)
 	return alive;
 }
 
+/* The owner read from the word is gone.  ESRCH only if the word still
+ * names it: else it unlocked and then ended between our read and the look
+ * (the adders of tests/abi/futex_pi finishing their loops), the lock moved
+ * on, and the caller reads again, as Linux's handle_exit_race does.  A
+ * wrong ESRCH is a hang: glibc's pthread_mutex_lock then sleeps for good. */
+static bool still_names(const uint32_t *uaddr, uint32_t owner)
+{
+	uint32_t cur;
+
+	if (copy_from_user(&cur, uaddr, sizeof(cur)))
+		return false; /* the next read says EFAULT */
+	return (cur & FUTEX_TID_MASK) == owner;
+}
+
 /* Once off the queue (woken, or claimed by an UNLOCK_PI that may still be
  * at it): whether the lock was handed over. */
 static bool handed(struct futex_waiter *w)
@@ -69,8 +83,11 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 				return 0;
 			continue;
 		}
-		if (!owner_exists(owner))
-			return -ESRCH;
+		if (!owner_exists(owner)) {
+			if (still_names(uaddr, owner))
+				return -ESRCH;
+			continue;
+		}
 		if (try)
 			return -EAGAIN;
 		nv = uval | FUTEX_WAITERS;
@@ -99,6 +116,8 @@ static long lock_pi(const struct futex_key *k, uint32_t *uaddr, uint32_t tid, bo
 				dead = owner;
 				continue;
 			}
+			if (!still_names(uaddr, owner))
+				continue;
 			return -ESRCH;
 		}
 		int rc = futex_sleep(&w, deadline);

@@ -33,20 +33,30 @@ static void show(const char *what, const char *s, long n)
 	printf("\"\n");
 }
 
-/* Reads what is there now (the master, with a short wait for it). */
+/* Reads what is there (the master, with a short wait for it), and what
+ * follows within 200 ms: Linux's pty hands input to the line discipline
+ * from a work queue, so an echo may come in two pieces ("part", then
+ * "\r\n" after the CR). */
 static void drain(const char *what, int fd)
 {
 	char buf[256];
+	long n = 0;
 	struct pollfd p = {fd, POLLIN, 0};
 	if (poll(&p, 1, 2000) <= 0) {
 		printf("%s: nothing\n", what);
 		return;
 	}
-	long n = read(fd, buf, sizeof(buf));
-	if (n < 0)
-		printf("%s: %s\n", what, errname(errno));
-	else
-		show(what, buf, n);
+	do {
+		long r = read(fd, buf + n, sizeof(buf) - (size_t)n);
+		if (r < 0 && n == 0) {
+			printf("%s: %s\n", what, errname(errno));
+			return;
+		}
+		if (r <= 0)
+			break;
+		n += r;
+	} while (n < (long)sizeof(buf) && poll(&p, 1, 200) > 0);
+	show(what, buf, n);
 }
 
 static unsigned revents(int fd, short ev)
