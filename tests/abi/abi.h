@@ -108,6 +108,16 @@ static inline const char *at(const char *dir, const char *name, int slot)
 	return bufs[slot & 3];
 }
 
+/* Whether all n bytes at p are 0. */
+static inline int all_zero(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		if (c[i])
+			return 0;
+	return 1;
+}
+
 /* Writes a whole small file dir/name; stops the program when it cannot.
  * Messages name the file, never the scratch directory (a host path). */
 static inline void put_file(const char *dir, const char *name, const char *text)

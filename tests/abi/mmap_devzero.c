@@ -8,14 +8,6 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-static int zeros(const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return 0;
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
 	scratch(argc, argv);
@@ -23,21 +15,21 @@ int main(int argc, char **argv)
 	need("open /dev/zero", fd);
 	unsigned char *p = mmap(NULL, 4 * ABI_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	yes("private map", p != MAP_FAILED);
-	yes("private reads zeros", zeros(p, 4 * ABI_PAGE));
+	yes("private reads zeros", all_zero(p, 4 * ABI_PAGE));
 	memset(p, 0xab, 2 * ABI_PAGE);
 	yes("private takes writes", p[ABI_PAGE + 5] == 0xab);
 	unsigned char *q = mmap(NULL, 4 * ABI_PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
-	yes("a fresh private map is zeros", q != MAP_FAILED && zeros(q, 4 * ABI_PAGE));
+	yes("a fresh private map is zeros", q != MAP_FAILED && all_zero(q, 4 * ABI_PAGE));
 	unsigned char b[16];
 	memset(b, 1, sizeof(b));
 	val("read /dev/zero", read(fd, b, sizeof(b)));
-	yes("read gives zeros", zeros(b, sizeof(b)));
+	yes("read gives zeros", all_zero(b, sizeof(b)));
 	unsigned char *o = mmap(NULL, ABI_PAGE, PROT_READ, MAP_PRIVATE, fd, 1000 * ABI_PAGE);
-	yes("private map at an offset", o != MAP_FAILED && zeros(o, ABI_PAGE));
+	yes("private map at an offset", o != MAP_FAILED && all_zero(o, ABI_PAGE));
 
 	unsigned char *s = mmap(NULL, 2 * ABI_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	yes("shared map", s != MAP_FAILED);
-	yes("shared reads zeros", zeros(s, 2 * ABI_PAGE));
+	yes("shared reads zeros", all_zero(s, 2 * ABI_PAGE));
 	unsigned char *s2 = mmap(NULL, 2 * ABI_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	s[0] = 7;
 	yes("another shared map is other memory", s2[0] == 0);
@@ -61,7 +53,7 @@ int main(int argc, char **argv)
 	yes("parent sees the child's shared writes", s[100] == 42 && s[ABI_PAGE + 1] == 43);
 	yes("child saw the parent's writes", s[201] == 2);
 	yes("private page stays the parent's", p[0] == 0xab);
-	yes("the other shared map untouched", zeros(s2, 2 * ABI_PAGE));
+	yes("the other shared map untouched", all_zero(s2, 2 * ABI_PAGE));
 
 	int ro = open("/dev/zero", O_RDONLY);
 	void *x = mmap(NULL, ABI_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0);

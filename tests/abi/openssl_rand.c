@@ -4,14 +4,6 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
-static int all_zero(const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return 0;
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
 	scratch(argc, argv);
