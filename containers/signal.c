@@ -92,10 +92,10 @@ static bool sigq_charge(struct proc *p, bool override)
  * coalesces; one from the kernel or kill (si_code >= 0) is kept beyond the
  * limit.  Every real-time instance is queued; one past the limit fails
  * with EAGAIN, unless kill (SI_USER) or the kernel sent it: then it is
- * pending without its siginfo.
+ * pending without its siginfo.  1: sig is pending now, 0: coalesced.
  */
-static int pending_add(struct proc *p, struct sigpending *q, int sig,
-		       const struct linux_siginfo *info, bool kernel)
+static int pending_queue(struct proc *p, struct sigpending *q, int sig,
+			 const struct linux_siginfo *info, bool kernel)
 {
 	uint64_t bit = SIGBIT(sig);
 
@@ -107,8 +107,7 @@ static int pending_add(struct proc *p, struct sigpending *q, int sig,
 			q->counted |= bit;
 			q->info[sig - 1] = *info;
 		}
-		signalfd_notify();
-		return 0;
+		return 1;
 	}
 	bool override = kernel || info->si_code > 0 || info->si_code == LINUX_SI_TIMER;
 	struct sigqueue *e = NULL;
@@ -121,8 +120,7 @@ static int pending_add(struct proc *p, struct sigpending *q, int sig,
 		if (!kernel && info->si_code != LINUX_SI_USER)
 			return -EAGAIN;
 		q->set |= bit; /* its siginfo is lost */
-		signalfd_notify();
-		return 0;
+		return 1;
 	}
 	e->next = NULL;
 	e->info = *info;
@@ -131,8 +129,18 @@ static int pending_add(struct proc *p, struct sigpending *q, int sig,
 		t = &(*t)->next;
 	*t = e;
 	q->set |= bit;
-	signalfd_notify();
-	return 0;
+	return 1;
+}
+
+/* pending_queue, and signalfd readers hear of a signal made pending. */
+static int pending_add(struct proc *p, struct sigpending *q, int sig,
+		       const struct linux_siginfo *info, bool kernel)
+{
+	int rc = pending_queue(p, q, sig, info, kernel);
+
+	if (rc > 0)
+		signalfd_notify();
+	return rc < 0 ? rc : 0;
 }
 
 /* Takes sig (pending in q, a queue of p or of one of its tasks): its

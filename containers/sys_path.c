@@ -178,19 +178,29 @@ long sys_linkat(const struct syscall_args *a)
 	return err;
 }
 
+/* What stat says of dirfd/path under flags (at_inode's). */
+static long stat_at(long dirfd, uintptr_t upath, unsigned flags, struct linux_stat *st)
+{
+	struct inode *inode;
+	long err = at_inode(dirfd, upath, flags, &inode);
+
+	if (err)
+		return err;
+	vfs_fill_stat(inode, st);
+	inode_put(inode);
+	return 0;
+}
+
 long sys_newfstatat(const struct syscall_args *a)
 {
 	unsigned flags = (unsigned)a->a[3];
-	struct inode *inode;
 	struct linux_stat st;
 
 	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	long err = at_inode((long)a->a[0], a->a[1], flags, &inode);
+	long err = stat_at((long)a->a[0], a->a[1], flags, &st);
 	if (err)
 		return err;
-	vfs_fill_stat(inode, &st);
-	inode_put(inode);
 	return copy_to_user((void *)a->a[2], &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -227,7 +237,6 @@ static struct linux_statx_ts statx_ts(struct linux_timespec t)
 long sys_statx(const struct syscall_args *a)
 {
 	unsigned flags = (unsigned)a->a[2], mask = (unsigned)a->a[3];
-	struct inode *inode;
 	struct linux_stat st;
 
 	if (mask & STATX_RESERVED)
@@ -237,11 +246,9 @@ long sys_statx(const struct syscall_args *a)
 	if (flags &
 	    ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	long err = at_inode((long)a->a[0], a->a[1], flags, &inode);
+	long err = stat_at((long)a->a[0], a->a[1], flags, &st);
 	if (err)
 		return err;
-	vfs_fill_stat(inode, &st);
-	inode_put(inode);
 	struct linux_statx sx = {
 	    .stx_mask = STATX_BASIC_STATS,
 	    .stx_blksize = (uint32_t)st.st_blksize,
